@@ -1,0 +1,330 @@
+"""The `parcelwatch` command. Each subcommand is a small function; errors of the
+ConfigError tier end the command with a one-line message and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from daemon import display
+from daemon.app import App, build
+from daemon.config import NotifyTarget, Settings, defaults, load_settings
+from daemon.errors import ConfigError, ParcelwatchError
+from daemon.notify import register_console
+from daemon.paths import default_state_dir
+from daemon.secrets import Secret
+from daemon.sources import local
+from parsers.registry import default_registry
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+SAMPLE_MAILBOX = Path(__file__).resolve().parent.parent / "examples" / "maildir"
+
+Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, (args.log_level or "info").upper()),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler: Handler = args.handler
+    try:
+        return handler(args, env)
+    except ConfigError as exc:
+        print(f"parcelwatch: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ParcelwatchError as exc:
+        print(f"parcelwatch: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    path = Path(args.config).expanduser() if args.config else None
+    settings = load_settings(path, env, required=path is not None)
+    if args.demo:
+        settings = _demo_settings(settings, env)
+    for warning in settings.warnings:
+        logging.getLogger("parcelwatch").warning("%s", warning)
+    return settings
+
+
+def _with_app(args: argparse.Namespace, env: Mapping[str, str], work: Callable[[App], int]) -> int:
+    app = build(_settings(args, env))
+    try:
+        return work(app)
+    finally:
+        app.close()
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    registry = default_registry()
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            line = {
+                "file": name,
+                "parser": None,
+                "error": f"cannot read: {exc.strerror}",
+                "events": [],
+            }
+            status = EXIT_FAILURE
+        else:
+            line = {"file": name, **registry.parse(data).to_json()}
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(_parse_summary(line))
+    return status
+
+
+def _parse_summary(line: Mapping[str, object]) -> str:
+    head = f"{line['file']}: "
+    if line["error"]:
+        return head + f"error: {line['error']}"
+    events = line["events"]
+    assert isinstance(events, list)
+    if line["parser"] is None:
+        return head + "not an order email"
+    parts = []
+    for event in events:
+        text = f"{event['milestone']} {','.join(event['order_ids'])}"
+        if event["tracking_number"]:
+            text += f" {event['carrier']} {event['tracking_number']}"
+        if event["eta"]:
+            text += f" eta {event['eta']['start']}..{event['eta']['end']}"
+        parts.append(text)
+    return head + ("; ".join(parts) if parts else "claimed, no events")
+
+
+def cmd_import(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        for name in args.paths:
+            tally = app.pipeline.process_all(local.read(Path(name).expanduser()))
+            print(f"{name}: {tally.summary()}")
+        if not args.no_notify:
+            _deliver(app)
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        if not app.settings.mailboxes:
+            print(
+                "No mail sources configured: add a [[mailbox]] section (see config.example.toml)."
+            )
+        for box in app.settings.mailboxes:
+            tally = app.pipeline.process_all(local.read(box.path, box.name))
+            print(f"{box.name}: {tally.summary()}")
+        _deliver(app)
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def _deliver(app: App) -> None:
+    run = app.notifier.deliver_due(app.store)
+    if run.sent or run.failed or run.gave_up:
+        print(f"notifications: {run.sent} sent, {run.failed} to retry, {run.gave_up} given up")
+
+
+def cmd_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        shipments = app.store.shipments(include_finished=args.all)
+        orders = app.store.unshipped_orders(include_finished=args.all)
+        if args.json:
+            rows = [display.shipment_json(s) for s in shipments]
+            rows += [display.order_json(o) for o in orders]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            print(display.table(shipments, orders))
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def cmd_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        order = app.store.find_order(args.reference)
+        if order is not None:
+            print(display.order_block(order, app.zone))
+            return EXIT_OK
+        shipments = app.store.find_shipments(args.reference)
+        if not shipments:
+            print(f"No order or tracking number {args.reference!r} is known.", file=sys.stderr)
+            return EXIT_FAILURE
+        for ship in shipments:
+            for order_id in ship.order_ids:
+                print(f"Order {order_id}")
+            print(display.shipment_block(ship, app.zone))
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def cmd_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    settings = _settings(args, env)
+    build(settings).close()  # also proves the database and Apprise URLs are usable
+    engine = "sqlite" if settings.database_url.reveal().startswith("sqlite") else "external"
+    print(
+        f"config OK: {settings.source} ({len(settings.mailboxes)} mailboxes, "
+        f"{len(settings.notify.targets)} notification targets, "
+        f"database {engine})"
+    )
+    return EXIT_OK
+
+
+def cmd_notify_test(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        if not app.notifier.target_names:
+            print("No notification targets configured: add a [[notify.target]] section.")
+            return EXIT_FAILURE
+        results = app.notifier.send_test(
+            "Out for delivery: parcelwatch test parcel",
+            "Order 113-0000000-0000000\nThis is a test notification from parcelwatch.",
+        )
+        for result in results:
+            print(f"{result.target}: {'ok' if result.ok else 'FAILED'} ({result.detail})")
+        return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
+
+    return _with_app(args, env, work)
+
+
+def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    mailbox = Path(args.mailbox) if args.mailbox else SAMPLE_MAILBOX
+    if not mailbox.exists():
+        raise ConfigError(
+            "demo", "--mailbox", f"sample mailbox {mailbox} not found; run from a source checkout"
+        )
+    settings = _demo_settings(defaults(env), env)
+    database = settings.state_dir / "demo.db"
+    if args.reset:
+        for path in settings.state_dir.glob("demo.db*"):
+            path.unlink()
+    console = NotifyTarget("console", Secret("inline", register_console(sys.stdout)))
+    app = build(replace(settings, notify=replace(settings.notify, targets=(console,))))
+    try:
+        print(f"Reading the sample mailbox {mailbox}\ninto the demo database {database}\n")
+        tally = app.pipeline.process_all(local.read(mailbox, "sample"))
+        run = app.notifier.deliver_due(app.store)
+        if not run.sent:
+            print("No new notifications: every sample email was already processed.")
+            print("(Run `parcelwatch demo --reset` to start over.)")
+        print(f"\n{tally.summary()}\n")
+        shipments = app.store.shipments(include_finished=True)
+        print(display.table(shipments, app.store.unshipped_orders(include_finished=True)))
+        if shipments and shipments[-1].order_ids:
+            print(f"\nTry: parcelwatch --demo show {shipments[-1].order_ids[0]}")
+    finally:
+        app.close()
+    return EXIT_OK
+
+
+def _demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
+    """The demo's own database, apart from the user's, with no real targets."""
+    state_dir = default_state_dir(env) / "demo"
+    return replace(
+        base,
+        state_dir=state_dir,
+        database_url=Secret("inline", f"sqlite:///{state_dir / 'demo.db'}"),
+        notify=replace(base.notify, targets=()),
+        mailboxes=(),
+    )
+
+
+# --- argument parsing -------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parcelwatch",
+        description="Track Amazon orders and parcels from your mailbox, with push notifications.",
+    )
+    parser.add_argument("--config", metavar="PATH", help="config file (default: "
+                        "$XDG_CONFIG_HOME/parcelwatch/config.toml)")  # fmt: skip
+    parser.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
+    parser.add_argument("--demo", action="store_true",
+                        help="use the database of `parcelwatch demo` instead of yours")  # fmt: skip
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    for name, handler, summary, configure in _COMMANDS:
+        command = sub.add_parser(name, help=summary, description=summary)
+        command.set_defaults(handler=handler)
+        configure(command)
+    return parser
+
+
+def _configure_parse(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("files", nargs="+", metavar="FILE", help="raw email files (.eml)")
+    cmd.add_argument(
+        "--json", action="store_true", help="one JSON object per file (DESIGN.md's interface)"
+    )
+
+
+def _configure_import(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "paths", nargs="+", metavar="PATH", help="Maildir, mbox file, .eml folder or file"
+    )
+    cmd.add_argument("--no-notify", action="store_true", help="queue notifications, send none now")
+
+
+def _configure_list(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--all", action="store_true", help="include delivered and cancelled")
+    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _configure_show(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("reference", metavar="ORDER_ID_OR_TRACKING_NUMBER")
+
+
+def _configure_demo(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--reset", action="store_true", help="forget the previous demo run first")
+    cmd.add_argument("--mailbox", metavar="PATH", help="another sample Maildir to use")
+
+
+def _no_arguments(cmd: argparse.ArgumentParser) -> None:
+    return None
+
+
+_COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("demo", cmd_demo, "Run the whole pipeline on the bundled sample mailbox (no account needed).",
+     _configure_demo),
+    ("import", cmd_import, "Read a Maildir, mbox or .eml files into the database, idempotently.",
+     _configure_import),
+    ("sync", cmd_sync, "One pass over the configured mail sources, then send due notifications.",
+     _no_arguments),
+    ("list", cmd_list, "Show active shipments as a table.", _configure_list),
+    ("show", cmd_show, "Show an order (or tracking number): its shipments and their timelines.",
+     _configure_show),
+    ("parse", cmd_parse, "Parse email files and print what parcelwatch finds, without storing it.",
+     _configure_parse),
+    ("check-config", cmd_check_config, "Validate the config file; say what is wrong, if anything.",
+     _no_arguments),
+    ("notify-test", cmd_notify_test, "Send a sample notification to every configured target.",
+     _no_arguments),
+)  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

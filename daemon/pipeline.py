@@ -1,0 +1,102 @@
+"""The path of one email: raw bytes -> parse (pure) -> record (one transaction).
+
+Parsing happens outside the database transaction, so a slow or broken email
+never holds a lock; recording is all-or-nothing, so a killed daemon resumes
+without losing or repeating anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from daemon.ingest import Routing
+from daemon.sources import RawMessage
+from daemon.store import Store
+from parsers.message import parse_message
+from parsers.model import ParseResult
+from parsers.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message."""
+
+    raw: RawMessage
+    duplicate: bool
+    result: ParseResult | None
+    notifications: int
+
+
+@dataclass
+class Tally:
+    """Counts over a run, for the one summary line a person reads."""
+
+    seen: int = 0
+    duplicates: int = 0
+    claimed: int = 0
+    errors: int = 0
+    events: int = 0
+    notifications: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.seen += 1
+        if outcome.duplicate:
+            self.duplicates += 1
+            return
+        result = outcome.result
+        if result is not None:
+            self.claimed += result.parser is not None
+            self.errors += result.error is not None
+            self.events += len(result.events)
+        self.notifications += outcome.notifications
+
+    def summary(self) -> str:
+        return (
+            f"{self.seen} messages: {self.seen - self.duplicates} new, "
+            f"{self.duplicates} already seen, {self.claimed} order emails, "
+            f"{self.events} events, {self.errors} errors, "
+            f"{self.notifications} notifications queued"
+        )
+
+
+class Pipeline:
+    def __init__(
+        self,
+        registry: Registry,
+        store: Store,
+        routing: Routing,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.routing = routing
+        self.clock = clock
+
+    def process(self, raw: RawMessage) -> Outcome:
+        message = parse_message(raw.data)
+        if self.store.is_processed(raw.data, message.message_id):
+            return Outcome(raw, duplicate=True, result=None, notifications=0)
+        result = self.registry.parse_message(message)
+        if result.error:
+            log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
+        sender = message.sender.address if message.sender else ""
+        recorded = self.store.record_message(
+            raw,
+            message.message_id,
+            (message.subject, sender, message.date),
+            result,
+            self.routing,
+            self.clock(),
+        )
+        return Outcome(raw, recorded.duplicate, result, recorded.notifications)
+
+    def process_all(self, messages: Iterable[RawMessage]) -> Tally:
+        tally = Tally()
+        for raw in messages:
+            tally.add(self.process(raw))
+        return tally

@@ -1,0 +1,327 @@
+"""The only owner of the database: engine, sessions, transactions, queries.
+
+SQLite by default (WAL so readers never block the daemon, foreign keys on, a busy
+timeout so a second process waits instead of failing), any SQLAlchemy URL
+otherwise. Everything outside this module gets frozen views, never live rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, create_engine, or_, select
+
+from daemon.ingest import Recorder, Routing, load_state
+from daemon.sources import RawMessage
+from daemon.tables import (
+    Delivery,
+    Notification,
+    Order,
+    ProcessedMessage,
+    Shipment,
+    ShipmentOrder,
+    TimelineEvent,
+)
+from daemon.views import DueDelivery, OrderView, ShipmentView, TimelineLine
+from parsers.model import Eta, Milestone, ParseResult
+
+_SQLITE_BUSY_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one message did."""
+
+    duplicate: bool
+    events: int
+    notifications: int
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        SQLModel.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # --- messages ---------------------------------------------------------------
+
+    def is_processed(self, data: bytes, message_id: str | None) -> bool:
+        digest = content_hash(data)
+        with self._session() as session:
+            return _find_processed(session, digest, message_id) is not None
+
+    def record_message(
+        self,
+        raw: RawMessage,
+        message_id: str | None,
+        meta: tuple[str, str, datetime | None],
+        result: ParseResult,
+        routing: Routing,
+        now: datetime,
+    ) -> Recorded:
+        """Write the message record, its orders, shipments, timeline and outbox
+        rows in one transaction; a message already recorded changes nothing."""
+        digest = content_hash(raw.data)
+        subject, sender, sent_at = meta
+        try:
+            with self._session() as session:
+                if _find_processed(session, digest, message_id) is not None:
+                    return Recorded(duplicate=True, events=0, notifications=0)
+                record = ProcessedMessage(
+                    sha256=digest,
+                    message_id=message_id,
+                    source=raw.source,
+                    location=raw.location,
+                    subject=subject[:500],
+                    sender=sender[:200],
+                    sent_at=sent_at,
+                    parser=result.parser,
+                    error=result.error,
+                    event_count=len(result.events),
+                    processed_at=now,
+                )
+                session.add(record)
+                session.flush()
+                before = _count(session, Notification)
+                recorder = Recorder(session, routing, now)
+                for event in result.events:
+                    recorder.record(event, "email", record.id)
+                session.flush()
+                queued = _count(session, Notification) - before
+        except IntegrityError:
+            # Another process recorded the same message in the meantime.
+            return Recorded(duplicate=True, events=0, notifications=0)
+        return Recorded(duplicate=False, events=len(result.events), notifications=queued)
+
+    # --- outbox -----------------------------------------------------------------
+
+    def due_deliveries(self, now: datetime, targets: Sequence[str]) -> list[DueDelivery]:
+        with self._session() as session:
+            rows = session.exec(
+                select(Delivery, Notification)
+                .join(Notification, col(Notification.id) == col(Delivery.notification_pk))
+                .where(Delivery.status == "pending")
+                .where(col(Delivery.next_attempt_at) <= now)
+                .where(col(Delivery.target).in_(list(targets)))
+                .order_by(col(Delivery.id))
+            ).all()
+            return [
+                DueDelivery(
+                    pk=_pk(delivery.id),
+                    target=delivery.target,
+                    attempts=delivery.attempts,
+                    title=note.title,
+                    body=note.body,
+                    milestone=Milestone(note.milestone),
+                )
+                for delivery, note in rows
+            ]
+
+    def mark_sent(self, pk: int, now: datetime) -> None:
+        with self._session() as session:
+            delivery = session.get(Delivery, pk)
+            if delivery is not None:
+                delivery.status = "sent"
+                delivery.attempts += 1
+                delivery.sent_at = now
+                delivery.last_error = None
+
+    def mark_failed(self, pk: int, error: str, retry_at: datetime | None) -> None:
+        """Record a failed attempt; without `retry_at` the delivery is given up."""
+        with self._session() as session:
+            delivery = session.get(Delivery, pk)
+            if delivery is not None:
+                delivery.attempts += 1
+                delivery.last_error = error[:500]
+                if retry_at is None:
+                    delivery.status = "failed"
+                else:
+                    delivery.next_attempt_at = retry_at
+                    delivery.status = "pending"
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self._session() as session:
+            rows = session.exec(
+                select(Delivery.status, sa.func.count()).group_by(col(Delivery.status))
+            ).all()
+            return {status: int(count) for status, count in rows}
+
+    # --- queries ----------------------------------------------------------------
+
+    def shipments(self, *, include_finished: bool = False) -> list[ShipmentView]:
+        """Shipments, newest activity first; only active ones unless asked."""
+        with self._session() as session:
+            rows = session.exec(
+                select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
+            ).all()
+            views = [_shipment_view(session, row) for row in rows]
+        return [view for view in views if include_finished or view.active]
+
+    def unshipped_orders(self, *, include_finished: bool = False) -> list[OrderView]:
+        """Orders that no shipment belongs to yet (just ordered, or cancelled)."""
+        with self._session() as session:
+            shipped = select(ShipmentOrder.order_pk)
+            rows = session.exec(
+                select(Order)
+                .where(col(Order.id).not_in(shipped))
+                .order_by(col(Order.updated_at).desc())
+            ).all()
+            views = [_order_view(session, row) for row in rows]
+        return [
+            view for view in views if include_finished or view.status in (None, Milestone.ORDERED)
+        ]
+
+    def find_order(self, order_id: str) -> OrderView | None:
+        with self._session() as session:
+            row = session.exec(select(Order).where(Order.order_id == order_id)).first()
+            return _order_view(session, row) if row else None
+
+    def find_shipments(self, reference: str) -> list[ShipmentView]:
+        """Shipments whose tracking number or Amazon shipment id is `reference`."""
+        normalised = reference.replace(" ", "").upper()
+        with self._session() as session:
+            rows = session.exec(
+                select(Shipment).where(
+                    or_(
+                        sa.func.upper(Shipment.tracking_number) == normalised,
+                        Shipment.amazon_shipment_id == reference,
+                    )
+                )
+            ).all()
+            return [_shipment_view(session, row) for row in rows]
+
+    def message_count(self) -> int:
+        with self._session() as session:
+            return _count(session, ProcessedMessage)
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _pk(value: int | None) -> int:
+    assert value is not None
+    return value
+
+
+def _count(session: Session, table: type[Any]) -> int:
+    return int(session.exec(select(sa.func.count()).select_from(table)).one())
+
+
+def _find_processed(
+    session: Session, digest: str, message_id: str | None
+) -> ProcessedMessage | None:
+    condition = col(ProcessedMessage.sha256) == digest
+    if message_id:
+        condition = or_(condition, col(ProcessedMessage.message_id) == message_id)
+    return session.exec(select(ProcessedMessage).where(condition)).first()
+
+
+def _eta(start: Any, end: Any) -> Eta | None:
+    return Eta(start, end) if start and end else None
+
+
+def _timeline(
+    session: Session, *, shipment_pk: int | None, order_pk: int | None
+) -> tuple[TimelineLine, ...]:
+    query = select(TimelineEvent)
+    if shipment_pk is not None:
+        query = query.where(TimelineEvent.shipment_pk == shipment_pk)
+    else:
+        query = query.where(TimelineEvent.order_pk == order_pk)
+    rows = session.exec(query.order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id)))
+    return tuple(
+        TimelineLine(
+            occurred_at=row.occurred_at,
+            milestone=Milestone(row.milestone),
+            source=row.source,
+            description=row.description,
+            eta=_eta(row.eta_start, row.eta_end),
+        )
+        for row in rows
+    )
+
+
+def _shipment_view(session: Session, row: Shipment) -> ShipmentView:
+    orders = session.exec(
+        select(Order.order_id)
+        .join(ShipmentOrder, col(ShipmentOrder.order_pk) == col(Order.id))
+        .where(ShipmentOrder.shipment_pk == row.id)
+        .order_by(col(Order.id))
+    ).all()
+    state = load_state(row)
+    return ShipmentView(
+        pk=_pk(row.id),
+        order_ids=tuple(orders),
+        marketplace=row.marketplace,
+        status=state.status,
+        carrier=row.carrier,
+        tracking_number=row.tracking_number,
+        amazon_shipment_id=row.amazon_shipment_id,
+        package_index=row.package_index,
+        eta=state.eta,
+        item_titles=tuple(str(item["title"]) for item in row.items),
+        label=row.label,
+        pickup_code=row.pickup_code,
+        delivery_photo_url=row.delivery_photo_url,
+        delivered_at=row.delivered_at,
+        updated_at=row.updated_at,
+        timeline=_timeline(session, shipment_pk=row.id, order_pk=None),
+    )
+
+
+def _order_view(session: Session, row: Order) -> OrderView:
+    shipments = session.exec(
+        select(Shipment)
+        .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
+        .where(ShipmentOrder.order_pk == row.id)
+        .order_by(col(Shipment.id))
+    ).all()
+    state = load_state(row)
+    return OrderView(
+        order_id=row.order_id,
+        marketplace=row.marketplace,
+        status=state.status,
+        placed_at=row.placed_at,
+        eta=state.eta,
+        item_titles=tuple(str(item["title"]) for item in row.items),
+        timeline=_timeline(session, shipment_pk=None, order_pk=row.id),
+        shipments=tuple(_shipment_view(session, shipment) for shipment in shipments),
+    )

@@ -1,0 +1,160 @@
+"""The database tables (sqlmodel). Datetimes are stored as UTC and read back
+timezone-aware, whatever the database does with zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive input is refused."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _json(**kwargs: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kwargs)
+
+
+class MailboxCursor(SQLModel, table=True):
+    """How far a mail source has been read: per (account, folder)."""
+
+    __table_args__ = (sa.UniqueConstraint("account", "folder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account: str
+    folder: str
+    uidvalidity: int | None = None
+    last_uid: int = 0
+    updated_at: datetime = _when()
+
+
+class ProcessedMessage(SQLModel, table=True):
+    """Every email the pipeline has seen: idempotency and an audit trail."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, max_length=64)
+    message_id: str | None = Field(default=None, index=True)
+    source: str
+    location: str
+    subject: str = ""
+    sender: str = ""
+    sent_at: datetime | None = _when(default=None)
+    parser: str | None = None
+    error: str | None = None
+    event_count: int = 0
+    processed_at: datetime = _when()
+
+
+class TrackedState(SQLModel):
+    """State-machine columns shared by orders and shipments."""
+
+    progress: str | None = None
+    side: str | None = None
+    after_sale: str | None = None
+    eta_start: date | None = None
+    eta_end: date | None = None
+    occurrences: dict[str, int] = _json(default_factory=dict)
+    items: list[dict[str, Any]] = _json(default_factory=list)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class Order(TrackedState, table=True):
+    __tablename__ = "orders"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(unique=True)
+    marketplace: str | None = None
+    placed_at: datetime | None = _when(default=None)
+
+
+class Shipment(TrackedState, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    carrier: str | None = Field(default=None)
+    tracking_number: str | None = Field(default=None, index=True)
+    amazon_shipment_id: str | None = Field(default=None, index=True)
+    package_index: int | None = None
+    marketplace: str | None = None
+    label: str | None = None
+    pickup_code: str | None = None
+    delivery_photo_url: str | None = None
+    delivered_at: datetime | None = _when(default=None)
+    last_event_at: datetime | None = _when(default=None)
+
+
+class ShipmentOrder(SQLModel, table=True):
+    shipment_pk: int = Field(foreign_key="shipment.id", primary_key=True, ondelete="CASCADE")
+    order_pk: int = Field(foreign_key="orders.id", primary_key=True, ondelete="CASCADE")
+
+
+class TimelineEvent(SQLModel, table=True):
+    """One line of a shipment's (or an unshipped order's) history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_pk: int | None = Field(
+        default=None, foreign_key="shipment.id", index=True, ondelete="CASCADE"
+    )
+    order_pk: int | None = Field(
+        default=None, foreign_key="orders.id", index=True, ondelete="CASCADE"
+    )
+    milestone: str
+    source: str
+    description: str | None = None
+    eta_start: date | None = None
+    eta_end: date | None = None
+    message_pk: int | None = Field(default=None, foreign_key="processedmessage.id")
+    occurred_at: datetime = _when()
+    recorded_at: datetime = _when()
+
+
+class Notification(SQLModel, table=True):
+    """A milestone to tell the user about; `dedupe_key` makes it unique per
+    (shipment or order, milestone, occurrence)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True)
+    shipment_pk: int | None = Field(default=None, foreign_key="shipment.id", ondelete="CASCADE")
+    order_pk: int | None = Field(default=None, foreign_key="orders.id", ondelete="CASCADE")
+    milestone: str
+    occurrence: int
+    title: str
+    body: str
+    created_at: datetime = _when()
+
+
+class Delivery(SQLModel, table=True):
+    """One notification for one target: the outbox row the notifier works on."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("notification_pk", "target"),
+        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    notification_pk: int = Field(foreign_key="notification.id", ondelete="CASCADE")
+    target: str
+    status: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    last_error: str | None = None
+    sent_at: datetime | None = _when(default=None)

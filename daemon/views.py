@@ -1,0 +1,66 @@
+"""Read-only views of what the store holds, for the CLI and the notifier.
+Frozen values, so nothing outside the store can touch a live database row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from parsers.model import Eta, Kind, Milestone
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    occurred_at: datetime
+    milestone: Milestone
+    source: str
+    description: str | None
+    eta: Eta | None
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    pk: int
+    order_ids: tuple[str, ...]
+    marketplace: str | None
+    status: Milestone | None
+    carrier: str | None
+    tracking_number: str | None
+    amazon_shipment_id: str | None
+    package_index: int | None
+    eta: Eta | None
+    item_titles: tuple[str, ...]
+    label: str | None
+    pickup_code: str | None
+    delivery_photo_url: str | None
+    delivered_at: datetime | None
+    updated_at: datetime
+    timeline: tuple[TimelineLine, ...]
+
+    @property
+    def active(self) -> bool:
+        return self.status is None or self.status.kind in (Kind.PROGRESS, Kind.SIDE)
+
+
+@dataclass(frozen=True)
+class OrderView:
+    order_id: str
+    marketplace: str | None
+    status: Milestone | None
+    placed_at: datetime | None
+    eta: Eta | None
+    item_titles: tuple[str, ...]
+    timeline: tuple[TimelineLine, ...]
+    shipments: tuple[ShipmentView, ...]
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """An outbox row that is due: one notification for one target."""
+
+    pk: int
+    target: str
+    attempts: int
+    title: str
+    body: str
+    milestone: Milestone

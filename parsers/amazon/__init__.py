@@ -1,0 +1,187 @@
+"""The Amazon parser: order, shipment, delivery and after-sale emails.
+
+Identity comes from structure (order ids, "Track package" links, product links);
+the milestone and the estimate come from the language tables. One event is
+emitted per shipment the email is about, or per order when it names no shipment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from parsers.amazon import extract
+from parsers.amazon.dates import DateReader
+from parsers.amazon.en import ENGLISH
+from parsers.amazon.language import Language
+from parsers.amazon.links import TrackLink, target
+from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS, Marketplace
+from parsers.amazon.senders import failed_authentication, marketplace_of
+from parsers.message import MailMessage
+from parsers.model import Eta, Item, Milestone, ShipmentEvent
+
+# Which languages each marketplace writes in, most common first.
+_LANGUAGES: dict[str, tuple[Language, ...]] = dict.fromkeys(MARKETPLACE_DOMAINS, (ENGLISH,))
+
+_NO_ETA = frozenset({Milestone.DELIVERED, Milestone.CANCELLED, Milestone.REFUNDED})
+_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
+
+
+class AmazonParser:
+    """Claims order mail from Amazon's marketplaces; see the module docstring."""
+
+    name = "amazon"
+
+    def __init__(self, marketplaces: Iterable[str] | None = None) -> None:
+        self._enabled = (
+            frozenset(marketplaces) if marketplaces is not None else frozenset(MARKETPLACE_DOMAINS)
+        )
+        self._readers = {ENGLISH.code: DateReader(ENGLISH)}
+
+    def score(self, message: MailMessage) -> int:
+        if self._understand(message) is None:
+            return 0
+        return 100
+
+    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+        understood = self._understand(message)
+        if understood is None:
+            return ()
+        market, language, milestone = understood
+        return _Reading(message, market, language, self._readers[language.code]).events(milestone)
+
+    def _understand(self, message: MailMessage) -> tuple[Marketplace, Language, Milestone] | None:
+        market = marketplace_of(message, self._enabled)
+        if market is None or failed_authentication(message):
+            return None
+        for language in _LANGUAGES[market.domain]:
+            if language.negative_subjects.search(message.subject):
+                return None
+            milestone = language.classify(message.subject, message.all_text)
+            if milestone is not None:
+                return market, language, milestone
+        return None
+
+
+class _Reading:
+    """One email being read: the facts gathered once, then turned into events."""
+
+    def __init__(
+        self, message: MailMessage, market: Marketplace, language: Language, reader: DateReader
+    ) -> None:
+        self.message = message
+        self.market = market
+        self.language = language
+        self.reader = reader
+        self.urls = tuple(target(link) for link in message.links)
+        self.body = message.html_text or message.text
+        self.reference = self._local_date()
+
+    def _local_date(self) -> date | None:
+        when = self.message.date
+        return when.astimezone(ZoneInfo(self.market.timezone)).date() if when else None
+
+    def events(self, milestone: Milestone) -> tuple[ShipmentEvent, ...]:
+        order_ids = extract.order_ids(self.message, self.urls)
+        if not order_ids:
+            return ()
+        refs = extract.products(self.message, self.language)
+        if milestone in _ORDER_LEVEL:
+            sections = _sections(self.body, order_ids)
+            etas = self._nearest_etas(milestone, order_ids)
+            return tuple(
+                self._event(milestone, (oid,), None, text, refs, etas.get(oid))
+                for oid, text in sections
+            )
+        links = extract.track_links(self.urls)
+        if not links:
+            return (self._event(milestone, order_ids, None, self.body, refs),)
+        if len(links) == 1:
+            ids = (links[0].order_id,) if links[0].order_id else order_ids
+            return (self._event(milestone, ids, links[0], self.body, refs),)
+        by_order = dict(_sections(self.body, order_ids))
+        return tuple(
+            self._event(
+                milestone,
+                (link.order_id,) if link.order_id else order_ids,
+                link,
+                by_order.get(link.order_id or "", self.body),
+                refs,
+            )
+            for link in links
+        )
+
+    def _event(
+        self,
+        milestone: Milestone,
+        order_ids: tuple[str, ...],
+        link: TrackLink | None,
+        text: str,
+        refs: tuple[extract.ProductRef, ...],
+        eta: Eta | None = None,
+    ) -> ShipmentEvent:
+        carrier, number = extract.tracking(text, self.language, self.market.country)
+        return ShipmentEvent(
+            milestone=milestone,
+            occurred_at=self.message.date,
+            order_ids=order_ids,
+            marketplace=self.market.domain,
+            shipment_id=link.shipment_id if link else None,
+            package_index=link.package_index if link else None,
+            carrier=number.carrier if number else carrier,
+            tracking_number=number.number if number else None,
+            eta=eta or self._eta(milestone, text),
+            items=self._items(text, refs),
+            delivery_photo_url=(
+                extract.delivery_photo(self.message, self.language)
+                if milestone is Milestone.DELIVERED
+                else None
+            ),
+        )
+
+    def _eta(self, milestone: Milestone, text: str) -> Eta | None:
+        if milestone in _NO_ETA or self.reference is None:
+            return None
+        return self.reader.find_eta(text, self.reference) or self.reader.find_eta(
+            self.message.subject, self.reference
+        )
+
+    def _nearest_etas(self, milestone: Milestone, order_ids: tuple[str, ...]) -> dict[str, Eta]:
+        """For an email about several orders: each order's estimate is the one
+        written closest to its order number (Amazon puts "Arriving ..." just
+        above or below each "Order #")."""
+        if len(order_ids) < 2 or milestone in _NO_ETA or self.reference is None:
+            return {}
+        found = self.reader.find_all(self.body, self.reference)
+        nearest: dict[str, Eta] = {}
+        for oid in order_ids:
+            at = self.body.find(oid)
+            if at >= 0 and found:
+                nearest[oid] = min(found, key=lambda pair: abs(pair[0] - at))[1]
+        return nearest
+
+    def _items(self, text: str, refs: tuple[extract.ProductRef, ...]) -> tuple[Item, ...]:
+        items = extract.items_in(text, refs, self.language) or extract.items_from_text(
+            text, self.language
+        )
+        if items:
+            return items
+        fallback = extract.subject_item(self.message.subject)
+        return (fallback,) if fallback else ()
+
+
+def _sections(text: str, order_ids: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Split the text at the first mention of each order id, so that an email about
+    several orders gives each order the items and dates written under it. An order
+    not mentioned in the text (only in a link) gets the whole text."""
+    starts = sorted((text.find(oid), oid) for oid in order_ids)
+    found = [(at, oid) for at, oid in starts if at >= 0]
+    if len(found) < 2:
+        return [(oid, text) for oid in order_ids]
+    bounds = dict.fromkeys(order_ids, text)
+    for number, (at, oid) in enumerate(found):
+        begin = 0 if number == 0 else at
+        end = found[number + 1][0] if number + 1 < len(found) else len(text)
+        bounds[oid] = text[begin:end]
+    return [(oid, bounds[oid]) for oid in order_ids]

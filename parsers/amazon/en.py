@@ -1,0 +1,88 @@
+"""English, as Amazon writes it on amazon.com, .ca, .co.uk, .in and .com.au."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.amazon.language import Language, rules
+from parsers.model import Milestone as M
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2,
+    "wed": 2, "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+
+_SUBJECT = rules(
+    (M.CANCELLED, r"\bcancel+ed\b|\bcancellation\b"),
+    (M.REFUNDED, r"\brefund\b"),
+    (M.RETURN_STARTED, r"\breturn (?:request|label|started|authori[sz])|\byour return\b"),
+    (M.DELIVERY_ATTEMPTED, r"\bdelivery attempt|\battempted delivery\b|\bwe missed you\b"),
+    (M.AVAILABLE_FOR_PICKUP, r"\bready for pick ?up\b|\bavailable for pick ?up\b"),
+    (M.DELIVERED, r"^\W*delivered\b|\bhas been delivered\b|\bwas delivered\b"),
+    (M.OUT_FOR_DELIVERY, r"^\W*out for delivery\b|^\W*arriving today\b|\bis out for delivery\b"),
+    (M.DELAYED, r"\bdelivery update\b|\brunning late\b|\blater than (?:expected|originally)"
+     r"|\bdelayed\b|\bnew delivery (?:date|estimate)\b"),
+    (M.SHIPPED, r"^\W*shipped\b|\bhas (?:been )?shipped\b|\bhave shipped\b|^\W*dispatched\b"
+     r"|\bhas been dispatched\b|\bon its way\b"),
+    (M.ORDERED, r"^\W*ordered\b|\byour amazon(?:\.[a-z.]+)? order\b|\border confirmation\b"
+     r"|\bthanks for your order\b"),
+)  # fmt: skip
+
+_BODY = rules(
+    (M.CANCELLED, r"\b(?:order|items?) (?:has|have) been cancel+ed\b"),
+    (M.DELIVERED, r"\byour (?:package|parcel|order) (?:was|has been) delivered\b"
+     r"|^\s*delivered today\b"),
+    (M.OUT_FOR_DELIVERY, r"\byour (?:package|parcel) is out for delivery\b"
+     r"|^\s*out for delivery\s*$"),
+    (M.DELAYED, r"\b(?:is|are) running late\b|\blater than (?:expected|originally)\b"
+     r"|\bhas been delayed\b"),
+    (M.SHIPPED, r"\byour (?:package|parcel|order) (?:has|was) (?:been )?(?:shipped|dispatched)\b"
+     r"|\bis being shipped by\b|\bhas shipped\b"),
+    (M.ORDERED, r"\bthanks? (?:you )?for your order\b|\border confirmation\b"),
+)  # fmt: skip
+
+# Phrases that introduce a delivery estimate, newest-information first.
+_ETA_PHRASES = (
+    r"now (?:arriving|expected|estimated)(?: (?:by|on))?",
+    r"new (?:estimated )?delivery (?:date|estimate)(?: is)?:?",
+    r"(?:should|will) now arrive(?: by| on)?",
+    r"arriving(?: by| on| between)?",
+    r"(?:estimated|expected|guaranteed) (?:delivery|arrival)(?: date)?(?: is)?:?(?: by)?",
+    r"delivery estimate:?",
+    r"(?:expected|arrives?|will arrive)(?: by| on)?",
+)
+
+ENGLISH = Language(
+    code="en",
+    months=_MONTHS,
+    weekdays=_WEEKDAYS,
+    relative_days={"today": 0, "tonight": 0, "tomorrow": 1},
+    subject_rules=_SUBJECT,
+    body_rules=_BODY,
+    eta_phrases=_ETA_PHRASES,
+    quantity=re.compile(r"\b(?:quantity|qty)\s*:?\s*(\d{1,3})\b", re.IGNORECASE),
+    photo_label=re.compile(r"\bphoto\b|\bpicture\b|\bimage of (?:your )?(?:package|parcel)", re.I),
+    # "Carrier: UPS", "shipped by USPS", "delivered by Royal Mail", "transferred to UPS"
+    carrier_label=re.compile(
+        r"(?:\bcarrier\s*:?|\b(?:shipped|delivered|sent|dispatched|handled) (?:by|with|via)"
+        r"|\btransferred (?:your (?:package|parcel) )?to)\s+(?P<name>[A-Z][\w&.\- ]{1,30})",
+        re.IGNORECASE,
+    ),
+    sold_by=re.compile(r"^\s*(?:sold|fulfilled) by\b", re.I | re.M),
+    generic_link=re.compile(
+        r"^(?:buy (?:it )?again|view|track|write a|return|share|see|leave|rate|your orders)\b", re.I
+    ),
+    negative_subjects=re.compile(
+        r"^\W*(?:rate|review) (?:your|this)\b|\bhow (?:was|did|would)\b|\bshare your "
+        r"(?:thoughts|experience)\b|\bdeals? (?:we|for you)\b",
+        re.IGNORECASE,
+    ),
+)

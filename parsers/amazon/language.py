@@ -1,0 +1,61 @@
+"""The shape of one language's table: the words and phrases Amazon uses in it.
+
+Every language family (English, German, ...) is a module that builds one
+`Language` from plain tables. The shared logic in this package reads only these
+tables, so supporting a language is adding a module, not touching the logic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from parsers.model import Milestone
+
+Rule = tuple[Milestone, re.Pattern[str]]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Words and phrases of one language, as Amazon writes them.
+
+    `subject_rules` and `body_rules` are tried in order; the first match decides
+    the milestone. Body rules are a fallback for when Amazon changes a subject
+    line, so they match headlines ("Your package was delivered"), not words that
+    also appear in other emails' footers.
+    `eta_phrases` introduce an estimated date ("Arriving", "Now expected"); the
+    earlier ones win, so phrases that announce a new date come first.
+    """
+
+    code: str
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    relative_days: Mapping[str, int]
+    subject_rules: tuple[Rule, ...]
+    body_rules: tuple[Rule, ...]
+    eta_phrases: tuple[str, ...]
+    quantity: re.Pattern[str]
+    negative_subjects: re.Pattern[str]
+    photo_label: re.Pattern[str]
+    carrier_label: re.Pattern[str]
+    generic_link: re.Pattern[str]
+    sold_by: re.Pattern[str]
+    range_separators: tuple[str, ...] = ("-", "–", "—", "to", "and")
+    day_first: bool = False
+
+    def classify(self, subject: str, body: str) -> Milestone | None:
+        """The milestone an email announces: its subject decides, else its body."""
+        for milestone, pattern in self.subject_rules:
+            if pattern.search(subject):
+                return milestone
+        for milestone, pattern in self.body_rules:
+            if pattern.search(body):
+                return milestone
+        return None
+
+
+def rules(*pairs: tuple[Milestone, str]) -> tuple[Rule, ...]:
+    """Compile (milestone, regex) pairs case-insensitively."""
+    flags = re.IGNORECASE | re.MULTILINE
+    return tuple((milestone, re.compile(regex, flags)) for milestone, regex in pairs)

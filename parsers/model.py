@@ -1,0 +1,191 @@
+"""What a parser emits: milestones and shipment events, as frozen values.
+
+One vocabulary serves emails and carrier scans alike (DESIGN.md, "Milestones"), so
+the state machine never needs to know where an event came from. `to_json` here is
+the one place that defines the `parse --json` interface.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+class Kind(enum.Enum):
+    """How a milestone moves a shipment (DESIGN.md's "kind" column)."""
+
+    PROGRESS = "progress"
+    TERMINAL = "terminal"
+    SIDE = "side"
+    AFTER_SALE = "after_sale"
+
+
+class Milestone(enum.Enum):
+    """A point in a parcel's life. The value is the stable, lower-case JSON name."""
+
+    ORDERED = "ordered"
+    SHIPPED = "shipped"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    AVAILABLE_FOR_PICKUP = "available_for_pickup"
+    DELIVERED = "delivered"
+    DELAYED = "delayed"
+    DELIVERY_ATTEMPTED = "delivery_attempted"
+    EXCEPTION = "exception"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    RETURN_STARTED = "return_started"
+    REFUNDED = "refunded"
+
+    @property
+    def kind(self) -> Kind:
+        return _KINDS[self]
+
+    @property
+    def rank(self) -> int | None:
+        """Order along the forward path; None for side and after-sale states."""
+        return _RANKS.get(self)
+
+    @property
+    def label(self) -> str:
+        """A short human label ("Out for delivery")."""
+        return _LABELS[self]
+
+
+_RANKS: dict[Milestone, int] = {
+    Milestone.ORDERED: 0,
+    Milestone.SHIPPED: 1,
+    Milestone.IN_TRANSIT: 2,
+    Milestone.OUT_FOR_DELIVERY: 3,
+    Milestone.AVAILABLE_FOR_PICKUP: 3,
+    Milestone.DELIVERED: 4,
+}
+
+_KINDS: dict[Milestone, Kind] = {
+    Milestone.ORDERED: Kind.PROGRESS,
+    Milestone.SHIPPED: Kind.PROGRESS,
+    Milestone.IN_TRANSIT: Kind.PROGRESS,
+    Milestone.OUT_FOR_DELIVERY: Kind.PROGRESS,
+    Milestone.AVAILABLE_FOR_PICKUP: Kind.PROGRESS,
+    Milestone.DELIVERED: Kind.TERMINAL,
+    Milestone.DELAYED: Kind.SIDE,
+    Milestone.DELIVERY_ATTEMPTED: Kind.SIDE,
+    Milestone.EXCEPTION: Kind.SIDE,
+    Milestone.RETURNED: Kind.TERMINAL,
+    Milestone.CANCELLED: Kind.TERMINAL,
+    Milestone.RETURN_STARTED: Kind.AFTER_SALE,
+    Milestone.REFUNDED: Kind.AFTER_SALE,
+}
+
+_LABELS: dict[Milestone, str] = {
+    Milestone.ORDERED: "Ordered",
+    Milestone.SHIPPED: "Shipped",
+    Milestone.IN_TRANSIT: "In transit",
+    Milestone.OUT_FOR_DELIVERY: "Out for delivery",
+    Milestone.AVAILABLE_FOR_PICKUP: "Ready for pickup",
+    Milestone.DELIVERED: "Delivered",
+    Milestone.DELAYED: "Delayed",
+    Milestone.DELIVERY_ATTEMPTED: "Delivery attempted",
+    Milestone.EXCEPTION: "Problem with delivery",
+    Milestone.RETURNED: "Returned to sender",
+    Milestone.CANCELLED: "Cancelled",
+    Milestone.RETURN_STARTED: "Return started",
+    Milestone.REFUNDED: "Refunded",
+}
+
+
+@dataclass(frozen=True)
+class Eta:
+    """An estimated delivery date or date range, in the marketplace's local days."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"ETA ends ({self.end}) before it starts ({self.start})")
+
+    @classmethod
+    def day(cls, when: date) -> Eta:
+        return cls(when, when)
+
+    def to_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of an order as the email states it."""
+
+    title: str
+    quantity: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "quantity": self.quantity}
+
+
+@dataclass(frozen=True)
+class ShipmentEvent:
+    """One thing an email (or a carrier) says about one shipment or order.
+
+    Every field the source does not state is None or empty, never guessed.
+    `package_index` is Amazon's index of a package within an order (from the
+    "Track package" link); it is part of a shipment's identity but not of the
+    `parse --json` interface.
+    """
+
+    milestone: Milestone
+    occurred_at: datetime | None = None
+    order_ids: tuple[str, ...] = ()
+    marketplace: str | None = None
+    shipment_id: str | None = None
+    package_index: int | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    eta: Eta | None = None
+    items: tuple[Item, ...] = ()
+    pickup_code: str | None = None
+    delivery_photo_url: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.occurred_at is not None and self.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be timezone-aware")
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as DESIGN.md's `parse --json` defines it, key for key."""
+        return {
+            "milestone": self.milestone.value,
+            "order_ids": list(self.order_ids),
+            "marketplace": self.marketplace,
+            "shipment_id": self.shipment_id,
+            "carrier": self.carrier,
+            "tracking_number": self.tracking_number,
+            "eta": self.eta.to_json() if self.eta else None,
+            "items": [item.to_json() for item in self.items],
+            "pickup_code": self.pickup_code,
+            "delivery_photo_url": self.delivery_photo_url,
+            "occurred_at": (
+                self.occurred_at.astimezone(UTC).isoformat() if self.occurred_at else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What the registry says about one email: which parser claimed it (or None),
+    the events it found, and the error if parsing failed."""
+
+    parser: str | None
+    events: tuple[ShipmentEvent, ...] = ()
+    error: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "parser": self.parser,
+            "error": self.error,
+            "events": [event.to_json() for event in self.events],
+        }

@@ -1,0 +1,80 @@
+"""The explicit list of parsers, and the one rule for choosing among them.
+
+Each parser scores a message (0 declines); the highest score wins and only that
+parser extracts events. Adding a parser means adding it to `default_registry`,
+nothing else: there is no import-time registration.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from parsers.amazon import AmazonParser
+from parsers.message import MailMessage, parse_message
+from parsers.model import ParseResult, ShipmentEvent
+
+
+class Parser(Protocol):
+    """A parser for one sender family. `score` must be cheap and must not raise;
+    `parse` may raise, and the registry turns that into an error result."""
+
+    @property
+    def name(self) -> str: ...
+
+    def score(self, message: MailMessage) -> int:
+        """0 to decline; higher means more certain that this parser owns it."""
+        ...
+
+    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]: ...
+
+
+@dataclass(frozen=True)
+class Registry:
+    parsers: tuple[Parser, ...]
+
+    def claim(self, message: MailMessage) -> Parser | None:
+        """The parser with the highest positive score, or None."""
+        best: Parser | None = None
+        best_score = 0
+        for parser in self.parsers:
+            score = parser.score(message)
+            if score > best_score:
+                best, best_score = parser, score
+        return best
+
+    def parse_message(self, message: MailMessage) -> ParseResult:
+        try:
+            parser = self.claim(message)
+        except Exception as exc:
+            return ParseResult(parser=None, error=_describe(exc))
+        if parser is None:
+            return ParseResult(parser=None)
+        try:
+            events = parser.parse(message)
+        except Exception as exc:
+            return ParseResult(parser=parser.name, error=_describe(exc))
+        return ParseResult(parser=parser.name, events=events)
+
+    def parse(self, raw: bytes) -> ParseResult:
+        """Decode and parse raw email bytes. Never raises."""
+        try:
+            message = parse_message(raw)
+        except Exception as exc:
+            return ParseResult(parser=None, error=_describe(exc))
+        return self.parse_message(message)
+
+
+def _describe(exc: BaseException) -> str:
+    """One line naming the exception and where it was raised, for the audit trail."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def default_registry(*, marketplaces: Iterable[str] | None = None) -> Registry:
+    """The registry parcelwatch uses: every parser we ship, in a fixed order.
+    `marketplaces` limits the Amazon parser to those storefronts (default: all)."""
+    return Registry((AmazonParser(marketplaces),))
