@@ -35,11 +35,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, (args.log_level or "info").upper()),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    level = getattr(logging, (args.log_level or "info").upper())
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Apprise logs every send at INFO; parcelwatch reports outcomes itself.
+    logging.getLogger("apprise").setLevel(max(level, logging.WARNING))
     handler: Handler = args.handler
     try:
         return handler(args, env)
@@ -223,7 +222,7 @@ def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.reset:
         for path in settings.state_dir.glob("demo.db*"):
             path.unlink()
-    console = NotifyTarget("console", Secret("inline", register_console(sys.stdout)))
+    console = NotifyTarget("console", Secret("inline", register_console()))
     app = build(replace(settings, notify=replace(settings.notify, targets=(console,))))
     try:
         print(f"Reading the sample mailbox {mailbox}\ninto the demo database {database}\n")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from daemon.render import describe, format_eta
+from daemon.render import carrier_label, describe, format_eta
 from daemon.views import OrderView, ShipmentView, TimelineLine
 
 _COLUMNS = ("ORDER", "ITEMS", "STATUS", "ETA", "CARRIER", "TRACKING")
@@ -31,7 +31,7 @@ def table(shipments: Sequence[ShipmentView], orders: Sequence[OrderView]) -> str
                 _truncate(describe(ship.item_titles, ship.label, ())) or "-",
                 _status(ship),
                 _eta(ship),
-                (ship.carrier or "-").replace("_", " "),
+                carrier_label(ship.carrier) if ship.carrier else "-",
                 ship.tracking_number or "-",
             )
         )
@@ -65,7 +65,7 @@ def _when(moment: datetime, zone: tzinfo | None) -> str:
 def _timeline_lines(lines: Sequence[TimelineLine], zone: tzinfo | None) -> list[str]:
     out = []
     for line in lines:
-        text = f"    {_when(line.occurred_at, zone)}  {line.milestone.label}"
+        text = f"      {_when(line.occurred_at, zone)}  {line.milestone.label}"
         if line.eta:
             text += f" (ETA {format_eta(line.eta)})"
         text += f"  [{line.source}]"
@@ -81,7 +81,7 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
     if ship.item_titles:
         lines.append("    Items: " + "; ".join(ship.item_titles))
     if ship.carrier or ship.tracking_number:
-        carrier = (ship.carrier or "unknown carrier").replace("_", " ")
+        carrier = carrier_label(ship.carrier) if ship.carrier else "unknown carrier"
         lines.append(f"    Carrier: {carrier}  Tracking: {ship.tracking_number or '-'}")
     if ship.eta and ship.active:
         lines.append(f"    Arriving: {format_eta(ship.eta)}")
@@ -108,7 +108,7 @@ def order_block(order: OrderView, zone: tzinfo | None) -> str:
             lines.append(f"  Arriving: {format_eta(order.eta)}")
     if order.timeline:
         lines.append("  Order timeline:")
-        lines.extend("  " + line for line in _timeline_lines(order.timeline, zone))
+        lines.extend(_timeline_lines(order.timeline, zone))
     for number, ship in enumerate(order.shipments, start=1):
         lines.append(shipment_block(ship, zone, number if len(order.shipments) > 1 else None))
     return "\n".join(lines)

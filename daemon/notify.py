@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TextIO
+from typing import Any
 
 import apprise
 from apprise.decorators import notify as apprise_plugin
@@ -153,17 +154,22 @@ def _secret_parts(url: str) -> tuple[str, ...]:
     return tuple(sorted(parts, key=len, reverse=True))
 
 
-def register_console(stream: TextIO) -> str:
-    """Register an Apprise plugin that prints notifications to `stream`, and
-    return its URL. The demo uses it so its notifications go through the same
-    notifier and Apprise as a phone's would, ending on the terminal."""
+def register_console() -> str:
+    """Register an Apprise plugin that prints notifications to standard output,
+    and return its URL. The demo uses it so that its notifications go through the
+    same notifier and Apprise as a phone's would, ending on the terminal.
+
+    Apprise keeps plugins in its own registry for the life of the process and
+    ignores a second registration of a schema, so the plugin looks up
+    sys.stdout when it runs rather than holding on to a stream."""
 
     @apprise_plugin(on=CONSOLE_SCHEMA, name="parcelwatch console")  # type: ignore[untyped-decorator, no-untyped-call]
     def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any) -> bool:
-        stream.write(f"🔔 {title}\n")
+        out = sys.stdout
+        out.write(f"🔔 {title}\n")
         for line in body.splitlines():
-            stream.write(f"   {line}\n")
-        stream.flush()
+            out.write(f"   {line}\n")
+        out.flush()
         return True
 
     return f"{CONSOLE_SCHEMA}://"

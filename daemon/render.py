@@ -62,7 +62,7 @@ def _body(snap: Snapshot) -> str:
     if snap.order_ids:
         lines.append("Order " + ", ".join(snap.order_ids))
     if snap.carrier or snap.tracking_number:
-        carrier = (snap.carrier or "").replace("_", " ").upper() if snap.carrier else "Tracking"
+        carrier = carrier_label(snap.carrier) if snap.carrier else "Tracking"
         lines.append(f"{carrier} {snap.tracking_number or ''}".strip())
     if snap.eta and snap.milestone is not Milestone.DELIVERED:
         lines.append(f"Arriving {format_eta(snap.eta)}")
@@ -74,6 +74,13 @@ def _body(snap: Snapshot) -> str:
     if market and snap.order_ids:
         lines.append(market.order_url(snap.order_ids[0]))
     return "\n".join(lines)
+
+
+def carrier_label(slug: str) -> str:
+    """ "ups" -> "UPS", "royal_mail" -> "Royal Mail": how people write carriers."""
+    if len(slug) <= 4 and "_" not in slug:
+        return slug.upper()
+    return slug.replace("_", " ").title()
 
 
 def format_date(day: date) -> str:

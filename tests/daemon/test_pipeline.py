@@ -1,0 +1,175 @@
+"""End to end: the sample Maildir through parsers, SQLite on disk and real Apprise
+to a local HTTP receiver. The expected notifications come from the story the
+sample mailbox tells (examples/README.md), counted by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from daemon.app import App, build
+from daemon.config import load_settings
+from daemon.sources import local
+from parsers.model import Milestone
+from tests.support.receiver import Receiver
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "maildir"
+ORDER1, ORDER2, ORDER3 = "113-4829105-7730624", "114-2210934-5561847", "112-9037712-4401958"
+
+# (title prefix, order id) of every notification the sample story must produce.
+EXPECTED = Counter(
+    [
+        ("Shipped", ORDER1), ("Shipped", ORDER1), ("Out for delivery", ORDER1),
+        ("Delivered", ORDER1), ("Delivered", ORDER1),
+        ("Shipped", ORDER2), ("Delayed", ORDER2), ("Out for delivery", ORDER2),
+        ("Delivered", ORDER2),
+        ("Shipped", ORDER3), ("Out for delivery", ORDER3), ("Delivered", ORDER3),
+    ]
+)  # fmt: skip
+
+
+class Clock:
+    """Time that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def make_app(tmp_path: Path, targets: dict[str, str], clock: Clock, **notify: int) -> App:
+    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[notify]"]
+    lines += [f"{key} = {value}" for key, value in notify.items()]
+    for name, url in targets.items():
+        lines.append(f'[[notify.target]]\nname = "{name}"\nurl = "{url}"')
+    config = tmp_path / "config.toml"
+    config.write_text("\n".join(lines) + "\n")
+    return build(load_settings(config, {"HOME": str(tmp_path)}, required=True), clock)
+
+
+def summarise(receiver: Receiver) -> Counter[tuple[str, str]]:
+    seen: Counter[tuple[str, str]] = Counter()
+    for request in receiver.requests:
+        payload = request.json()
+        order = next(o for o in (ORDER1, ORDER2, ORDER3) if o in payload["message"])
+        seen[(payload["title"].split(":")[0], order)] += 1
+    return seen
+
+
+def test_sample_mailbox_notifies_each_milestone_once(tmp_path: Path, receiver: Receiver) -> None:
+    clock = Clock()
+    app = make_app(tmp_path, {"hook": receiver.url()}, clock)
+    tally = app.pipeline.process_all(local.read(SAMPLE))
+    run = app.notifier.deliver_due(app.store)
+    assert (tally.seen, tally.claimed, tally.errors) == (16, 15, 0)
+    assert run.sent == 12
+    assert summarise(receiver) == EXPECTED
+
+    again = app.pipeline.process_all(local.read(SAMPLE))
+    assert app.notifier.deliver_due(app.store).sent == 0
+    assert (again.duplicates, len(receiver.requests)) == (16, 12)
+    app.close()
+
+
+def test_sample_mailbox_builds_the_right_shipments(tmp_path: Path) -> None:
+    app = make_app(tmp_path, {}, Clock())
+    app.pipeline.process_all(local.read(SAMPLE))
+    order1 = app.store.find_order(ORDER1)
+    assert order1 is not None
+    assert [(s.amazon_shipment_id, s.carrier, s.tracking_number) for s in order1.shipments] == [
+        ("Hn4TqWz8k", "ups", "1Z999AA10123456784"),
+        ("DRvmKpX2s", None, None),
+    ]
+    assert all(s.status is Milestone.DELIVERED for s in order1.shipments)
+    order2 = app.store.find_order(ORDER2)
+    assert order2 is not None
+    (blender,) = order2.shipments
+    assert [line.milestone for line in blender.timeline] == [
+        Milestone.SHIPPED, Milestone.DELAYED, Milestone.OUT_FOR_DELIVERY, Milestone.DELIVERED,
+    ]  # fmt: skip
+    order3 = app.store.find_order(ORDER3)
+    assert order3 is not None
+    assert order3.shipments[0].delivery_photo_url is not None
+    assert order3.shipments[0].delivery_photo_url.endswith(".jpg")
+    assert app.store.shipments() == []  # everything in the sample is delivered
+    assert len(app.store.shipments(include_finished=True)) == 4
+    app.close()
+
+
+def test_a_failing_target_gets_one_copy_after_it_recovers(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    clock = Clock()
+    app = make_app(tmp_path, {"hook": receiver.url()}, clock, retry_seconds=60, max_attempts=5)
+    app.pipeline.process_all(local.read(SAMPLE, "sample"))
+    receiver.fail_next = 2 * 12  # each notification fails twice before the service is back
+    first = app.notifier.deliver_due(app.store)
+    assert (first.sent, first.failed) == (0, 12)
+    assert app.notifier.deliver_due(app.store).sent == 0  # not due yet: backoff
+    clock.advance(60)
+    assert app.notifier.deliver_due(app.store).failed == 12
+    clock.advance(120)
+    assert app.notifier.deliver_due(app.store).sent == 12
+    clock.advance(3600)
+    assert app.notifier.deliver_due(app.store).sent == 0
+    assert summarise(receiver) == EXPECTED
+    assert receiver.failures_served == 24
+    app.close()
+
+
+def test_two_targets_one_down_each_gets_one_copy(tmp_path: Path, receiver: Receiver) -> None:
+    clock = Clock()
+    targets = {"up": receiver.url(path="/up"), "down": receiver.url(path="/down")}
+    app = make_app(tmp_path, targets, clock, retry_seconds=30)
+    app.pipeline.process_all(local.read(SAMPLE))
+    receiver.fail_paths = {"/down"}
+    assert app.notifier.deliver_due(app.store).sent == 12
+    assert Counter(r.path for r in receiver.requests) == {"/up": 12}
+    receiver.fail_paths = set()
+    clock.advance(30)
+    assert app.notifier.deliver_due(app.store).sent == 12
+    assert Counter(r.path for r in receiver.requests) == {"/up": 12, "/down": 12}
+    app.close()
+
+
+def test_a_target_that_never_recovers_is_given_up(tmp_path: Path) -> None:
+    clock = Clock()
+    dead = "json://127.0.0.1:9/nothing-listens-here"
+    app = make_app(tmp_path, {"dead": dead}, clock, retry_seconds=1, max_attempts=2)
+    app.pipeline.process_all(local.read(SAMPLE))
+    assert app.notifier.deliver_due(app.store).failed == 12
+    clock.advance(5)
+    assert app.notifier.deliver_due(app.store).gave_up == 12
+    assert app.store.outbox_counts() == {"failed": 12}
+    app.close()
+
+
+@pytest.mark.parametrize("kind", ["mbox", "folder"])
+def test_mbox_and_eml_folders_give_the_same_result(tmp_path: Path, kind: str) -> None:
+    files = sorted((SAMPLE / "cur").iterdir())
+    if kind == "mbox":
+        path = tmp_path / "sample.mbox"
+        with path.open("wb") as out:
+            for file in files:
+                out.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n")
+                data = file.read_bytes().replace(b"\r\n", b"\n")
+                out.write(data.replace(b"\nFrom ", b"\n>From "))
+                out.write(b"\n")
+    else:
+        path = tmp_path / "emails"
+        path.mkdir()
+        for number, file in enumerate(files):
+            (path / f"{number:02d}.eml").write_bytes(file.read_bytes())
+    assert local.kind_of(path) == kind
+    app = make_app(tmp_path, {}, Clock())
+    tally = app.pipeline.process_all(local.read(path))
+    assert (tally.seen, tally.claimed, tally.events) == (16, 15, 15)
+    assert len(app.store.shipments(include_finished=True)) == 4
+    app.close()

@@ -1,0 +1,84 @@
+"""A local HTTP receiver for Apprise's json:// and ntfy:// targets.
+
+Tests point real Apprise at it and assert on what arrived. It can be told to
+fail the next N requests with HTTP 500, to stand for a notification service
+that is down for a while.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """Records every request; fails the next `fail_next` ones."""
+
+    port: int = 0
+    fail_next: int = 0
+    fail_paths: set[str] = field(default_factory=set)
+    requests: list[Received] = field(default_factory=list)
+    failures_served: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, scheme: str = "json", path: str = "/hook") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def titles(self) -> list[str]:
+        return [str(r.json().get("title")) for r in self.requests if r.body.startswith(b"{")]
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            with receiver.lock:
+                failing = receiver.fail_next > 0 or self.path in receiver.fail_paths
+                if failing:
+                    receiver.fail_next = max(receiver.fail_next - 1, 0)
+                    receiver.failures_served += 1
+                else:
+                    receiver.requests.append(Received(self.path, dict(self.headers), body))
+            self.send_response(500 if failing else 200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    return Handler
+
+
+class ReceiverServer:
+    """Runs a Receiver on a loopback port in a background thread."""
+
+    def __init__(self) -> None:
+        self.receiver = Receiver()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.receiver))
+        self.receiver.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self._thread.start()
+        return self.receiver
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
