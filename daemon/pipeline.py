@@ -15,7 +15,7 @@ from datetime import datetime
 from daemon.ingest import Routing
 from daemon.sources import RawMessage
 from daemon.store import Store
-from parsers.message import parse_message
+from parsers.message import MailMessage, parse_message
 from parsers.model import ParseResult
 from parsers.registry import Registry
 
@@ -78,20 +78,27 @@ class Pipeline:
         self.clock = clock
 
     def process(self, raw: RawMessage) -> Outcome:
-        message = parse_message(raw.data)
-        if self.store.is_processed(raw.data, message.message_id):
+        """Parse and record one message; a message that cannot be decoded at all
+        is still recorded, with the reason, so it is not retried forever."""
+        try:
+            message: MailMessage | None = parse_message(raw.data)
+        except Exception as exc:  # the decoder promises not to raise; be sure
+            message = None
+            result = ParseResult(parser=None, error=f"undecodable: {type(exc).__name__}: {exc}")
+        message_id = message.message_id if message else None
+        if self.store.is_processed(raw.data, message_id):
             return Outcome(raw, duplicate=True, result=None, notifications=0)
-        result = self.registry.parse_message(message)
+        if message is not None:
+            result = self.registry.parse_message(message)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        sender = message.sender.address if message.sender else ""
+        meta = (
+            (message.subject, message.sender.address if message.sender else "", message.date)
+            if message
+            else ("", "", None)
+        )
         recorded = self.store.record_message(
-            raw,
-            message.message_id,
-            (message.subject, sender, message.date),
-            result,
-            self.routing,
-            self.clock(),
+            raw, message_id, meta, result, self.routing, self.clock()
         )
         return Outcome(raw, recorded.duplicate, result, recorded.notifications)
 

@@ -211,6 +211,14 @@ class Store:
             ).all()
             return [_shipment_view(session, row) for row in rows]
 
+    def message_errors(self) -> list[tuple[str, str, str]]:
+        """(source, location, error) of every message that failed to parse."""
+        with self._session() as session:
+            rows = session.exec(
+                select(ProcessedMessage).where(col(ProcessedMessage.error).is_not(None))
+            ).all()
+            return [(row.source, row.location, row.error or "") for row in rows]
+
     def message_count(self) -> int:
         with self._session() as session:
             return _count(session, ProcessedMessage)

@@ -302,8 +302,9 @@ _FORMATS: tuple[_Format, ...] = (
     _fmt("fedex", r"\d{15}", _gs1_mod10, _CONTEXT, [15]),
     # DPD whose check character happens to be a digit.
     _fmt("dpd", r"\d{15}", _dpd_check, _CONTEXT, [15], countries=_DPD_COUNTRIES),
-    # FedEx SmartPost as printed: the IMpb without its leading "92".
-    _fmt("fedex", r"\d{20}", _fedex_smartpost_check, _CONTEXT, [20]),
+    # FedEx SmartPost as printed: the IMpb without its leading "92". Neither it nor USPS's
+    # 20 digits start with "00", which is the SSCC's application identifier.
+    _fmt("fedex", r"(?!00)\d{20}", _fedex_smartpost_check, _CONTEXT, [20]),
     # USPS 20 digits (Certified Mail and older barcodes), GS1 mod 10.
     _fmt("usps", r"(?!00)\d{20}", _gs1_mod10, _CONTEXT, [20]),
     # DHL Express waybill: 10 digits, mod 7.
@@ -426,10 +427,15 @@ class _Context:
 
     `labelled`: a tracking label ("Tracking ID", "Sendungsnummer", "伝票番号") introduces
     it. `hinted`: the carriers named for it, by the caller or by the text before it.
+    `abroad_ok`: whether a domestic format of another country than the marketplace's
+    may be believed. identify says yes (the caller asks about this very string, and a
+    validating reading is the best answer there is); find_all says no, since a Yamato
+    number in amazon.com mail is far likelier to be a phone number that happens to pass.
     """
 
     labelled: bool
     hinted: frozenset[str]
+    abroad_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -458,18 +464,22 @@ def _readings(number: str) -> list[_Reading]:
 def _acceptable(reading: _Reading, country: str | None, context: _Context) -> bool:
     """Whether a reading may be believed given what surrounds the number (see _Trust).
 
-    A tracking label vouches for any carrier; a carrier's name vouches only for that
-    carrier, so "FedEx 1-800-463-3339" does not become a Japan Post number.
+    Naming the carrier vouches for any of its formats. A tracking label vouches for the
+    CONTEXT formats, except another country's domestic ones where that is ruled out
+    (see _Context.abroad_ok), and for the HINT formats only in their own country. A
+    carrier's name does not vouch for another carrier, so "FedEx 1-800-555-0102" does
+    not become a Japan Post number.
     """
     trust = reading.fmt.trust
-    named = reading.carrier in context.hinted
-    if trust is _Trust.STRONG:
+    if trust is _Trust.STRONG or reading.carrier in context.hinted:
         return True
-    if not (context.labelled or named):
+    if not context.labelled:
         return False
-    if trust is _Trust.CONTEXT:
-        return True
-    return named or (country is not None and country in reading.fmt.countries)
+    domestic_to = reading.fmt.countries
+    local = country is not None and country in domestic_to
+    if trust is _Trust.HINT:
+        return local
+    return local or not domestic_to or country is None or context.abroad_ok
 
 
 def _choose(
@@ -558,6 +568,7 @@ _TO_ASCII = str.maketrans(
     | {"\uff0d": "-"}
 )
 _SPLIT = re.compile(f"([{_SEPARATORS}])")
+_PHONE_PREFIX = re.compile(rf"\+(?:[0-9]{{1,3}}[{_SEPARATORS}(]*)?\Z")
 _ORDER_ID = re.compile(r"(?<![A-Za-z0-9])[0-9D]\d{2}-\d{7}-\d{7}(?![A-Za-z0-9])")
 _DIGIT = re.compile(r"\d")
 
@@ -621,8 +632,8 @@ class _Finder:
             start, end = candidate.span()
             if end - start < _MIN_LENGTH:
                 continue
-            if start and text[start - 1] == "+":
-                continue  # an international phone number
+            if _PHONE_PREFIX.search(text, max(0, start - 6), start):
+                continue  # an international phone number: "+1 206-266-1000"
             chunk = candidate.group()
             if not chunk.isascii():
                 chunk = chunk.translate(_TO_ASCII)
@@ -683,7 +694,8 @@ class _Finder:
                 word_end = match.end()
         labelled = word_end >= 0 and self._still_applies(window, word_end, lo)
         named = name_end >= 0 and self._still_applies(window, name_end, lo)
-        return _Context(labelled, _carriers_named(name) if named else frozenset())
+        hinted = _carriers_named(name) if named else frozenset()
+        return _Context(labelled, hinted, abroad_ok=False)
 
     def _still_applies(self, window: str, label_end: int, lo: int) -> bool:
         """Whether a label ending at window[label_end] still introduces the window's end."""

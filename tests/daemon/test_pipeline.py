@@ -12,8 +12,12 @@ import pytest
 
 from daemon.app import App, build
 from daemon.config import load_settings
-from daemon.sources import local
-from parsers.model import Milestone
+from daemon.pipeline import Pipeline
+from daemon.sources import RawMessage, local
+from parsers.amazon import AmazonParser
+from parsers.message import MailMessage
+from parsers.model import Milestone, ShipmentEvent
+from parsers.registry import Registry
 from tests.support.receiver import Receiver
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "maildir"
@@ -172,4 +176,37 @@ def test_mbox_and_eml_folders_give_the_same_result(tmp_path: Path, kind: str) ->
     tally = app.pipeline.process_all(local.read(path))
     assert (tally.seen, tally.claimed, tally.events) == (16, 15, 15)
     assert len(app.store.shipments(include_finished=True)) == 4
+    app.close()
+
+
+class ExplodingParser:
+    """A parser with a bug: it claims Amazon mail, then raises while reading it."""
+
+    name = "exploding"
+
+    def score(self, message: MailMessage) -> int:
+        return 1000 if "Shipped" in message.subject else 0
+
+    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+        raise ValueError("template changed")
+
+
+def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(tmp_path: Path) -> None:
+    app = make_app(tmp_path, {}, Clock())
+    pipeline = Pipeline(
+        Registry((ExplodingParser(), AmazonParser())), app.store, app.pipeline.routing, Clock()
+    )
+    garbage = RawMessage(b"\x00\xff not an email \x80" * 50, "test", "garbage")
+    tally = pipeline.process_all([garbage, *local.read(SAMPLE)])
+    assert tally.seen == 17
+    errors = app.store.message_errors()
+    assert {location for _, location, _ in errors} == {
+        f"cur/{f.name}"
+        for f in sorted((SAMPLE / "cur").iterdir())
+        if b"Subject: Shipped" in f.read_bytes()
+    }
+    assert all("ValueError: template changed" in error for _, _, error in errors)
+    # Everything else still made it in: the orders whose other emails parsed.
+    assert app.store.find_order(ORDER2) is not None
+    assert pipeline.process_all([garbage]).duplicates == 1
     app.close()
