@@ -31,6 +31,7 @@ class App:
     zone: tzinfo | None
 
     def close(self) -> None:
+        self.notifier.close()
         self.store.close()
 
 

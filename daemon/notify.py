@@ -26,6 +26,9 @@ from daemon.store import Store
 log = logging.getLogger(__name__)
 
 CONSOLE_SCHEMA = "pwconsole"
+# Loggers that may print a target's URL (Apprise at debug level, urllib3's
+# request lines); their records pass through the redactor.
+_CHATTY_LOGGERS = ("apprise", "urllib3.connectionpool")
 _MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -63,9 +66,18 @@ class Notifier:
         clock: Callable[[], datetime],
     ) -> None:
         self._targets = {target.name: _Target(target) for target in targets}
+        self._redactor = _Redactor(
+            tuple(part for t in self._targets.values() for part in t.secret_parts)
+        )
+        for name in _CHATTY_LOGGERS:
+            logging.getLogger(name).addFilter(self._redactor)
         self._max_attempts = max_attempts
         self._retry_seconds = retry_seconds
         self._clock = clock
+
+    def close(self) -> None:
+        for name in _CHATTY_LOGGERS:
+            logging.getLogger(name).removeFilter(self._redactor)
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -107,7 +119,7 @@ class _Target:
 
     def __init__(self, target: NotifyTarget) -> None:
         self.name = target.name
-        self._secret_parts = _secret_parts(target.url.reveal())
+        self.secret_parts = _secret_parts(target.url.reveal())
         self._apprise = apprise.Apprise()
         if not self._apprise.add(target.url.reveal()):
             raise ConfigError(
@@ -128,9 +140,28 @@ class _Target:
 
     def _clean(self, text: str) -> str:
         """Remove every part of the target's URL that could be a secret."""
-        for part in self._secret_parts:
+        for part in self.secret_parts:
             text = text.replace(part, "***")
         return text
+
+
+class _Redactor(logging.Filter):
+    """Masks secret parts of target URLs in log records of chatty libraries."""
+
+    def __init__(self, parts: tuple[str, ...]) -> None:
+        super().__init__()
+        self._parts = tuple(sorted(set(parts), key=len, reverse=True))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._parts:
+            return True
+        message = record.getMessage()
+        cleaned = message
+        for part in self._parts:
+            cleaned = cleaned.replace(part, "***")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
 
 
 def _failure_detail(result: Any) -> str:

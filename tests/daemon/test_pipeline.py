@@ -4,6 +4,7 @@ sample mailbox tells (examples/README.md), counted by hand."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -210,3 +211,19 @@ def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(tmp_path: P
     assert app.store.find_order(ORDER2) is not None
     assert pipeline.process_all([garbage]).duplicates == 1
     app.close()
+
+
+def test_a_target_secret_never_reaches_logs_or_the_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "tok3n5ecretZZ9"
+    clock = Clock()
+    app = make_app(tmp_path, {"dead": f"json://user:{token}@127.0.0.1:9/{token}"}, clock)
+    with caplog.at_level(logging.DEBUG):
+        app.pipeline.process_all(local.read(SAMPLE))
+        assert app.notifier.deliver_due(app.store).failed == 12
+    app.close()
+    assert caplog.records  # the failures were logged ...
+    assert token not in caplog.text  # ... without the secret
+    for database_file in (tmp_path / "state").glob("parcelwatch.db*"):
+        assert token.encode() not in database_file.read_bytes()
