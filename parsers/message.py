@@ -36,6 +36,7 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _CELL_TAGS = frozenset({"td", "th"})
 _SKIP_TAGS = frozenset({"style", "script", "head"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\u2007\u202f\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -99,13 +100,19 @@ class MailMessage:
 
 
 def parse_message(raw: bytes) -> MailMessage:
-    """Decode raw RFC 5322 bytes. Never raises on malformed input."""
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    return _view(msg)
+    """Decode raw RFC 5322 bytes. Never raises on malformed input: when the strict
+    header parser of the modern policy chokes on a header, the lenient compat32
+    policy reads the same bytes again; past that, the message is empty."""
+    for policy in (email.policy.default, email.policy.compat32):
+        try:
+            return _view(email.message_from_bytes(raw, policy=policy))
+        except Exception:  # the standard library's header parsers raise various errors
+            continue
+    return _EMPTY
 
 
 def _view(msg: Message) -> MailMessage:
-    headers = tuple((key, _header_str(value)) for key, value in msg.items())
+    headers = tuple((key, _header_str(value)) for key, value in msg.raw_items())
     plain: list[str] = []
     htmls: list[str] = []
     attached: list[MailMessage] = []
@@ -166,7 +173,7 @@ def _decode_part(part: Message) -> str:
     if charset:
         try:
             return data.decode(_charset_alias(charset))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeDecodeError, ValueError):  # unknown, wrong or absurd label
             pass
     dammit = UnicodeDammit(data, ["utf-8", "windows-1252"])
     if dammit.unicode_markup is not None:
@@ -235,6 +242,8 @@ def _parse_date(value: str) -> datetime | None:
 def html_content(html: str) -> tuple[str, tuple[Link, ...], tuple[Image, ...]]:
     """The visible text of an HTML document, with line breaks where blocks end and
     spaces between table cells, plus its links and images."""
+    # lxml refuses a str that still declares its byte encoding (XHTML templates do).
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
@@ -303,3 +312,19 @@ def unwrap_redirect(href: str) -> str:
     if not match:
         return href
     return unquote(match.group(1))
+
+
+_EMPTY = MailMessage(
+    subject="",
+    sender=None,
+    to=(),
+    date=None,
+    message_id=None,
+    headers=(),
+    text="",
+    html="",
+    html_text="",
+    links=(),
+    images=(),
+    attached=(),
+)

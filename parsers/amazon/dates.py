@@ -75,13 +75,16 @@ class DateReader:
         """Every estimate in `text` with its position: highest-priority phrase
         first, then in document order within a phrase."""
         found: list[tuple[int, Eta]] = []
-        seen: set[int] = set()
+        taken: list[tuple[int, int]] = []  # phrase spans already read
         for phrase in self._phrases:
             for match in phrase.finditer(text):
-                eta = self.read_range(text, match.end(), reference)
-                if eta is not None and match.start() not in seen:
-                    seen.add(match.start())
-                    found.append((match.start(), eta))
+                start, end = match.span()
+                if any(a <= start < b or a < end <= b for a, b in taken):
+                    continue  # "arriving" inside an already-read "Now arriving"
+                eta = self.read_range(text, end, reference)
+                if eta is not None:
+                    taken.append((start, end))
+                    found.append((start, eta))
         return found
 
     def read_range(self, text: str, pos: int, reference: date) -> Eta | None:
