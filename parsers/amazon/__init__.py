@@ -7,22 +7,19 @@ emitted per shipment the email is about, or per order when it names no shipment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from parsers.amazon import extract
 from parsers.amazon.dates import DateReader
-from parsers.amazon.en import ENGLISH
 from parsers.amazon.language import Language
+from parsers.amazon.languages import BY_MARKETPLACE
 from parsers.amazon.links import TrackLink, target
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS, Marketplace
 from parsers.amazon.senders import failed_authentication, marketplace_of
 from parsers.message import MailMessage
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
-
-# Which languages each marketplace writes in, most common first.
-_LANGUAGES: dict[str, tuple[Language, ...]] = dict.fromkeys(MARKETPLACE_DOMAINS, (ENGLISH,))
 
 _NO_ETA = frozenset({Milestone.DELIVERED, Milestone.CANCELLED, Milestone.REFUNDED})
 _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
@@ -33,11 +30,20 @@ class AmazonParser:
 
     name = "amazon"
 
-    def __init__(self, marketplaces: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        marketplaces: Iterable[str] | None = None,
+        languages: Mapping[str, tuple[Language, ...]] = BY_MARKETPLACE,
+    ) -> None:
         self._enabled = (
             frozenset(marketplaces) if marketplaces is not None else frozenset(MARKETPLACE_DOMAINS)
         )
-        self._readers = {ENGLISH.code: DateReader(ENGLISH)}
+        self._languages = languages
+        self._readers = {
+            language.code: DateReader(language)
+            for family in languages.values()
+            for language in family
+        }
 
     def score(self, message: MailMessage) -> int:
         if self._understand(message) is None:
@@ -55,7 +61,7 @@ class AmazonParser:
         market = marketplace_of(message, self._enabled)
         if market is None or failed_authentication(message):
             return None
-        for language in _LANGUAGES[market.domain]:
+        for language in self._languages.get(market.domain, ()):
             if language.negative_subjects.search(message.subject):
                 return None
             milestone = language.classify(message.subject, message.all_text)
