@@ -139,6 +139,11 @@ class _Reading:
             tracking_number=number.number if number else None,
             eta=eta or self._eta(milestone, text),
             items=self._items(text, refs),
+            pickup_code=(
+                extract.pickup_code(text, self.language)
+                if milestone is Milestone.AVAILABLE_FOR_PICKUP
+                else None
+            ),
             delivery_photo_url=(
                 extract.delivery_photo(self.message, self.language)
                 if milestone is Milestone.DELIVERED

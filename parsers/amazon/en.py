@@ -80,6 +80,10 @@ ENGLISH = Language(
     generic_link=re.compile(
         r"^(?:buy (?:it )?again|view|track|write a|return|share|see|leave|rate|your orders)\b", re.I
     ),
+    pickup_code=re.compile(
+        r"\b(?:pick ?up|collection|locker|access) code(?: is)?\s*:?\s*(?P<code>[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
     negative_subjects=re.compile(
         r"^\W*(?:rate|review) (?:your|this)\b|\bhow (?:was|did|would)\b|\bshare your "
         r"(?:thoughts|experience)\b|\bdeals? (?:we|for you)\b",

@@ -170,6 +170,14 @@ def tracking(
     return hint or first.carrier, first
 
 
+def pickup_code(text: str, language: Language) -> str | None:
+    """The code that opens a locker or proves the parcel is yours at a counter."""
+    if language.pickup_code is None:
+        return None
+    match = language.pickup_code.search(text)
+    return match.group("code") if match else None
+
+
 def delivery_photo(message: MailMessage, language: Language) -> str | None:
     """The delivery photo's URL: an Amazon-hosted image labelled as a photo of the
     package, or a link whose text says so."""

@@ -43,6 +43,8 @@ class Language:
     sold_by: re.Pattern[str]
     range_separators: tuple[str, ...] = ("-", "–", "—", "to", "and")
     day_first: bool = False
+    # "Your pickup code is 123456": the code is the group named "code".
+    pickup_code: re.Pattern[str] | None = None
 
     def classify(self, subject: str, body: str) -> Milestone | None:
         """The milestone an email announces: its subject decides, else its body."""
