@@ -44,7 +44,7 @@ class DateReader:
         months = _alternation(language.months)
         weekdays = _alternation(language.weekdays)
         relative = _alternation(language.relative_days)
-        day = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|\.)?"
+        day = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|er|re|\.)?"
         month_first = (
             rf"(?P<mon_a>{months})\.?\s+{day.format('day_a')}(?:,?\s+(?P<year_a>\d{{4}}))?"
         )

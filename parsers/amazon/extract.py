@@ -167,6 +167,10 @@ def tracking(
             if hinted is not None and hinted.carrier == hint:
                 return hint, hinted
     first = numbers[0]
+    if hint is not None and first.carrier == "upu":
+        # An S10 number only says which country's post took it in; the carrier
+        # the email names ("Transporteur : Chronopost") is the more specific.
+        return hint, TrackingNumber(hint, first.number)
     return hint or first.carrier, first
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from parsers.amazon.en import ENGLISH
+from parsers.amazon.fr import FRENCH
 from parsers.amazon.language import Language
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 
@@ -17,4 +18,9 @@ from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 # its English-language mails (and every order id and link) are understood.
 BY_MARKETPLACE: Mapping[str, tuple[Language, ...]] = MappingProxyType(
     dict.fromkeys(MARKETPLACE_DOMAINS, (ENGLISH,))
+    | {
+        "amazon.fr": (FRENCH, ENGLISH),
+        "amazon.com.be": (FRENCH, ENGLISH),
+        "amazon.ca": (ENGLISH, FRENCH),
+    }
 )
