@@ -19,6 +19,7 @@ from parsers.model import Eta
 # An estimate more than this far before the email's own date is taken to mean
 # next year ("Arriving Jan 3" in an email of Dec 28).
 _YEAR_ROLLOVER_DAYS = 60
+_FULL_NAME = 4
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -43,6 +44,9 @@ class DateReader:
         self.language = language
         months = _alternation(language.months)
         weekdays = _alternation(language.weekdays)
+        # A weekday standing alone must be written out: "so" or "mer" alone is a
+        # word far more often than a Sunday or a Wednesday.
+        full_weekdays = _alternation(day for day in language.weekdays if len(day) >= _FULL_NAME)
         relative = _alternation(language.relative_days)
         day = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|er|re|\.)?"
         month_first = (
@@ -55,7 +59,7 @@ class DateReader:
         self._date = (
             rf"(?:(?P<rel>{relative})\b"
             rf"|(?:(?P<wd>{weekdays})\.?,?\s+)?(?:{month_first}|{day_first})\b"
-            rf"|(?P<wd_only>{weekdays})\b)"
+            rf"|(?P<wd_only>{full_weekdays})\b)"
         )
         single = re.compile(self._date, re.IGNORECASE)
         self._single = single

@@ -115,6 +115,9 @@ GERMAN = Language(
         r"(?:meine|ihre) bestellungen|bestellung (?:anzeigen|ansehen|verwalten))\b",
         re.I,
     ),
+    pickup_code=re.compile(
+        r"\b(?:abhol|zugangs|locker-?|pin-?)code\s*:?\s*(?P<code>[A-Z0-9]{4,12})\b", re.IGNORECASE
+    ),
     negative_subjects=re.compile(
         r"\bwie gefällt ihnen\b|\bbewerten sie\b|\bwie (?:war|würden sie|bewerten sie)\b"
         r"|\bihre meinung\b|\bteilen sie ihre\b|\bangebote? (?:für sie|des tages)\b"

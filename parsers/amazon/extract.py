@@ -23,6 +23,7 @@ _SUBJECT_ITEM = re.compile(r"[\"“”„«»「](?P<title>[^\"“”„«»」]
 _TRUNCATION = re.compile(r"(?:\.\.\.|…)\s*$")
 _MIN_TITLE = 6
 _QUANTITY_WINDOW = 400
+_HERMES_COUNTRIES = frozenset({"DE", "AT"})
 _IMAGE_HOSTS = ("amazon", "ssl-images", "media-amazon", "cloudfront")
 
 
@@ -158,6 +159,8 @@ def tracking(
         if slug is not None:
             hint = slug
             break
+    if hint == "evri" and country in _HERMES_COUNTRIES:
+        hint = "hermes"  # Hermes became Evri in the UK only
     numbers = find_all(text, country=country)
     if not numbers:
         return hint, None

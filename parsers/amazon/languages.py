@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from parsers.amazon.de import GERMAN
 from parsers.amazon.en import ENGLISH
 from parsers.amazon.fr import FRENCH
 from parsers.amazon.language import Language
@@ -19,6 +20,7 @@ from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 BY_MARKETPLACE: Mapping[str, tuple[Language, ...]] = MappingProxyType(
     dict.fromkeys(MARKETPLACE_DOMAINS, (ENGLISH,))
     | {
+        "amazon.de": (GERMAN, ENGLISH),
         "amazon.fr": (FRENCH, ENGLISH),
         "amazon.com.be": (FRENCH, ENGLISH),
         "amazon.ca": (ENGLISH, FRENCH),

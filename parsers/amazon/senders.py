@@ -21,7 +21,7 @@ ORDER_SENDERS = frozenset(
         "shipment-update", "returns", "return", "return-and-refund", "refunds",
         "payments-messages", "payments-update", "digital-no-reply", "no-reply",
         "donotreply", "do-not-reply", "package-delivered", "tracking",
-        "confirmation-commande",
+        "confirmation-commande", "bestellbestaetigung", "versandbestaetigung",
     }
 )  # fmt: skip
 
