@@ -37,6 +37,7 @@ class Milestone(enum.Enum):
     RETURNED = "returned"
     CANCELLED = "cancelled"
     RETURN_STARTED = "return_started"
+    RETURN_RECEIVED = "return_received"
     REFUNDED = "refunded"
 
     @property
@@ -76,6 +77,7 @@ _KINDS: dict[Milestone, Kind] = {
     Milestone.RETURNED: Kind.TERMINAL,
     Milestone.CANCELLED: Kind.TERMINAL,
     Milestone.RETURN_STARTED: Kind.AFTER_SALE,
+    Milestone.RETURN_RECEIVED: Kind.AFTER_SALE,
     Milestone.REFUNDED: Kind.AFTER_SALE,
 }
 
@@ -92,6 +94,7 @@ _LABELS: dict[Milestone, str] = {
     Milestone.RETURNED: "Returned to sender",
     Milestone.CANCELLED: "Cancelled",
     Milestone.RETURN_STARTED: "Return started",
+    Milestone.RETURN_RECEIVED: "Return received",
     Milestone.REFUNDED: "Refunded",
 }
 
