@@ -29,6 +29,7 @@ class App:
     pipeline: Pipeline
     notifier: Notifier
     zone: tzinfo | None
+    clock: Clock
 
     def close(self) -> None:
         self.notifier.close()
@@ -46,4 +47,4 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     routing = Routing(settings.notify.milestones, notifier.target_names)
     pipeline = Pipeline(default_registry(marketplaces=settings.marketplaces), store, routing, clock)
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
-    return App(settings, store, pipeline, notifier, zone)
+    return App(settings, store, pipeline, notifier, zone, clock)

@@ -8,14 +8,16 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from daemon import display
+from daemon import display, service
 from daemon.app import App, build
 from daemon.config import NotifyTarget, Settings, defaults, load_settings
 from daemon.errors import ConfigError, ParcelwatchError
+from daemon.mailboxes import Mailboxes
 from daemon.notify import register_console
 from daemon.paths import default_state_dir
 from daemon.secrets import Secret
@@ -130,15 +132,45 @@ def cmd_import(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     def work(app: App) -> int:
-        if not app.settings.mailboxes:
+        settings = app.settings
+        if not settings.mailboxes and not settings.imap:
             print(
-                "No mail sources configured: add a [[mailbox]] section (see config.example.toml)."
+                "No mail sources configured: add an [[imap]] or a [[mailbox]] section "
+                "(see config.example.toml)."
             )
-        for box in app.settings.mailboxes:
+        for box in settings.mailboxes:
             tally = app.pipeline.process_all(local.read(box.path, box.name))
             print(f"{box.name}: {tally.summary()}")
+        status = EXIT_OK
+        for result in Mailboxes(app).sync(settings.imap):
+            if result.error:
+                print(f"{result.account}: failed: {result.error}", file=sys.stderr)
+                status = EXIT_FAILURE
+            for report in result.reports:
+                print(f"{result.account}/{report}")
         _deliver(app)
-        return EXIT_OK
+        return status
+
+    return _with_app(args, env, work)
+
+
+def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        accounts = app.settings.imap
+        if args.account:
+            accounts = tuple(a for a in accounts if a.name in args.account)
+            unknown = sorted(set(args.account) - {a.name for a in accounts})
+            if unknown:
+                known = ", ".join(a.name for a in app.settings.imap) or "none"
+                raise ConfigError(
+                    app.settings.source, "imap", f"no account named {unknown[0]!r} (known: {known})"
+                )
+        if not accounts:
+            print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
+            return EXIT_FAILURE
+        stop = threading.Event()
+        service.stop_on_signals(stop)
+        return EXIT_OK if service.run(app, accounts, stop) else EXIT_FAILURE
 
     return _with_app(args, env, work)
 
@@ -250,6 +282,7 @@ def _demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
         database_url=Secret("inline", f"sqlite:///{state_dir / 'demo.db'}"),
         notify=replace(base.notify, targets=()),
         mailboxes=(),
+        imap=(),
     )
 
 
@@ -288,6 +321,15 @@ def _configure_import(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--no-notify", action="store_true", help="queue notifications, send none now")
 
 
+def _configure_run(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--account",
+        action="append",
+        metavar="NAME",
+        help="watch only this [[imap]] account (repeatable; default: all)",
+    )
+
+
 def _configure_list(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--all", action="store_true", help="include delivered and cancelled")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
@@ -313,6 +355,8 @@ _COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], No
      _configure_import),
     ("sync", cmd_sync, "One pass over the configured mail sources, then send due notifications.",
      _no_arguments),
+    ("run", cmd_run, "Watch the configured IMAP accounts (IDLE or polling) until stopped.",
+     _configure_run),
     ("list", cmd_list, "Show active shipments as a table.", _configure_list),
     ("show", cmd_show, "Show an order (or tracking number): its shipments and their timelines.",
      _configure_show),

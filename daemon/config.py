@@ -14,14 +14,16 @@ from __future__ import annotations
 import difflib
 import tomllib
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from daemon.config_imap import ImapAccount, read_accounts
+from daemon.config_table import Table, unique_names
 from daemon.errors import ConfigError
-from daemon.paths import default_config_path, default_state_dir, expand_user
-from daemon.secrets import Secret, resolve_secret, toml_type_name
+from daemon.paths import default_config_path, default_state_dir
+from daemon.secrets import Secret
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 from parsers.model import Milestone
 
@@ -88,6 +90,8 @@ class Settings:
     log_level: str
     marketplaces: tuple[str, ...]
     mailboxes: tuple[MailboxSettings, ...]
+    imap: tuple[ImapAccount, ...]
+    forwarding_addresses: tuple[str, ...]
     notify: NotifySettings
     warnings: tuple[str, ...]
 
@@ -126,185 +130,15 @@ def defaults(env: Mapping[str, str]) -> Settings:
     return _build({}, DEFAULTS_SOURCE, env)
 
 
-# --- reading the document -------------------------------------------------------
-
-
-class _Table:
-    """One TOML table being read: knows its dotted path, rejects unknown keys as
-    soon as it is opened (so a typo is reported as a typo, not as a missing key),
-    and turns every value into a checked Python value or a ConfigError."""
-
-    def __init__(
-        self,
-        data: Mapping[str, object],
-        path: str,
-        known: Sequence[str],
-        *,
-        location: str,
-        env: Mapping[str, str],
-        warnings: list[str],
-    ) -> None:
-        self.data = data
-        self.prefix = path
-        self.location = location
-        self.env = env
-        self.warnings = warnings
-        for name in data:
-            if name not in known:
-                raise self.error(name, _unknown(name, known, "key"))
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}.{name}" if self.prefix else name
-
-    def error(self, name: str, problem: str) -> ConfigError:
-        return ConfigError(self.location, self.key(name), problem)
-
-    def warn(self, name: str, advice: str) -> None:
-        self.warnings.append(f"{self.key(name)}: {advice}")
-
-    def _missing(self, name: str) -> ConfigError:
-        return self.error(name, "missing: this key is required")
-
-    def _child(self, data: Mapping[str, object], path: str, known: Sequence[str]) -> _Table:
-        return _Table(
-            data, path, known, location=self.location, env=self.env, warnings=self.warnings
-        )
-
-    # scalars
-
-    def string(self, name: str, default: str | None = None, *, allow_empty: bool = False) -> str:
-        raw = self.data.get(name)
-        if raw is None:
-            if default is None:
-                raise self._missing(name)
-            return default
-        if not isinstance(raw, str):
-            raise self.error(name, f"expected a string, got {toml_type_name(raw)}")
-        if not allow_empty and not raw.strip():
-            raise self.error(name, "must not be empty")
-        return raw
-
-    def integer(self, name: str, default: int, *, minimum: int) -> int:
-        raw = self.data.get(name, default)
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise self.error(name, f"expected an integer, got {toml_type_name(raw)}")
-        if raw < minimum:
-            raise self.error(name, f"must be at least {minimum}, got {raw}")
-        return raw
-
-    def choice(self, name: str, valid: Sequence[str], default: str, *, what: str) -> str:
-        value = self.string(name, default).lower()
-        if value not in valid:
-            raise self.error(name, _unknown(value, valid, what))
-        return value
-
-    def choices(
-        self,
-        name: str,
-        valid: Sequence[str],
-        default: Sequence[str],
-        *,
-        what: str,
-        allow_empty: bool,
-    ) -> tuple[str, ...]:
-        """An array of strings, each one of `valid` (case-insensitive), in the
-        order given, without repeats."""
-        raw = self.data.get(name)
-        if raw is None:
-            return tuple(default)
-        if not isinstance(raw, list):
-            raise self.error(name, f"expected an array of strings, got {toml_type_name(raw)}")
-        if not raw and not allow_empty:
-            raise self.error(name, f"must name at least one {what} (or leave the key out)")
-        chosen: list[str] = []
-        for index, item in enumerate(raw):
-            item_key = f"{name}[{index}]"
-            if not isinstance(item, str):
-                raise self.error(item_key, f"expected a string, got {toml_type_name(item)}")
-            value = item.strip().lower()
-            if value not in valid:
-                raise self.error(item_key, _unknown(item, valid, what))
-            if value not in chosen:
-                chosen.append(value)
-        return tuple(chosen)
-
-    def path(self, name: str, default: Path | None = None, *, must_exist: bool = False) -> Path:
-        raw = self.data.get(name)
-        if raw is None:
-            if default is None:
-                raise self._missing(name)
-            return default
-        text = self.string(name)
-        path = expand_user(text, self.env)
-        if not path.is_absolute():
-            raise self.error(name, f"must be an absolute path or start with ~/, got '{text}'")
-        if must_exist and not path.exists():
-            raise self.error(name, f"{path} does not exist (check the path)")
-        return path
-
-    def secret(self, name: str, default: Secret | None = None) -> Secret:
-        raw = self.data.get(name)
-        if raw is None:
-            if default is None:
-                raise self._missing(name)
-            return default
-        return resolve_secret(raw, key=self.key(name), location=self.location, env=self.env)
-
-    # nested tables
-
-    def table(self, name: str, known: Sequence[str]) -> _Table:
-        """A sub-table (`[general]`); absent means empty."""
-        raw = self.data.get(name, {})
-        if not isinstance(raw, dict):
-            raise self.error(
-                name, f"expected a table ([{self.key(name)}]), got {toml_type_name(raw)}"
-            )
-        return self._child(raw, self.key(name), known)
-
-    def tables(self, name: str, known: Sequence[str]) -> list[_Table]:
-        """An array of tables (`[[mailbox]]`); absent means none."""
-        raw = self.data.get(name, [])
-        if not isinstance(raw, list):
-            raise self.error(
-                name,
-                f"expected an array of tables ([[{self.key(name)}]]), got {toml_type_name(raw)}",
-            )
-        tables: list[_Table] = []
-        for index, item in enumerate(raw):
-            item_path = f"{self.key(name)}[{index}]"
-            if not isinstance(item, dict):
-                raise ConfigError(
-                    self.location, item_path, f"expected a table, got {toml_type_name(item)}"
-                )
-            tables.append(self._child(item, item_path, known))
-        return tables
-
-
-def _unknown(given: str, valid: Sequence[str], what: str) -> str:
-    """'unknown key; did you mean 'state_dir'?' or the list of valid ones."""
-    close = difflib.get_close_matches(given, valid, n=1)
-    if close:
-        return f"unknown {what} '{given}'; did you mean '{close[0]}'?"
-    return f"unknown {what} '{given}'; expected one of: {', '.join(valid)}"
-
-
-def _unique_names(tables: Iterable[_Table], names: Iterable[str]) -> None:
-    seen: dict[str, str] = {}
-    for table, name in zip(tables, names, strict=True):
-        if name in seen:
-            raise table.error("name", f"duplicate name '{name}' (also used by {seen[name]})")
-        seen[name] = table.prefix
-
-
 # --- the sections ---------------------------------------------------------------
 
 
 def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]) -> Settings:
     warnings: list[str] = []
-    root = _Table(
+    root = Table(
         document,
         "",
-        ("general", "amazon", "mailbox", "notify"),
+        ("general", "amazon", "mailbox", "imap", "notify"),
         location=location,
         env=env,
         warnings=warnings,
@@ -316,7 +150,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     timezone = _timezone(general)
     log_level = general.choice("log_level", LOG_LEVELS, "info", what="log level")
 
-    amazon = root.table("amazon", ("marketplaces",))
+    amazon = root.table("amazon", ("marketplaces", "forwarding_addresses"))
     marketplaces = amazon.choices(
         "marketplaces",
         MARKETPLACE_DOMAINS,
@@ -325,7 +159,9 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         allow_empty=False,
     )
 
+    forwarding = _forwarding_addresses(amazon)
     mailboxes = _mailboxes(root)
+    imap = read_accounts(root)
     notify = _notify(root)
 
     return Settings(
@@ -336,12 +172,14 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         log_level=log_level,
         marketplaces=marketplaces,
         mailboxes=mailboxes,
+        imap=imap,
+        forwarding_addresses=forwarding,
         notify=notify,
         warnings=tuple(warnings),
     )
 
 
-def _database_url(general: _Table, state_dir: Path) -> Secret:
+def _database_url(general: Table, state_dir: Path) -> Secret:
     default = Secret("inline", f"sqlite:///{state_dir / 'parcelwatch.db'}")
     url = general.secret("database_url", default)
     if url is default:
@@ -359,7 +197,7 @@ def _database_url(general: _Table, state_dir: Path) -> Secret:
     return url
 
 
-def _timezone(general: _Table) -> str:
+def _timezone(general: Table) -> str:
     name = general.string("timezone", "", allow_empty=True).strip()
     if not name:
         return ""
@@ -374,16 +212,27 @@ def _timezone(general: _Table) -> str:
     return name
 
 
-def _mailboxes(root: _Table) -> tuple[MailboxSettings, ...]:
+def _forwarding_addresses(amazon: Table) -> tuple[str, ...]:
+    addresses = amazon.strings("forwarding_addresses", (), allow_empty=True)
+    for index, address in enumerate(addresses):
+        local, at, domain = address.partition("@")
+        if not (local and at and "." in domain) or any(c.isspace() for c in address):
+            raise amazon.error(
+                f"forwarding_addresses[{index}]", f"'{address}' is not an email address"
+            )
+    return tuple(a.lower() for a in addresses)
+
+
+def _mailboxes(root: Table) -> tuple[MailboxSettings, ...]:
     tables = root.tables("mailbox", ("name", "path"))
     mailboxes = tuple(
         MailboxSettings(name=t.string("name"), path=t.path("path", must_exist=True)) for t in tables
     )
-    _unique_names(tables, (m.name for m in mailboxes))
+    unique_names(tables, (m.name for m in mailboxes))
     return mailboxes
 
 
-def _notify(root: _Table) -> NotifySettings:
+def _notify(root: Table) -> NotifySettings:
     notify = root.table("notify", ("milestones", "max_attempts", "retry_seconds", "target"))
     milestones = notify.choices(
         "milestones",
@@ -397,7 +246,7 @@ def _notify(root: _Table) -> NotifySettings:
 
     tables = notify.tables("target", ("name", "url"))
     targets = tuple(_target(t) for t in tables)
-    _unique_names(tables, (t.name for t in targets))
+    unique_names(tables, (t.name for t in targets))
     return NotifySettings(
         milestones=frozenset(Milestone(m) for m in milestones),
         targets=targets,
@@ -406,7 +255,7 @@ def _notify(root: _Table) -> NotifySettings:
     )
 
 
-def _target(table: _Table) -> NotifyTarget:
+def _target(table: Table) -> NotifyTarget:
     name = table.string("name")
     url = table.secret("url")
     if "://" not in url.reveal():

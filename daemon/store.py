@@ -23,7 +23,9 @@ from sqlmodel import Session, SQLModel, col, create_engine, or_, select
 from daemon.ingest import Recorder, Routing, load_state
 from daemon.sources import RawMessage
 from daemon.tables import (
+    AccountStatus,
     Delivery,
+    MailboxCursor,
     Notification,
     Order,
     ProcessedMessage,
@@ -31,7 +33,7 @@ from daemon.tables import (
     ShipmentOrder,
     TimelineEvent,
 )
-from daemon.views import DueDelivery, OrderView, ShipmentView, TimelineLine
+from daemon.views import AccountView, Cursor, DueDelivery, OrderView, ShipmentView, TimelineLine
 from parsers.model import Eta, Milestone, ParseResult
 
 _SQLITE_BUSY_MS = 30_000
@@ -113,6 +115,78 @@ class Store:
             # Another process recorded the same message in the meantime.
             return Recorded(duplicate=True, events=0, notifications=0)
         return Recorded(duplicate=False, events=len(result.events), notifications=queued)
+
+    def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
+        """Which of these Message-IDs were recorded already (a re-scanned folder
+        skips them without downloading them again)."""
+        if not message_ids:
+            return set()
+        with self._session() as session:
+            column = col(ProcessedMessage.message_id)
+            rows = session.exec(select(column).where(column.in_(list(message_ids))))
+            return {row for row in rows if row is not None}
+
+    def record_skipped(
+        self, raw: RawMessage, message_id: str | None, reason: str, now: datetime
+    ) -> bool:
+        """Record a message that was not read (too large), so the audit trail
+        says why; False when it was recorded before."""
+        digest = content_hash(f"skipped\0{raw.source}\0{raw.location}".encode())
+        try:
+            with self._session() as session:
+                if _find_processed(session, digest, message_id) is not None:
+                    return False
+                session.add(
+                    ProcessedMessage(
+                        sha256=digest,
+                        message_id=message_id,
+                        source=raw.source,
+                        location=raw.location,
+                        error=reason,
+                        processed_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # --- mail accounts ----------------------------------------------------------
+
+    def cursor(self, account: str, folder: str) -> Cursor | None:
+        with self._session() as session:
+            row = _cursor_row(session, account, folder)
+            return None if row is None else Cursor(row.uidvalidity, row.last_uid)
+
+    def save_cursor(self, account: str, folder: str, cursor: Cursor, now: datetime) -> None:
+        with self._session() as session:
+            row = _cursor_row(session, account, folder) or MailboxCursor(
+                account=account, folder=folder
+            )
+            row.uidvalidity = cursor.uidvalidity
+            row.last_uid = cursor.last_uid
+            row.updated_at = now
+            session.add(row)
+
+    def account_succeeded(self, account: str, now: datetime) -> None:
+        with self._session() as session:
+            row = _account_row(session, account)
+            row.last_success_at = now
+            session.add(row)
+
+    def account_failed(self, account: str, error: str, now: datetime) -> None:
+        with self._session() as session:
+            row = _account_row(session, account)
+            row.last_error = error[:500]
+            row.last_error_at = now
+            session.add(row)
+
+    def account_statuses(self) -> list[AccountView]:
+        with self._session() as session:
+            rows = session.exec(select(AccountStatus).order_by(col(AccountStatus.account)))
+            return [
+                AccountView(r.account, r.last_success_at, r.last_error, r.last_error_at)
+                for r in rows
+            ]
 
     # --- outbox -----------------------------------------------------------------
 
@@ -242,6 +316,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _cursor_row(session: Session, account: str, folder: str) -> MailboxCursor | None:
+    query = select(MailboxCursor).where(
+        MailboxCursor.account == account, MailboxCursor.folder == folder
+    )
+    return session.exec(query).first()
+
+
+def _account_row(session: Session, account: str) -> AccountStatus:
+    row = session.exec(select(AccountStatus).where(AccountStatus.account == account)).first()
+    return row or AccountStatus(account=account)
 
 
 def _pk(value: int | None) -> int:

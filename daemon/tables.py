@@ -50,6 +50,17 @@ class MailboxCursor(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
+class AccountStatus(SQLModel, table=True):
+    """The last outcome of reading each mail account, for `status` and for
+    giving up on an account whose login keeps being refused."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(unique=True)
+    last_success_at: datetime | None = _when(default=None)
+    last_error: str | None = None
+    last_error_at: datetime | None = _when(default=None)
+
+
 class ProcessedMessage(SQLModel, table=True):
     """Every email the pipeline has seen: idempotency and an audit trail."""
 

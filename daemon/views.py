@@ -64,3 +64,22 @@ class DueDelivery:
     title: str
     body: str
     milestone: Milestone
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """How far one IMAP folder has been read: its UIDVALIDITY and the highest
+    UID looked at (matching or not)."""
+
+    uidvalidity: int | None
+    last_uid: int
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """The last outcome of reading one mail account."""
+
+    account: str
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None

@@ -34,9 +34,15 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     failures_served: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     def url(self, scheme: str = "json", path: str = "/hook") -> str:
         return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> bool:
+        """Block until `count` requests have arrived (True), or `timeout` passes."""
+        with self.changed:
+            return self.changed.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def titles(self) -> list[str]:
         return [str(r.json().get("title")) for r in self.requests if r.body.startswith(b"{")]
@@ -54,6 +60,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                     receiver.failures_served += 1
                 else:
                     receiver.requests.append(Received(self.path, dict(self.headers), body))
+            with receiver.changed:
+                receiver.changed.notify_all()
             self.send_response(500 if failing else 200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
