@@ -385,8 +385,16 @@ def test_example_config_commented_examples_are_valid(
     # prose comments start with "# ".
     text = re.sub(r"^#(?=[\[a-z])", "", EXAMPLE.read_text(), flags=re.MULTILINE)
     (home / "Mail" / "amazon").mkdir(parents=True)
+    (home / ".config" / "parcelwatch").mkdir(parents=True)
+    (home / ".config" / "parcelwatch" / "home-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "gmail-refresh-token").write_text("1//refresh\n")
     env = {
         **env,
+        "CREDENTIALS_DIRECTORY": str(credentials),
+        "PARCELWATCH_IMAP_PASSWORD": "imap-password",
+        "PARCELWATCH_GOOGLE_CLIENT_SECRET": "google-client-secret",
         "PARCELWATCH_DATABASE_URL": "postgresql://parcelwatch:pw@localhost/parcelwatch",
         "PARCELWATCH_NTFY_URL": "ntfy://parcels",
         "PARCELWATCH_TELEGRAM_URL": "tgram://123456:abc/987",
@@ -398,6 +406,22 @@ def test_example_config_commented_examples_are_valid(
     assert settings.database_url.source == "env:PARCELWATCH_DATABASE_URL"
     assert settings.marketplaces == ("amazon.com", "amazon.de")
     assert [m.name for m in settings.mailboxes] == ["archive"]
+    assert settings.forwarding_addresses == ("partner@example.org",)
+    home_imap, gmail, work = settings.imap
+    assert (home_imap.host, home_imap.port, home_imap.auth) == ("mail.example.org", 993, "login")
+    assert home_imap.folders == ("INBOX", "Shopping")
+    assert (gmail.host, gmail.auth, gmail.folders) == (
+        "imap.gmail.com",
+        "xoauth2",
+        ("[Gmail]/All Mail",),
+    )
+    assert gmail.oauth is not None
+    assert gmail.oauth.token_endpoint == "https://oauth2.googleapis.com/token"
+    assert gmail.oauth.refresh_token.reveal() == "1//refresh"
+    assert (work.host, work.token_command) == (
+        "outlook.office365.com",
+        ("oama", "access", "me@example.com"),
+    )
     assert [t.name for t in settings.notify.targets] == [
         "phone",
         "telegram",
