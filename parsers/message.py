@@ -134,7 +134,7 @@ def _view(msg: Message) -> MailMessage:
         sender=_first_address(_get_header(msg, "from")),
         to=_addresses(_get_header(msg, "to")),
         date=_parse_date(_get_header(msg, "date")),
-        message_id=_get_header(msg, "message-id").strip() or None,
+        message_id=" ".join(_get_header(msg, "message-id").split()) or None,
         headers=headers,
         text=text,
         html=html,
@@ -211,9 +211,19 @@ def _decoded(value: object) -> str:
         return str(value)
     text = str(value)
     try:
-        return str(make_header(decode_header(text)))
-    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        words = decode_header(text)
+    except (ValueError, email.errors.HeaderParseError):
         return text
+    # The same superset codecs as bodies first: Shift_JIS words often hold cp932's
+    # ① or half-width kana, which the strict "shift_jis" codec refuses; then the
+    # declared charsets, for the few bytes a superset leaves undefined.
+    widened = [(word, _charset_alias(cs) if cs else cs) for word, cs in words]
+    for attempt in (widened, words):
+        try:
+            return str(make_header(attempt))
+        except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+            continue
+    return text
 
 
 def _header_str(value: object) -> str:

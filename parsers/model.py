@@ -176,6 +176,11 @@ class ShipmentEvent:
         }
 
 
+class Rejected(Exception):  # noqa: N818 - a verdict, not a failure
+    """Raised by a parser for an email it recognises but refuses to believe (a
+    look-alike that failed DKIM/DMARC); the reason is recorded as the error."""
+
+
 @dataclass(frozen=True)
 class ParseResult:
     """What the registry says about one email: which parser claimed it (or None),

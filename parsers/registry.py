@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from parsers.amazon import AmazonParser
+from parsers.forwarded import Forwards
 from parsers.message import MailMessage, parse_message
-from parsers.model import ParseResult, ShipmentEvent
+from parsers.model import ParseResult, Rejected, ShipmentEvent
 
 
 class Parser(Protocol):
@@ -34,6 +35,7 @@ class Parser(Protocol):
 @dataclass(frozen=True)
 class Registry:
     parsers: tuple[Parser, ...]
+    forwards: Forwards = field(default_factory=lambda: Forwards(()))
 
     def claim(self, message: MailMessage) -> Parser | None:
         """The parser with the highest positive score, or None."""
@@ -47,6 +49,7 @@ class Registry:
 
     def parse_message(self, message: MailMessage) -> ParseResult:
         try:
+            message = self.forwards.unwrap(message)
             parser = self.claim(message)
         except Exception as exc:
             return ParseResult(parser=None, error=_describe(exc))
@@ -54,6 +57,8 @@ class Registry:
             return ParseResult(parser=None)
         try:
             events = parser.parse(message)
+        except Rejected as exc:
+            return ParseResult(parser=parser.name, error=f"rejected: {exc}")
         except Exception as exc:
             return ParseResult(parser=parser.name, error=_describe(exc))
         return ParseResult(parser=parser.name, events=events)
@@ -74,7 +79,14 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def default_registry(*, marketplaces: Iterable[str] | None = None) -> Registry:
+def default_registry(
+    *,
+    marketplaces: Iterable[str] | None = None,
+    forwarders: Iterable[str] = (),
+    require_authentication: bool = False,
+) -> Registry:
     """The registry parcelwatch uses: every parser we ship, in a fixed order.
-    `marketplaces` limits the Amazon parser to those storefronts (default: all)."""
-    return Registry((AmazonParser(marketplaces),))
+    `marketplaces` limits the Amazon parser to those storefronts (default: all);
+    mail from `forwarders` is read as the original it forwards."""
+    amazon = AmazonParser(marketplaces, require_authentication=require_authentication)
+    return Registry((amazon,), Forwards(forwarders))

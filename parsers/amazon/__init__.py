@@ -17,12 +17,15 @@ from parsers.amazon.language import Language
 from parsers.amazon.languages import BY_MARKETPLACE
 from parsers.amazon.links import TrackLink, target
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS, Marketplace
-from parsers.amazon.senders import failed_authentication, marketplace_of
+from parsers.amazon.senders import authentication, marketplace_of
 from parsers.message import MailMessage
-from parsers.model import Eta, Item, Milestone, ShipmentEvent
+from parsers.model import Eta, Item, Milestone, Rejected, ShipmentEvent
 
 _NO_ETA = frozenset({Milestone.DELIVERED, Milestone.CANCELLED, Milestone.REFUNDED})
 _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
+# A code the recipient must give: a locker's pickup code, or the one-time delivery
+# password (OTP) that Amazon mails on the day the parcel is out for delivery.
+_WITH_CODE = frozenset({Milestone.AVAILABLE_FOR_PICKUP, Milestone.OUT_FOR_DELIVERY})
 
 
 class AmazonParser:
@@ -34,11 +37,14 @@ class AmazonParser:
         self,
         marketplaces: Iterable[str] | None = None,
         languages: Mapping[str, tuple[Language, ...]] = BY_MARKETPLACE,
+        *,
+        require_authentication: bool = False,
     ) -> None:
         self._enabled = (
             frozenset(marketplaces) if marketplaces is not None else frozenset(MARKETPLACE_DOMAINS)
         )
         self._languages = languages
+        self._require_authentication = require_authentication
         self._readers = {
             language.code: DateReader(language)
             for family in languages.values()
@@ -46,27 +52,52 @@ class AmazonParser:
         }
 
     def score(self, message: MailMessage) -> int:
-        if self._understand(message) is None:
+        market = marketplace_of(message, self._enabled)
+        if market is None:
             return 0
-        return 100
+        if self._distrust(message) is not None:
+            return 100  # claimed, to be rejected with the reason
+        if self._understand(market, message) is None:
+            return 0
+        # Order mail names an order; a sender we know writing about no order (an
+        # account notice, a survey) is not ours to claim.
+        urls = tuple(target(link) for link in message.links)
+        return 100 if extract.order_ids(message, urls) else 0
 
     def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
-        understood = self._understand(message)
+        market = marketplace_of(message, self._enabled)
+        if market is None:
+            return ()
+        reason = self._distrust(message)
+        if reason is not None:
+            raise Rejected(reason)
+        understood = self._understand(market, message)
         if understood is None:
             return ()
-        market, language, milestone = understood
+        language, milestone = understood
         return _Reading(message, market, language, self._readers[language.code]).events(milestone)
 
-    def _understand(self, message: MailMessage) -> tuple[Marketplace, Language, Milestone] | None:
-        market = marketplace_of(message, self._enabled)
-        if market is None or failed_authentication(message):
-            return None
+    def _distrust(self, message: MailMessage) -> str | None:
+        """Why an email from an Amazon order sender is not believed, if it is not."""
+        verdict = authentication(message)
+        if verdict.failure is not None:
+            return f"look-alike: Authentication-Results say {verdict.failure}"
+        if self._require_authentication and not verdict.passed:
+            return (
+                "no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
+                "(amazon.require_authentication is on)"
+            )
+        return None
+
+    def _understand(
+        self, market: Marketplace, message: MailMessage
+    ) -> tuple[Language, Milestone] | None:
         for language in self._languages.get(market.domain, ()):
             if language.negative_subjects.search(message.subject):
                 return None
             milestone = language.classify(message.subject, message.all_text)
             if milestone is not None:
-                return market, language, milestone
+                return language, milestone
         return None
 
 
@@ -140,9 +171,7 @@ class _Reading:
             eta=eta or self._eta(milestone, text),
             items=self._items(text, refs),
             pickup_code=(
-                extract.pickup_code(text, self.language)
-                if milestone is Milestone.AVAILABLE_FOR_PICKUP
-                else None
+                extract.pickup_code(text, self.language) if milestone in _WITH_CODE else None
             ),
             delivery_photo_url=(
                 extract.delivery_photo(self.message, self.language)

@@ -1,31 +1,98 @@
 """Reading delivery estimates out of text, in one language's words.
 
 Amazon writes dates for people: "Arriving Friday", "Arriving Mar 27 - Mar 28",
-"Now expected Tuesday, March 31", "Arriving tomorrow by 10 p.m.". Relative words
-are resolved against the email's own date in the marketplace's time zone, never
-against the clock, so parsing the same email always gives the same answer.
+"Now expected Tuesday, March 31", "Arriving tomorrow by 10 p.m.", "お届け予定:
+3月27日(金)". Relative words are resolved against the email's own date in the
+marketplace's time zone, never against the clock, so parsing the same email always
+gives the same answer.
+
+Three families of date are read:
+
+- named months ("March 27", "27. März"), in every language;
+- CJK dates ("3月27日(金)", "2026年3月27日"), in every language: their 年/月/日
+  markers cannot occur in another language's text, so they need no setting;
+- all-numeric dates ("27.03.2026", "2026/03/27"), only for a language whose
+  `numeric_dates` says which order its digits come in. Without that setting
+  "03/04" is ambiguous, and a language's emails stay read exactly as before.
+
+Japanese and Chinese put no spaces between words, and `\\b` finds no boundary
+between two ideographs or kana. So a word of such a script is never required to
+end at a word boundary ("明日お届け"), and a phrase may follow one ("商品のお届け予定").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from parsers.amazon.language import Language
+from parsers.amazon.language import Language, NumericOrder
 from parsers.model import Eta
 
 # An estimate more than this far before the email's own date is taken to mean
 # next year ("Arriving Jan 3" in an email of Dec 28).
 _YEAR_ROLLOVER_DAYS = 60
 _FULL_NAME = 4
+_FULL_UNSPACED_NAME = 2
+
+# Kana, CJK ideographs and half-width katakana: scripts written without spaces.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+# Where an estimate phrase may start: not right after a letter or digit of a spaced
+# script. Before a phrase that starts with a Latin letter this is exactly `\b`; after
+# kana or an ideograph it also allows the phrase ("商品のお届け予定"), which `\b` refuses.
+_WORD_START = rf"(?<![^\W{_UNSPACED}])"
+
+# Numeric parts, strict enough that prices, times and long numbers cannot pass.
+_D = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_M = r"(?:0?[1-9]|1[0-2])"
+_Y = r"(?:19|20)[0-9]{2}"
+# A numeric date is a whole token: no digit before it, and no digit (or a separator
+# and a digit) after it, so "27.03.2026" is never read out of "127.03.20261" or
+# "27.03.2026.1". A dash may follow: it is how ranges are written ("27.03.-28.03.").
+_NUMERIC_BEFORE = r"(?<!\d)"
+_NUMERIC_AFTER = r"(?!\d|[.,:/]\d)"
+
+# One pattern per digit order. The group names say what each number is; the
+# separator must repeat ("27.03.2026", not "27.03/2026"). German writes a date
+# without its year as "27.03.", with the closing dot, which tells it from a decimal.
+_NUMERIC: Mapping[NumericOrder, str] = {
+    "dmy": (
+        rf"(?P<nd1>{_D})(?P<ns1>[./-])(?P<nm1>{_M})(?P=ns1)(?P<ny1>{_Y})"
+        rf"|(?P<nd2>{_D})\.(?P<nm2>{_M})\."
+    ),
+    "mdy": rf"(?P<nm1>{_M})(?P<ns1>[./-])(?P<nd1>{_D})(?P=ns1)(?P<ny1>{_Y})",
+    "ymd": rf"(?P<ny1>{_Y})(?P<ns1>[./-])(?P<nm1>{_M})(?P=ns1)(?P<nd1>{_D})",
+}
 
 
 def _alternation(words: Iterable[str]) -> str:
     """A regex alternation, longest first so "tues" wins over "tue"."""
     names = sorted(words, key=len, reverse=True)
+    if not names:
+        return "(?!)"  # an empty table matches nothing, not the empty string
     return "|".join(re.escape(name) for name in names)
+
+
+def _whole_words(words: Iterable[str]) -> str:
+    """Like `_alternation`, each word ending at a word boundary where its script has
+    one: "today" must not match "todays", but "明日" must match in "明日お届け"."""
+    names = sorted(words, key=len, reverse=True)
+    if not names:
+        return "(?!)"
+    return "|".join(
+        re.escape(name) + ("" if _UNSPACED_CHAR.match(name[-1]) else r"\b") for name in names
+    )
+
+
+def _stands_alone(weekday: str) -> bool:
+    """Whether a weekday name may stand alone as a date. It must be written out:
+    "so" or "mer" alone is a word far more often than a Sunday or a Wednesday, and
+    a lone 月 or 日 is a month or a day. "金曜日" is written out in three characters."""
+    if _UNSPACED_CHAR.match(weekday):
+        return len(weekday) >= _FULL_UNSPACED_NAME
+    return len(weekday) >= _FULL_NAME
 
 
 @dataclass(frozen=True)
@@ -44,10 +111,11 @@ class DateReader:
         self.language = language
         months = _alternation(language.months)
         weekdays = _alternation(language.weekdays)
-        # A weekday standing alone must be written out: "so" or "mer" alone is a
-        # word far more often than a Sunday or a Wednesday.
-        full_weekdays = _alternation(day for day in language.weekdays if len(day) >= _FULL_NAME)
-        relative = _alternation(language.relative_days)
+        unspaced_weekdays = [
+            day for day in language.weekdays if _UNSPACED_CHAR.match(day) and _stands_alone(day)
+        ]
+        alone = _whole_words(day for day in language.weekdays if _stands_alone(day))
+        relative = _whole_words(language.relative_days)
         day = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|er|re|\.)?"
         month_first = (
             rf"(?P<mon_a>{months})\.?\s+{day.format('day_a')}(?:,?\s+(?P<year_a>\d{{4}}))?"
@@ -56,18 +124,33 @@ class DateReader:
             rf"{day.format('day_b')}\s+(?:of\s+|de\s+)?(?P<mon_b>{months})\.?"
             rf"(?:,?\s+(?:de\s+)?(?P<year_b>\d{{4}}))?"
         )
-        self._date = (
-            rf"(?:(?P<rel>{relative})\b"
-            rf"|(?:(?P<wd>{weekdays})\.?,?\s+)?(?:{month_first}|{day_first})\b"
-            rf"|(?P<wd_only>{full_weekdays})\b)"
+        # "(金)", "(Fr.)" after a date (in ASCII or full-width parentheses), or "金曜日"
+        # written straight after it: read past it so that a range's second date can follow.
+        weekday_after = (
+            rf"(?:\s*[(（]\s*(?:{weekdays})\.?\s*[)）]"
+            rf"|\s*(?:{_alternation(unspaced_weekdays)}))?"
         )
-        single = re.compile(self._date, re.IGNORECASE)
-        self._single = single
+        cjk = (
+            r"(?:(?P<cjk_y>\d{4})\s*年\s*)?(?P<cjk_m>\d{1,2})\s*月\s*(?P<cjk_d>\d{1,2})\s*日"
+            + weekday_after
+        )
+        calendar = [rf"(?:{month_first}|{day_first})\b", cjk]
+        if language.numeric_dates is not None:
+            numeric = _NUMERIC[language.numeric_dates]
+            calendar.append(rf"{_NUMERIC_BEFORE}(?:{numeric}){_NUMERIC_AFTER}{weekday_after}")
+        self._date = (
+            rf"(?:(?P<rel>{relative})"
+            rf"|(?:(?P<wd>{weekdays})\.?,?\s+)?(?:{'|'.join(calendar)})"
+            rf"|(?P<wd_only>{alone}))"
+        )
+        self._single = re.compile(self._date, re.IGNORECASE)
         separators = "|".join(re.escape(sep) for sep in language.range_separators)
         self._range_tail = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
-        self._bare_day = re.compile(r"(\d{1,2})(?:st|nd|rd|th|\.)?\b")
+        # The end of "March 27 - 28", "27. - 28. März" or "3月27日 - 28日".
+        self._bare_day = re.compile(r"(\d{1,2})(?:\s*日|(?:st|nd|rd|th|\.)?\b)")
         self._phrases = tuple(
-            re.compile(rf"\b{phrase}\s*", re.IGNORECASE) for phrase in language.eta_phrases
+            re.compile(rf"{_WORD_START}{phrase}\s*", re.IGNORECASE)
+            for phrase in language.eta_phrases
         )
 
     def find_eta(self, text: str, reference: date) -> Eta | None:
@@ -126,10 +209,15 @@ class DateReader:
         weekday_word = groups["wd"] or groups["wd_only"]
         weekday = lang.weekdays[weekday_word.lower()] if weekday_word else None
         month_word = groups["mon_a"] or groups["mon_b"]
-        day_text = groups["day_a"] or groups["day_b"]
-        year_text = groups["year_a"] or groups["year_b"]
+        month_number = _first(groups, "cjk_m", "nm1", "nm2")
+        day_text = _first(groups, "day_a", "day_b", "cjk_d", "nd1", "nd2")
+        year_text = _first(groups, "year_a", "year_b", "cjk_y", "ny1")
+        if month_word:
+            month: int | None = lang.months[month_word.lower()]
+        else:
+            month = int(month_number) if month_number else None
         return _Parts(
-            lang.months[month_word.lower()] if month_word else None,
+            month,
             int(day_text) if day_text else None,
             int(year_text) if year_text else None,
             weekday,
@@ -145,6 +233,16 @@ class DateReader:
         if parts.weekday is not None:
             return reference + timedelta(days=(parts.weekday - reference.weekday()) % 7)
         return None
+
+
+def _first(groups: Mapping[str, str | None], *names: str) -> str | None:
+    """The first of the named groups that matched; a group the pattern lacks (a
+    numeric order the language does not use) counts as unmatched."""
+    for name in names:
+        value = groups.get(name)
+        if value:
+            return value
+    return None
 
 
 def _calendar_date(parts: _Parts, reference: date) -> date | None:

@@ -22,26 +22,44 @@ _WEEKDAYS = {
 
 _SUBJECT = rules(
     (M.CANCELLED, r"\bcancel+ed\b|\bcancellation\b"),
+    # Before refunds: "We've received your return" often promises the refund too. A
+    # received return *request* is only the start of a return.
+    (M.RETURN_RECEIVED, r"\breturn received\b|\breceived your return\b(?! request| label)"),
     (M.REFUNDED, r"\brefund\b"),
     (M.RETURN_STARTED, r"\breturn (?:request|label|started|authori[sz])|\byour return\b"),
     (M.DELIVERY_ATTEMPTED, r"\bdelivery attempt|\battempted delivery\b|\bwe missed you\b"),
-    (M.AVAILABLE_FOR_PICKUP, r"\bready for pick ?up\b|\bavailable for pick ?up\b"),
+    # "Ready for collection" and "ready to collect" are the UK's words for pickup.
+    (M.AVAILABLE_FOR_PICKUP, r"\b(?:ready|available) (?:for|to) (?:pick ?up|collect(?:ion)?)\b"
+     r"|\bready to be collected\b"),
     (M.DELIVERED, r"^\W*delivered\b|\bhas been delivered\b|\bwas delivered\b"),
-    (M.OUT_FOR_DELIVERY, r"^\W*out for delivery\b|^\W*arriving today\b|\bis out for delivery\b"),
+    # The one-time delivery password (India's "delivery OTP") comes on the day of delivery.
+    (M.OUT_FOR_DELIVERY, r"^\W*out for delivery\b|^\W*arriving today\b|\bis out for delivery\b"
+     r"|\bdelivery (?:otp|one[- ]time password)\b|\bdelivery requires an? (?:otp|one[- ]time "
+     r"password)\b|\b(?:otp|one[- ]time password) for (?:your |today['’]s )?delivery\b"),
+    # Amazon hands a parcel over to another carrier for the last leg. Not "handed to":
+    # that is how a parcel given to a neighbour is described.
+    (M.IN_TRANSIT, r"\btransferred (?:your (?:package|parcel) )?to\b"),
     (M.DELAYED, r"\bdelivery update\b|\brunning late\b|\blater than (?:expected|originally)"
      r"|\bdelayed\b|\bnew delivery (?:date|estimate)\b"),
     (M.SHIPPED, r"^\W*shipped\b|\bhas (?:been )?shipped\b|\bhave shipped\b|^\W*dispatched\b"
      r"|\bhas been dispatched\b|\bon its way\b"),
+    # "Amazon.com order of <title>." is how a Kindle book or other digital order is confirmed.
     (M.ORDERED, r"^\W*ordered\b|\byour amazon(?:\.[a-z.]+)? order\b|\border confirmation\b"
-     r"|\bthanks for your order\b"),
+     r"|\bthanks for your order\b|^\W*amazon(?:\.[a-z.]+)? order of\b"),
 )  # fmt: skip
 
 _BODY = rules(
     (M.CANCELLED, r"\b(?:order|items?) (?:has|have) been cancel+ed\b"),
+    (M.RETURN_RECEIVED, r"\bwe(?:['’]ve| have) received your return\b(?! request| label)"),
+    (M.REFUNDED, r"\bwe(?:['’]ve| have) (?:issued|processed) (?:your|a) refund\b"),
+    (M.AVAILABLE_FOR_PICKUP, r"\byour (?:package|parcel) is (?:now )?(?:ready|available) "
+     r"(?:for|to) (?:pick ?up|collect(?:ion)?)\b"),
     (M.DELIVERED, r"\byour (?:package|parcel|order) (?:was|has been) delivered\b"
      r"|^\s*delivered today\b"),
+    # Not a line reading just "Out for delivery": every progress bar has one.
     (M.OUT_FOR_DELIVERY, r"\byour (?:package|parcel) is out for delivery\b"
-     r"|^\s*out for delivery\s*$"),
+     r"|\byour delivery otp is\b"),
+    (M.IN_TRANSIT, r"\bwe(?:['’]ve| have) transferred your (?:package|parcel) to\b"),
     (M.DELAYED, r"\b(?:is|are) running late\b|\blater than (?:expected|originally)\b"
      r"|\bhas been delayed\b"),
     (M.SHIPPED, r"\byour (?:package|parcel|order) (?:has|was) (?:been )?(?:shipped|dispatched)\b"
@@ -54,7 +72,7 @@ _ETA_PHRASES = (
     r"now (?:arriving|expected|estimated)(?: (?:by|on))?",
     r"new (?:estimated )?delivery (?:date|estimate)(?: is)?:?",
     r"(?:should|will) now arrive(?: by| on)?",
-    r"arriving(?: by| on| between)?",
+    r"arriving(?: by| on| between)?:?",
     r"(?:estimated|expected|guaranteed) (?:delivery|arrival)(?: date)?(?: is)?:?(?: by)?",
     r"delivery estimate:?",
     r"(?:expected|arrives?|will arrive)(?: by| on)?",
@@ -80,13 +98,22 @@ ENGLISH = Language(
     generic_link=re.compile(
         r"^(?:buy (?:it )?again|view|track|write a|return|share|see|leave|rate|your orders)\b", re.I
     ),
+    # "Your collection code: 739204", "Your pickup code is 582741", and the one-time
+    # delivery password: "Your delivery OTP is 482913", "Share OTP 482913 with the
+    # delivery associate", "Your one-time password is 615207". A code has a digit, so
+    # "Share the OTP only with ..." gives none.
     pickup_code=re.compile(
-        r"\b(?:pick ?up|collection|locker|access) code(?: is)?\s*:?\s*(?P<code>[A-Z0-9]{4,12})\b",
+        r"(?:\b(?:pick ?up|collection|locker|access) code|\botp"
+        r"|\bone[- ]time (?:delivery )?password(?: \(otp\))?)(?: is)?\s*:?\s*"
+        r"(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
         re.IGNORECASE,
     ),
+    # Review requests ("Rate your purchase", "Jane, rate your experience"), marketing and
+    # Alexa's tips ("Alexa, did you know?"), which may mention a package "out for delivery".
     negative_subjects=re.compile(
-        r"^\W*(?:rate|review) (?:your|this)\b|\bhow (?:was|did|would)\b|\bshare your "
-        r"(?:thoughts|experience)\b|\bdeals? (?:we|for you)\b",
+        r"^\W*(?:rate|review) (?:your|this)\b|\brate your (?:purchase|item|experience|delivery)\b"
+        r"|\bhow (?:was|did|would)\b|\bshare your (?:thoughts|experience)\b"
+        r"|\bdeals? (?:we|for you)\b|^\W*alexa\b",
         re.IGNORECASE,
     ),
 )

@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from parsers.model import Milestone
 
 Rule = tuple[Milestone, re.Pattern[str]]
+
+# The order of day, month and year in an all-numeric date: "dmy" for "27.03.2026"
+# and "27/03/2026", "mdy" for "03/27/2026", "ymd" for "2026/03/27".
+NumericOrder = Literal["dmy", "mdy", "ymd"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,11 @@ class Language:
     line, so they match headlines ("Your package was delivered"), not words that
     also appear in other emails' footers.
     `eta_phrases` introduce an estimated date ("Arriving", "Now expected"); the
-    earlier ones win, so phrases that announce a new date come first.
+    earlier ones win, so phrases that announce a new date come first. A phrase
+    may be a bare look-ahead when the language writes the date first
+    ("本日お届け予定": the date is read where the look-ahead stands).
+    `numeric_dates` says how the language orders an all-numeric date; None (the
+    default) reads none, since "03/04" means a different day in each order.
     """
 
     code: str
@@ -43,6 +52,7 @@ class Language:
     sold_by: re.Pattern[str]
     range_separators: tuple[str, ...] = ("-", "–", "—", "to", "and")
     day_first: bool = False
+    numeric_dates: NumericOrder | None = None
     # "Your pickup code is 123456": the code is the group named "code".
     pickup_code: re.Pattern[str] | None = None
 

@@ -3,12 +3,13 @@
 A message is considered only when it comes from an Amazon mail domain of an
 enabled marketplace, from a local part Amazon uses for order mail. Authentication
 results, when the receiving server recorded them, must not say that DKIM or DMARC
-failed: a look-alike that fails them is not Amazon.
+failed for an Amazon domain: a look-alike that fails them is not Amazon.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from parsers.amazon.marketplaces import Marketplace, for_sender_domain
 from parsers.message import MailMessage
@@ -22,10 +23,10 @@ ORDER_SENDERS = frozenset(
         "payments-messages", "payments-update", "digital-no-reply", "no-reply",
         "donotreply", "do-not-reply", "package-delivered", "tracking",
         "confirmation-commande", "bestellbestaetigung", "versandbestaetigung",
+        "conferma-ordine", "conferma-spedizione",
+        "confirmar-envio",
     }
 )  # fmt: skip
-
-_FAILED_AUTH = re.compile(r"\b(dkim|dmarc)\s*=\s*(fail|permerror|softfail)\b", re.IGNORECASE)
 
 
 def marketplace_of(message: MailMessage, enabled: frozenset[str]) -> Marketplace | None:
@@ -42,10 +43,49 @@ def marketplace_of(message: MailMessage, enabled: frozenset[str]) -> Marketplace
     return market
 
 
-def failed_authentication(message: MailMessage) -> str | None:
-    """Why the receiving server thinks the mail is forged, or None."""
-    for value in message.header("Authentication-Results"):
-        match = _FAILED_AUTH.search(value)
-        if match:
-            return f"{match.group(1).upper()} {match.group(2).lower()}"
-    return None
+# Besides each marketplace's own domain, Amazon's mail is signed by Amazon SES.
+_SIGNING_DOMAINS = ("amazonses.com",)
+_RESULT = re.compile(r"^\s*(dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+_DOMAIN = re.compile(r"\bheader\.(?:d|i|from)\s*=\s*\S*?@?([a-z0-9.-]+)", re.IGNORECASE)
+_FAILURES = frozenset({"fail", "permerror", "softfail"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the receiving server's Authentication-Results say about Amazon's
+    domains: the first failure (e.g. "DKIM fail for amazon.com"), and whether
+    DKIM or DMARC passed for one of them."""
+
+    failure: str | None
+    passed: bool
+
+
+def authentication(message: MailMessage) -> Verdict:
+    """Read the topmost Authentication-Results header only: it is the one the
+    user's own server added; anything below it came with the message and could
+    have been written by the sender."""
+    values = message.header("Authentication-Results")
+    if not values:
+        return Verdict(None, passed=False)
+    failure: str | None = None
+    passed = False
+    for clause in values[0].split(";")[1:]:
+        result = _RESULT.match(clause)
+        if result is None:
+            continue
+        method, outcome = result.group(1).upper(), result.group(2).lower()
+        domain_match = _DOMAIN.search(clause)
+        domain = domain_match.group(1).lower().strip(".") if domain_match else None
+        if domain is not None and not _is_amazon(domain):
+            continue
+        if outcome in _FAILURES and failure is None:
+            failure = f"{method} {outcome}" + (f" for {domain}" if domain else "")
+        elif outcome == "pass" and domain is not None:
+            passed = True
+    return Verdict(failure, passed)
+
+
+def _is_amazon(domain: str) -> bool:
+    if for_sender_domain(domain) is not None:
+        return True
+    return any(domain == d or domain.endswith("." + d) for d in _SIGNING_DOMAINS)

@@ -239,6 +239,21 @@ def test_rfc2047_iso_2022_jp_subject() -> None:
     assert parse_message(raw).subject == "発送のお知らせ"
 
 
+@pytest.mark.parametrize(
+    ("label", "text", "codec"),
+    [
+        # cp932's circled digit and half-width kana are not in strict Shift_JIS.
+        ("Shift_JIS", "発送済み: 「ノート①」 ｱﾏｿﾞﾝ", "cp932"),
+        # \x81 is undefined in cp1252: the declared Latin-1 still decodes it.
+        ("ISO-8859-1", "caf\u00e9 \x81", "latin-1"),
+    ],
+)
+def test_rfc2047_words_outside_the_strict_charset(label: str, text: str, codec: str) -> None:
+    encoded = base64.b64encode(text.encode(codec)).decode()
+    raw = f"Subject: =?{label}?B?{encoded}?=\r\n\r\nbody\r\n".encode()
+    assert parse_message(raw).subject == text
+
+
 def test_unknown_charset_label_keeps_readable_text() -> None:
     body = "Arriving Friday \u2014 caf\u00e9".encode()
     view = parse_message(_single_part("text/plain", "x-unknown-8bit", "8bit", body))

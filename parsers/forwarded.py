@@ -1,0 +1,151 @@
+"""Forwarded mail: reading the Amazon email inside a forward.
+
+Many households have one person's Amazon mail forwarded to the mailbox that
+parcelwatch reads. A forward arrives from the forwarding address, not from
+Amazon, so it is unwrapped only when that address is configured as a forwarder
+(anyone can paste an Amazon email into a message; a configured forwarder is the
+user's own say-so that it is genuine) and the receiving server did not record an
+authentication failure for it.
+
+Two shapes are understood: the original attached as message/rfc822 ("forward as
+attachment"), which is read exactly as it was received; and an inline forward,
+where a mail client quoted the original's From, Date and Subject in the body.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from parsers.message import Address, MailMessage
+
+# The header labels mail clients write above an inline forward, in the languages
+# of the marketplaces we read.
+_FROM = r"from|von|de|da|van|od|från|fra|差出人|送信者"
+_SUBJECT = r"subject|betreff|objet|asunto|oggetto|onderwerp|temat|ämne|assunto|件名"
+_DATE = (
+    r"date|sent|datum|gesendet|envoyé|enviado|fecha|data|inviato|verzonden|wysłano"
+    r"|skickat|送信日時|日付"
+)
+_LABEL = r"^[ \t>*]*(?P<label>{})[ \t]*[:：][ \t]*(?P<value>.+?)[ \t*]*$"
+_FROM_LINE = re.compile(_LABEL.format(_FROM), re.IGNORECASE | re.MULTILINE)
+_SUBJECT_LINE = re.compile(_LABEL.format(_SUBJECT), re.IGNORECASE | re.MULTILINE)
+_DATE_LINE = re.compile(_LABEL.format(_DATE), re.IGNORECASE | re.MULTILINE)
+# Outlook writes "Amazon.com [mailto:auto-confirm@amazon.com]".
+_MAILTO = re.compile(r"\[mailto:([^\]\s]+)\]", re.IGNORECASE)
+# How far below the From line the rest of the quoted header may be.
+_HEADER_SPAN = 600
+# Gmail: "Wed, Mar 25, 2026 at 7:02 AM"
+_GMAIL_DATE = "%a, %b %d, %Y at %I:%M %p"
+
+
+class Forwards:
+    """Unwraps forwards from the configured forwarding addresses."""
+
+    def __init__(self, forwarders: Iterable[str]) -> None:
+        self.forwarders = frozenset(address.lower() for address in forwarders)
+
+    def unwrap(self, message: MailMessage) -> MailMessage:
+        """The original email when `message` is a forward from a forwarder,
+        else `message` itself."""
+        sender = message.sender
+        if sender is None or sender.address.lower() not in self.forwarders:
+            return message
+        if _forged(message, sender.domain):
+            return message
+        if message.attached:
+            return message.attached[0]
+        return inline_original(message) or message
+
+
+_FAILED = re.compile(
+    r"^\s*(?:dkim|dmarc|spf)\s*=\s*(?:fail|softfail|permerror)\b(?P<rest>[^;]*)", re.IGNORECASE
+)
+
+
+def _forged(message: MailMessage, domain: str) -> bool:
+    """Whether the user's own server (the topmost Authentication-Results) says
+    the forwarder's address was forged."""
+    values = message.header("Authentication-Results")
+    if not values:
+        return False
+    for clause in values[0].split(";")[1:]:
+        failed = _FAILED.match(clause)
+        if failed and (domain in failed.group("rest").lower() or "=" not in failed.group("rest")):
+            return True
+    return False
+
+
+def inline_original(message: MailMessage) -> MailMessage | None:
+    """The original of an inline forward, from the header block its mail client
+    quoted; None when the body has no such block."""
+    for text in (message.text, message.html_text):
+        found = _quoted_header(text)
+        if found is None:
+            continue
+        sender, subject, sent, body = found
+        return dataclasses.replace(
+            message,
+            sender=sender,
+            subject=subject,
+            date=_date(sent, message.date),
+            message_id=None,
+            headers=(),
+            text=body,
+            html_text=message.html_text,
+        )
+    return None
+
+
+def _quoted_header(text: str) -> tuple[Address, str, str, str] | None:
+    for match in _FROM_LINE.finditer(text):
+        sender = _address(match.group("value"))
+        if sender is None:
+            continue
+        block = text[match.start() : match.end() + _HEADER_SPAN]
+        subject = _SUBJECT_LINE.search(block)
+        if subject is None:
+            continue
+        sent = _DATE_LINE.search(block)
+        # Positions within `block`, which starts at the From line.
+        end = max(match.end() - match.start(), subject.end(), sent.end() if sent else 0)
+        body = text[match.start() + end :]
+        return sender, subject.group("value"), sent.group("value") if sent else "", body
+    return None
+
+
+def _address(value: str) -> Address | None:
+    mailto = _MAILTO.search(value)
+    if mailto:
+        return Address(value[: mailto.start()].strip().strip('"'), mailto.group(1))
+    name, address = email.utils.parseaddr(value)
+    if "@" not in address:
+        return None
+    return Address(name, address)
+
+
+def _date(value: str, fallback: datetime | None) -> datetime | None:
+    """The original's date when the quoted header states one we can read; the
+    forward's own date otherwise (relative words may then be a day off)."""
+    value = value.strip()
+    if not value:
+        return fallback
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is None:
+        try:
+            naive = datetime.strptime(value.replace("\u202f", " "), _GMAIL_DATE)
+        except ValueError:
+            return fallback
+        # Gmail writes the time in the forwarder's zone, as the forward's Date does.
+        zone = fallback.tzinfo if fallback else None
+        return naive.replace(tzinfo=zone) if zone else fallback
+    if when.tzinfo is None:
+        zone = fallback.tzinfo if fallback else None
+        return when.replace(tzinfo=zone) if zone else fallback
+    return when
