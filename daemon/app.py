@@ -45,6 +45,11 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
         clock=clock,
     )
     routing = Routing(settings.notify.milestones, notifier.target_names)
-    pipeline = Pipeline(default_registry(marketplaces=settings.marketplaces), store, routing, clock)
+    registry = default_registry(
+        marketplaces=settings.marketplaces,
+        forwarders=settings.forwarding_addresses,
+        require_authentication=settings.require_authentication,
+    )
+    pipeline = Pipeline(registry, store, routing, clock)
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
     return App(settings, store, pipeline, notifier, zone, clock)

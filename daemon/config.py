@@ -92,6 +92,7 @@ class Settings:
     mailboxes: tuple[MailboxSettings, ...]
     imap: tuple[ImapAccount, ...]
     forwarding_addresses: tuple[str, ...]
+    require_authentication: bool
     notify: NotifySettings
     warnings: tuple[str, ...]
 
@@ -150,7 +151,9 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     timezone = _timezone(general)
     log_level = general.choice("log_level", LOG_LEVELS, "info", what="log level")
 
-    amazon = root.table("amazon", ("marketplaces", "forwarding_addresses"))
+    amazon = root.table(
+        "amazon", ("marketplaces", "forwarding_addresses", "require_authentication")
+    )
     marketplaces = amazon.choices(
         "marketplaces",
         MARKETPLACE_DOMAINS,
@@ -174,6 +177,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         mailboxes=mailboxes,
         imap=imap,
         forwarding_addresses=forwarding,
+        require_authentication=amazon.boolean("require_authentication", False),
         notify=notify,
         warnings=tuple(warnings),
     )

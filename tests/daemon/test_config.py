@@ -407,6 +407,7 @@ def test_example_config_commented_examples_are_valid(
     assert settings.marketplaces == ("amazon.com", "amazon.de")
     assert [m.name for m in settings.mailboxes] == ["archive"]
     assert settings.forwarding_addresses == ("partner@example.org",)
+    assert settings.require_authentication is True
     home_imap, gmail, work = settings.imap
     assert (home_imap.host, home_imap.port, home_imap.auth) == ("mail.example.org", 993, "login")
     assert home_imap.folders == ("INBOX", "Shopping")

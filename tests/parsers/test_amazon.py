@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes
 from email.message import EmailMessage
+
+import pytest
 
 from parsers.amazon import AmazonParser
 from parsers.model import Milestone
@@ -37,14 +40,55 @@ def test_ready_for_pickup_with_its_code() -> None:
     assert event.order_ids == ("113-1111111-2222222",)
 
 
-def test_a_look_alike_failing_dmarc_is_not_claimed() -> None:
-    raw = email(
-        '"Amazon.com" <shipment-tracking@amazon.com>',
-        'Shipped: "Gift card"',
-        "Order #113-1111111-2222222\nYour package has shipped.",
-        auth="mx.example.com; dkim=fail header.d=amazon.com; dmarc=fail header.from=amazon.com",
-    )
-    assert REGISTRY.parse(raw).parser is None
+SHIPPED = ('"Amazon.com" <shipment-tracking@amazon.com>', 'Shipped: "Gift card"',
+           "Order #113-1111111-2222222\nYour package has shipped.")  # fmt: skip
+MX = "mx.example.com; "
+LOOK_ALIKE = "rejected: look-alike: Authentication-Results say "
+
+AUTHENTICATION = [
+    # (case id, Authentication-Results headers (topmost first), require a pass, error or None)
+    ("dkim-and-dmarc-fail",
+     [MX + "dkim=fail header.d=amazon.com; dmarc=fail header.from=amazon.com"], False,
+     LOOK_ALIKE + "DKIM fail for amazon.com"),
+    ("dmarc-fail-only", [MX + "dkim=none; dmarc=fail (p=QUARANTINE) header.from=amazon.com"],
+     False, LOOK_ALIKE + "DMARC fail for amazon.com"),
+    ("fail-without-domain", [MX + "dkim=permerror"], False,
+     LOOK_ALIKE + "DKIM permerror"),
+    ("pass", [MX + "dkim=pass header.i=@amazon.com; dmarc=pass header.from=amazon.com"],
+     True, None),
+    ("ses-signature-passes", [MX + "dkim=pass header.i=@amazonses.com"], True, None),
+    # A mailing list's broken signature says nothing about Amazon's.
+    ("other-domain-fails", [MX + "dkim=fail header.d=lists.example.org; dkim=pass "
+     "header.d=amazon.com"], True, None),
+    # Only the topmost header is the user's own server's; a lower one came with the mail.
+    ("forged-lower-pass", [MX + "dmarc=fail header.from=amazon.com",
+     "evil.example; dkim=pass header.d=amazon.com"], False,
+     LOOK_ALIKE + "DMARC fail for amazon.com"),
+    ("forged-lower-fail-ignored", [MX + "dkim=pass header.d=amazon.com",
+     "evil.example; dkim=fail header.d=amazon.com"], True, None),
+    ("no-header", [], False, None),
+    ("no-header-but-required", [], True,
+     "rejected: no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
+     "(amazon.require_authentication is on)"),
+    ("pass-for-another-domain-only", [MX + "dkim=pass header.d=example.org"], True,
+     "rejected: no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
+     "(amazon.require_authentication is on)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("headers", "required", "error"),
+    [pytest.param(h, r, e, id=case) for case, h, r, e in AUTHENTICATION],
+)
+def test_authentication_results(headers: list[str], required: bool, error: str | None) -> None:
+    msg = message_from_bytes(email(*SHIPPED))
+    for value in headers:
+        msg["Authentication-Results"] = value
+    registry = Registry((AmazonParser(require_authentication=required),))
+    result = registry.parse(msg.as_bytes())
+    assert result.parser == "amazon"
+    assert result.error == error
+    assert [e.milestone for e in result.events] == ([] if error else [Milestone.SHIPPED])
 
 
 def test_marketing_senders_and_review_requests_are_not_claimed() -> None:
