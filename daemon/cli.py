@@ -148,6 +148,8 @@ def cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
                 status = EXIT_FAILURE
             for report in result.reports:
                 print(f"{result.account}/{report}")
+            if not result.error:
+                print(f"{result.account}: checked in {result.seconds:.1f} s")
         _deliver(app)
         return status
 

@@ -66,6 +66,7 @@ class Recorder:
         self.session = session
         self.routing = routing
         self.now = now
+        self.queued = 0  # notifications added, for the caller's tally
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
         orders = [self._order(oid, event) for oid in event.order_ids]
@@ -228,7 +229,8 @@ class Recorder:
         new = machine.apply(load_state(row), event)
         _save_state(row, new.state, self.now)
         self.session.add(row)
-        self.session.flush()
+        if row.id is None:
+            self.session.flush()  # the timeline row needs its key
         self.session.add(
             TimelineEvent(
                 shipment_pk=shipment.id if shipment else None,
@@ -272,6 +274,7 @@ class Recorder:
         )
         self.session.add(notification)
         self.session.flush()
+        self.queued += 1
         assert notification.id is not None
         for target in self.routing.targets:
             self.session.add(

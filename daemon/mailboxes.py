@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class AccountResult:
     account: str
     reports: tuple[FolderReport, ...]
     error: str | None
+    seconds: float
 
 
 class Mailboxes:
@@ -61,7 +63,7 @@ class Mailboxes:
         return connector(account, self._tokens[account.name])
 
     def _handle(self, raw: RawMessage) -> None:
-        self.app.pipeline.process(raw)
+        self.app.pipeline.process_new(raw)
 
     def readers(self, account: ImapAccount) -> list[FolderReader]:
         return [
@@ -82,6 +84,7 @@ class Mailboxes:
         recorded and reported, and the others still run."""
         results: list[AccountResult] = []
         for account in accounts:
+            start = time.perf_counter()
             try:
                 reports = sync_account(
                     account,
@@ -92,9 +95,11 @@ class Mailboxes:
                 )
             except ParcelwatchError as exc:
                 log.error("%s", exc)
-                results.append(AccountResult(account.name, (), str(exc)))
+                seconds = time.perf_counter() - start
+                results.append(AccountResult(account.name, (), str(exc), seconds))
             else:
-                results.append(AccountResult(account.name, tuple(reports), None))
+                seconds = time.perf_counter() - start
+                results.append(AccountResult(account.name, tuple(reports), None, seconds))
         return results
 
     # --- continuously -----------------------------------------------------------

@@ -80,14 +80,24 @@ class Pipeline:
     def process(self, raw: RawMessage) -> Outcome:
         """Parse and record one message; a message that cannot be decoded at all
         is still recorded, with the reason, so it is not retried forever."""
-        try:
-            message: MailMessage | None = parse_message(raw.data)
-        except Exception as exc:  # the decoder promises not to raise; be sure
-            message = None
-            result = ParseResult(parser=None, error=f"undecodable: {type(exc).__name__}: {exc}")
+        message, failure = _decode(raw)
         message_id = message.message_id if message else None
         if self.store.is_processed(raw.data, message_id):
             return Outcome(raw, duplicate=True, result=None, notifications=0)
+        return self._parse_and_record(raw, message, failure)
+
+    def process_new(self, raw: RawMessage) -> Outcome:
+        """`process` for a message the source already knows to be unrecorded (an
+        IMAP source checks Message-IDs before downloading): one query fewer. A
+        duplicate is still caught, inside the recording transaction."""
+        message, failure = _decode(raw)
+        return self._parse_and_record(raw, message, failure)
+
+    def _parse_and_record(
+        self, raw: RawMessage, message: MailMessage | None, failure: ParseResult
+    ) -> Outcome:
+        message_id = message.message_id if message else None
+        result = failure
         if message is not None:
             result = self.registry.parse_message(message)
         if result.error:
@@ -107,3 +117,12 @@ class Pipeline:
         for raw in messages:
             tally.add(self.process(raw))
         return tally
+
+
+def _decode(raw: RawMessage) -> tuple[MailMessage | None, ParseResult]:
+    """The decoded message, or None and a result that says why it could not be."""
+    try:
+        return parse_message(raw.data), ParseResult(parser=None)
+    except Exception as exc:  # the decoder promises not to raise; be sure
+        error = f"undecodable: {type(exc).__name__}: {exc}"
+        return None, ParseResult(parser=None, error=error)

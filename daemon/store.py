@@ -105,12 +105,11 @@ class Store:
                 )
                 session.add(record)
                 session.flush()
-                before = _count(session, Notification)
                 recorder = Recorder(session, routing, now)
                 for event in result.events:
                     recorder.record(event, "email", record.id)
                 session.flush()
-                queued = _count(session, Notification) - before
+                queued = recorder.queued
         except IntegrityError:
             # Another process recorded the same message in the meantime.
             return Recorded(duplicate=True, events=0, notifications=0)
@@ -339,13 +338,12 @@ def _count(session: Session, table: type[Any]) -> int:
     return int(session.exec(select(sa.func.count()).select_from(table)).one())
 
 
-def _find_processed(
-    session: Session, digest: str, message_id: str | None
-) -> ProcessedMessage | None:
+def _find_processed(session: Session, digest: str, message_id: str | None) -> int | None:
+    """The key of the message recorded with this content or Message-ID, if any."""
     condition = col(ProcessedMessage.sha256) == digest
     if message_id:
         condition = or_(condition, col(ProcessedMessage.message_id) == message_id)
-    return session.exec(select(ProcessedMessage).where(condition)).first()
+    return session.exec(select(ProcessedMessage.id).where(condition).limit(1)).first()
 
 
 def _eta(start: Any, end: Any) -> Eta | None:

@@ -129,6 +129,7 @@ class FolderReader:
             criteria = ["UID", f"{cursor.last_uid + 1}:*", *self.senders]
         # "UID n:*" always matches the last message, even below n.
         uids = [uid for uid in connection.search(criteria) if uid > cursor.last_uid]
+        log.debug("%s: %s, cursor %s: %d to read", self.source, status, cursor, len(uids))
         report = self._read(connection, status, cursor, uids)
         return FolderReport(
             self.folder, report.fetched, report.known, report.too_large, rescanned=rescan

@@ -60,26 +60,38 @@ class ImapConnection:
         self._client = client
         self._interrupted = threading.Event()
         self._selected: str | None = None
+        self._exists = 0
 
     # --- folders ----------------------------------------------------------------
 
     def status(self, folder: str) -> FolderStatus:
         """UIDVALIDITY and UIDNEXT of a folder in one round trip, without selecting it."""
-        with self._errors(folder):
+        with self._errors(opening=folder):
             data = self._client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"])
         return _status(data)
 
     def examine(self, folder: str) -> FolderStatus:
         """Select `folder` read-only (IMAP EXAMINE): no flag can change."""
-        with self._errors(folder):
+        with self._errors(opening=folder):
             data = self._client.select_folder(folder, readonly=True)
         self._selected = folder
-        return _status(data)
+        status = _status(data)
+        self._exists = status.messages
+        return status
+
+    def changed_since_examine(self) -> bool:
+        """Whether the server announced a different message count (EXISTS) while
+        answering a command after `examine`: mail that arrived during a catch-up
+        is announced once, in that command's response, and IDLE would not
+        announce it again. (imaplib keeps such untagged responses in
+        `untagged_responses` until the next SELECT.)"""
+        announced = self._client._imap.untagged_responses.get("EXISTS")
+        return bool(announced) and int(announced[-1]) != self._exists
 
     def unselect(self) -> None:
         if self._selected is None:
             return
-        with self._errors(self._selected):
+        with self._errors():
             if self._client.has_capability("UNSELECT"):
                 self._client.unselect_folder()
             else:
@@ -91,18 +103,18 @@ class ImapConnection:
     def search(self, criteria: Sequence[object]) -> list[int]:
         """UIDs matching `criteria` in the selected folder. No CHARSET is sent:
         Exchange rejects every charset but US-ASCII, and our criteria are ASCII."""
-        with self._errors(self._selected):
+        with self._errors():
             uids = self._client.search(list(criteria))
         return sorted(int(uid) for uid in uids)
 
     def heads(self, uids: Sequence[int]) -> dict[int, Head]:
-        with self._errors(self._selected):
+        with self._errors():
             data = self._client.fetch(list(uids), [_SIZE, _HEAD])
         return {int(uid): _head(item) for uid, item in data.items()}
 
     def bodies(self, uids: Sequence[int]) -> dict[int, bytes]:
         """Whole messages, fetched with BODY.PEEK so \\Seen is never set."""
-        with self._errors(self._selected):
+        with self._errors():
             data = self._client.fetch(list(uids), [_BODY])
         return {int(uid): bytes(item.get(_BODY_KEY, b"")) for uid, item in data.items()}
 
@@ -110,13 +122,13 @@ class ImapConnection:
 
     @property
     def supports_idle(self) -> bool:
-        with self._errors(None):
+        with self._errors():
             return bool(self._client.has_capability("IDLE"))
 
     def idle(self, timeout: float) -> bool:
         """Wait in IDLE up to `timeout` seconds; True when the server announced
         new or expunged mail. Returns early (False) after `interrupt()`."""
-        with self._errors(self._selected):
+        with self._errors():
             self._client.idle()
             try:
                 responses = [] if self._interrupted.is_set() else self._client.idle_check(timeout)
@@ -149,13 +161,15 @@ class ImapConnection:
                 self._client.shutdown()
 
     @contextmanager
-    def _errors(self, folder: str | None) -> Iterator[None]:
+    def _errors(self, *, opening: str | None = None) -> Iterator[None]:
+        """Map failures to our tiers; `opening` names the folder being opened,
+        whose refusal means the folder is wrong rather than the connection."""
         try:
             yield
         except ParcelwatchError:
             raise
         except Exception as exc:
-            raise map_error(self.account, exc, folder) from None
+            raise map_error(self.account, exc, opening) from None
 
 
 def open_connection(account: ImapAccount, tokens: TokenSource | None) -> ImapConnection:
@@ -172,7 +186,7 @@ def open_connection(account: ImapAccount, tokens: TokenSource | None) -> ImapCon
         raise map_error(account, exc, None) from None
     connection = ImapConnection(account, client)
     try:
-        with connection._errors(None):
+        with connection._errors():
             _secure(account, client)
             _login(account, client, tokens)
     except BaseException:
@@ -229,7 +243,8 @@ def _login(account: ImapAccount, client: Any, tokens: TokenSource | None) -> Non
 
 def map_error(account: ImapAccount, exc: BaseException, folder: str | None) -> ParcelwatchError:
     """The one place an IMAP or socket failure becomes an error tier, with a
-    message that names the account and what to check, and never a secret."""
+    message that names the account and what to check, and never a secret.
+    `folder` is the folder being opened, if that is what failed."""
     where = f"imap account '{account.name}' ({account.host}:{account.port})"
     if isinstance(exc, LoginError):
         what = "the password" if account.auth == "login" else "the access token and its scope"
@@ -247,6 +262,8 @@ def map_error(account: ImapAccount, exc: BaseException, folder: str | None) -> P
     if isinstance(exc, OSError | imaplib.IMAP4.abort | EOFError):
         return TransientError(f"{where}: connection lost ({_short(exc)})")
     if isinstance(exc, IMAPClientError | imaplib.IMAP4.error):
+        if "BYE" in str(exc):
+            return TransientError(f"{where}: the server hung up ({_short(exc)})")
         if folder is not None:
             return PermanentError(
                 f"{where}: cannot open folder '{folder}' ({_short(exc)}); check imap.folders"

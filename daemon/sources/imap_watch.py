@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 IDLE_REFRESH_SECONDS = 25 * 60
 MAX_PERMANENT_FAILURES = 3
+# Mail arriving faster than it can be read is still read on the next IDLE cycle.
+_MAX_SETTLE_PASSES = 5
 
 
 class FolderWatcher:
@@ -127,14 +129,14 @@ class FolderWatcher:
             connection.close()
 
     def _watch(self, connection: ImapConnection) -> None:
-        self._caught_up(self.reader.catch_up(connection))
+        self._settle(connection)
         self.backoff.reset()
         self._failures = 0
         if self.account.idle and connection.supports_idle:
             log.info("%s: waiting for new mail (IDLE)", self.name)
             while not self._stop.is_set():
                 connection.idle(self.idle_refresh)
-                self._caught_up(self.reader.catch_up(connection))
+                self._settle(connection)
             return
         log.info("%s: checking for new mail every %d s", self.name, self.account.poll_interval)
         connection.unselect()
@@ -145,6 +147,14 @@ class FolderWatcher:
                 self._caught_up(report)
             else:
                 self.store.account_succeeded(self.account.name, self.clock())
+
+    def _settle(self, connection: ImapConnection) -> None:
+        """Catch up, and again while mail arrived during the catch-up itself,
+        so that nothing waits in the folder while the watcher sits in IDLE."""
+        for _ in range(_MAX_SETTLE_PASSES):
+            self._caught_up(self.reader.catch_up(connection))
+            if not connection.changed_since_examine():
+                return
 
     def _caught_up(self, report: FolderReport) -> None:
         self.store.account_succeeded(self.account.name, self.clock())

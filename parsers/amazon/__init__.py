@@ -28,6 +28,11 @@ _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFU
 _WITH_CODE = frozenset({Milestone.AVAILABLE_FOR_PICKUP, Milestone.OUT_FOR_DELIVERY})
 
 
+# Not ours (None), rejected (the reason), or claimed: where from, in which language,
+# announcing what.
+_Verdict = str | tuple[Marketplace, Language, Milestone]
+
+
 class AmazonParser:
     """Claims order mail from Amazon's marketplaces; see the module docstring."""
 
@@ -45,6 +50,7 @@ class AmazonParser:
         )
         self._languages = languages
         self._require_authentication = require_authentication
+        self._last: tuple[MailMessage, _Verdict | None] | None = None
         self._readers = {
             language.code: DateReader(language)
             for family in languages.values()
@@ -52,30 +58,46 @@ class AmazonParser:
         }
 
     def score(self, message: MailMessage) -> int:
+        verdict = self._verdict(message)
+        return 0 if verdict is None else 100
+
+    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+        verdict = self._verdict(message)
+        if verdict is None:
+            return ()
+        if isinstance(verdict, str):
+            raise Rejected(verdict)
+        market, language, milestone = verdict
+        return _Reading(message, market, language, self._readers[language.code]).events(milestone)
+
+    def _verdict(self, message: MailMessage) -> _Verdict | None:
+        """What this parser makes of `message`: None (not ours), a reason to
+        reject it, or what to read it as. The registry asks for a score, then for
+        the events, of the same message: the last verdict is remembered (a tuple
+        swap, so threads sharing the parser never see another message's)."""
+        last = self._last
+        if last is not None and last[0] is message:
+            return last[1]
+        verdict = self._judge(message)
+        self._last = (message, verdict)
+        return verdict
+
+    def _judge(self, message: MailMessage) -> _Verdict | None:
         market = marketplace_of(message, self._enabled)
         if market is None:
-            return 0
-        if self._distrust(message) is not None:
-            return 100  # claimed, to be rejected with the reason
-        if self._understand(market, message) is None:
-            return 0
+            return None
+        reason = self._distrust(message)
+        if reason is not None:
+            return reason  # claimed, to be rejected with the reason
+        understood = self._understand(market, message)
+        if understood is None:
+            return None
         # Order mail names an order; a sender we know writing about no order (an
         # account notice, a survey) is not ours to claim.
         urls = tuple(target(link) for link in message.links)
-        return 100 if extract.order_ids(message, urls) else 0
-
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
-        market = marketplace_of(message, self._enabled)
-        if market is None:
-            return ()
-        reason = self._distrust(message)
-        if reason is not None:
-            raise Rejected(reason)
-        understood = self._understand(market, message)
-        if understood is None:
-            return ()
-        language, milestone = understood
-        return _Reading(message, market, language, self._readers[language.code]).events(milestone)
+        if not extract.order_ids(message, urls):
+            return None
+        return (market, *understood)
 
     def _distrust(self, message: MailMessage) -> str | None:
         """Why an email from an Amazon order sender is not believed, if it is not."""

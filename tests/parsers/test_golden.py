@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
+from parsers.message import parse_message
 from parsers.registry import default_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "emails"
@@ -38,3 +40,48 @@ def test_golden(email: Path, request: pytest.FixtureRequest) -> None:
 def test_every_case_has_an_expectation() -> None:
     missing = [str(p.relative_to(CORPUS)) for p in CASES if not _expected_path(p).exists()]
     assert missing == []
+
+
+def _expected(email: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_expected_path(email).read_text())
+    return data
+
+
+NEGATIVES = [p for p in CASES if _expected(p)["parser"] is None]
+
+
+@pytest.mark.parametrize("email", CASES, ids=[str(p.relative_to(CORPUS)) for p in CASES])
+def test_claimed_by_exactly_one_parser_or_none_for_negatives(email: Path) -> None:
+    message = parse_message(email.read_bytes())
+    claimants = [p.name for p in REGISTRY.parsers if p.score(message) > 0]
+    assert len(claimants) == (0 if email in NEGATIVES else 1)
+
+
+def test_corpus_size() -> None:
+    assert len(CASES) >= 80
+    assert len(NEGATIVES) >= 15
+
+
+# The lifecycle every marketplace's corpus shows at least, and what the corpus as a
+# whole covers.
+BASICS = {"ordered", "shipped", "out_for_delivery", "delivered"}
+LIFECYCLE = BASICS | {
+    "delayed", "delivery_attempted", "available_for_pickup", "in_transit", "cancelled",
+    "return_started", "return_received", "refunded",
+}  # fmt: skip
+
+
+def test_every_marketplace_has_its_basic_emails() -> None:
+    seen: dict[str, set[str]] = {domain: set() for domain in MARKETPLACE_DOMAINS}
+    for email in CASES:
+        for event in _expected(email)["events"]:
+            seen[event["marketplace"]].add(event["milestone"])
+    missing = {domain: sorted(BASICS - found) for domain, found in seen.items() if BASICS - found}
+    assert missing == {}
+
+
+def test_the_corpus_covers_the_whole_lifecycle() -> None:
+    seen = {e["milestone"] for p in CASES for e in _expected(p)["events"]}
+    assert LIFECYCLE - seen == set()
+    assert any(e["pickup_code"] for p in CASES for e in _expected(p)["events"])
+    assert any(e["delivery_photo_url"] for p in CASES for e in _expected(p)["events"])

@@ -207,6 +207,9 @@ default_login_user = {login_user}
 default_internal_user = {internal_user}
 first_valid_uid = {min(uid, 100)}
 imap_idle_notify_interval = 2 mins
+# Dovecot learns of new Maildir mail by inotify, and re-checks every 30 s in case
+# a change fell in the same second as its last scan; tests wait less than that.
+mailbox_idle_check_interval = 1 secs
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {self.root}/users

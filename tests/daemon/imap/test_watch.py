@@ -16,6 +16,8 @@ import pytest
 from daemon.app import App
 from daemon.backoff import Backoff
 from daemon.mailboxes import Mailboxes
+from daemon.sources.imap import FolderReport
+from daemon.sources.imap_connect import ImapConnection, connector
 from daemon.sources.imap_watch import FolderWatcher
 from tests.daemon.imap.conftest import AppFactory, Mailbox, sample_messages
 from tests.daemon.imap.test_sync import replace_password
@@ -140,3 +142,48 @@ def test_stop_ends_a_watcher_waiting_in_idle(
     boxes.stop(timeout=WAIT)
 
     assert threads and not any(t.is_alive() for t in threads)
+
+
+def test_idle_is_reissued_after_idle_refresh(
+    make_app: AppFactory, mailbox: Mailbox, receiver: Receiver
+) -> None:
+    """Servers may end an IDLE after 30 minutes: the watcher leaves and re-enters
+    it every `idle_refresh` seconds (here a fraction of a second), and mail still
+    arrives."""
+    mailbox.append(CONFIRMED_AND_SHIPPED)
+    app = make_app(receiver)
+    account = app.settings.imap[0]
+    boxes = Mailboxes(app)
+    cycles = threading.Semaphore(0)
+
+    def connect() -> ImapConnection:
+        connection = connector(account, None)()
+        idle = connection.idle
+
+        def counted(timeout: float) -> bool:
+            assert timeout == 0.05
+            news = idle(timeout)
+            cycles.release()
+            return news
+
+        connection.idle = counted  # type: ignore[method-assign]
+        return connection
+
+    def deliver(report: FolderReport) -> None:
+        boxes.deliver()
+
+    [reader] = boxes.readers(account)
+    watcher = FolderWatcher(
+        account, reader, connect, app.store, app.clock, on_news=deliver, idle_refresh=0.05
+    )
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        for _ in range(3):
+            assert cycles.acquire(timeout=WAIT)
+        mailbox.append([OUT_FOR_DELIVERY])
+        assert receiver.wait_for(2, WAIT)
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
