@@ -80,7 +80,7 @@ def measure(size: int, rounds: int) -> tuple[float, float, float]:
         boxes.app.close()
     return (
         statistics.median(open_times),
-        statistics.mean(cpu_times),
+        statistics.median(cpu_times),
         statistics.median(sync_times),
     )
 
