@@ -120,23 +120,7 @@ def make_app(tmp_path: Path, server: dovecot.Dovecot, tls: dovecot.Tls) -> Itera
     apps: list[App] = []
 
     def factory(receiver: Receiver | None = None, **account: object) -> App:
-        values: dict[str, object] = {
-            "name": "home",
-            "host": "127.0.0.1",
-            "port": server.port,
-            "security": "plain",
-            "username": USER,
-            "password": {"env": "IMAP_PASSWORD"},
-        }
-        values.update(account)
-        lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[[imap]]"]
-        lines += [
-            f"{key} = {toml_value(value)}" for key, value in values.items() if value is not None
-        ]
-        if receiver is not None:
-            lines.append(f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"')
-        config = tmp_path / "config.toml"
-        config.write_text("\n".join(lines) + "\n")
+        config = write_config(tmp_path, server, receiver, **account)
         env = {"HOME": str(tmp_path), "IMAP_PASSWORD": PASSWORD}
         app = build(load_settings(config, env, required=True))
         apps.append(app)
@@ -145,6 +129,29 @@ def make_app(tmp_path: Path, server: dovecot.Dovecot, tls: dovecot.Tls) -> Itera
     yield factory
     for app in apps:
         app.close()
+
+
+def write_config(
+    tmp_path: Path, server: dovecot.Dovecot, receiver: Receiver | None, **account: object
+) -> Path:
+    """A config file with one [[imap]] account on the test server (keyword
+    arguments override its keys; None removes one) and the receiver as target."""
+    values: dict[str, object] = {
+        "name": "home",
+        "host": "127.0.0.1",
+        "port": server.port,
+        "security": "plain",
+        "username": USER,
+        "password": {"env": "IMAP_PASSWORD"},
+    }
+    values.update(account)
+    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[[imap]]"]
+    lines += [f"{key} = {toml_value(value)}" for key, value in values.items() if value is not None]
+    if receiver is not None:
+        lines.append(f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"')
+    config = tmp_path / "config.toml"
+    config.write_text("\n".join(lines) + "\n")
+    return config
 
 
 def toml_value(value: object) -> str:

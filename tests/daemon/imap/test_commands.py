@@ -11,28 +11,11 @@ from pathlib import Path
 import pytest
 
 from daemon.cli import main
-from tests.daemon.imap.conftest import PASSWORD, USER, Mailbox, sample_messages, toml_value
+from tests.daemon.imap.conftest import PASSWORD, Mailbox, sample_messages, write_config
 from tests.support import dovecot
 from tests.support.receiver import Receiver
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def write_config(tmp_path: Path, server: dovecot.Dovecot, receiver: Receiver) -> Path:
-    account = {
-        "name": "home",
-        "host": "127.0.0.1",
-        "port": server.port,
-        "security": "plain",
-        "username": USER,
-        "password": {"env": "IMAP_PASSWORD"},
-    }
-    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[[imap]]"]
-    lines += [f"{key} = {toml_value(value)}" for key, value in account.items()]
-    lines.append(f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"')
-    path = tmp_path / "config.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def test_sync_reads_the_account_and_notifies(
