@@ -21,7 +21,17 @@ from parsers.amazon.senders import authentication, marketplace_of
 from parsers.message import MailMessage
 from parsers.model import Eta, Item, Milestone, Rejected, ShipmentEvent
 
-_NO_ETA = frozenset({Milestone.DELIVERED, Milestone.CANCELLED, Milestone.REFUNDED})
+# No delivery estimate is read from these: a date in them is a refund or return
+# deadline ("refund expected by April 20"), not a parcel's arrival.
+_NO_ETA = frozenset(
+    {
+        Milestone.DELIVERED,
+        Milestone.CANCELLED,
+        Milestone.REFUNDED,
+        Milestone.RETURN_STARTED,
+        Milestone.RETURN_RECEIVED,
+    }
+)
 _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
 # A code the recipient must give: a locker's pickup code, or the one-time delivery
 # password (OTP) that Amazon mails on the day the parcel is out for delivery.

@@ -148,6 +148,10 @@ class DateReader:
         self._range_tail = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
         # The end of "March 27 - 28", "27. - 28. März" or "3月27日 - 28日".
         self._bare_day = re.compile(r"(\d{1,2})(?:\s*日|(?:st|nd|rd|th|\.)?\b)")
+        # The start of "27 - 28 March", "27. - 30. März": a day whose month is the end's.
+        self._leading_day = re.compile(
+            rf"(\d{{1,2}})(?:st|nd|rd|th|er|re|\.)?\s*(?:{separators})\s*", re.IGNORECASE
+        )
         self._phrases = tuple(
             re.compile(rf"{_WORD_START}{phrase}\s*", re.IGNORECASE)
             for phrase in language.eta_phrases
@@ -178,7 +182,7 @@ class DateReader:
         """A date or date range starting exactly at `pos`."""
         first = self._single.match(text, pos)
         if first is None:
-            return None
+            return self._shared_month_range(text, pos, reference)
         start_parts = self._parts(first)
         start = self._resolve(start_parts, reference)
         if start is None:
@@ -189,6 +193,21 @@ class DateReader:
             if end is not None and end >= start:
                 return Eta(start, end)
         return Eta.day(start)
+
+    def _shared_month_range(self, text: str, pos: int, reference: date) -> Eta | None:
+        """ "27 - 28 March": the first day takes the second date's month and year."""
+        lead = self._leading_day.match(text, pos)
+        if lead is None:
+            return None
+        second = self._single.match(text, lead.end())
+        if second is None:
+            return None
+        parts = self._parts(second)
+        end = self._resolve(parts, reference) if parts.day is not None else None
+        first_day = int(lead.group(1))
+        if end is None or parts.month is None or not 1 <= first_day < end.day:
+            return None
+        return Eta(end.replace(day=first_day), end)
 
     def _range_end(self, text: str, pos: int, start_parts: _Parts, start: date) -> date | None:
         """The end of a range: a full date ("Mar 28"), or a bare day ("27 - 28")."""

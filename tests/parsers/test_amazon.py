@@ -115,3 +115,14 @@ def test_a_disabled_marketplace_is_not_claimed() -> None:
     only_uk = Registry((AmazonParser(marketplaces=["amazon.co.uk"]),))
     assert only_uk.parse(raw).parser is None
     assert REGISTRY.parse(raw).events[0].milestone is Milestone.SHIPPED
+
+
+def test_a_return_email_has_no_delivery_estimate() -> None:
+    raw = email(
+        '"Amazon.com" <return@amazon.com>',
+        "Your return request for order 113-1111111-2222222",
+        "Order #113-1111111-2222222\nYour return has started. Drop it off by April 10.\n"
+        "Arriving at our warehouse by April 14. Refund expected by April 20.",
+    )
+    (event,) = REGISTRY.parse(raw).events
+    assert (event.milestone, event.eta) == (Milestone.RETURN_STARTED, None)

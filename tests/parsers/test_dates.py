@@ -237,6 +237,22 @@ CASES: dict[str, Case] = {
         "Zustellung: Freitag, 27. März", WED_MAR_25, _day(2026, 3, 27), DE
     ),
     # --- Month-first numeric dates (an English table that opts in).
+    # Wednesday 2026-03-25 -> "27 - 28 March": the start borrows the end's month.
+    "range-shared-month-day-first": Case(
+        "Arriving 27 - 28 March", WED_MAR_25, Eta(date(2026, 3, 27), date(2026, 3, 28))
+    ),
+    # Wednesday 2026-03-25 -> German "27. - 30. März" (en dash) is Friday 27 to Monday 30.
+    "range-shared-month-german": Case(
+        "Zustellung: 27. – 30. März", WED_MAR_25, Eta(date(2026, 3, 27), date(2026, 3, 30)), DE
+    ),
+    # Monday 2026-12-28 -> "2 - 4 January" has passed this year: it rolls to 2027.
+    "range-shared-month-year-end": Case(
+        "Arriving 2 - 4 January", MON_DEC_28, Eta(date(2027, 1, 2), date(2027, 1, 4))
+    ),
+    # Wednesday 2026-03-25 -> a count of days is no range: "3 - 5 business days".
+    "range-shared-month-needs-a-month": Case("Arriving 3 - 5 business days", WED_MAR_25, None),
+    # Wednesday 2026-03-25 -> a start after the end ("30 - 2 April") is not read.
+    "range-shared-month-backwards": Case("Arriving 30 - 2 April", WED_MAR_25, None),
     # Wednesday 2026-03-25 -> 03/27/2026 is Friday 2026-03-27.
     "mdy-slashes": Case("Arriving 03/27/2026", WED_MAR_25, _day(2026, 3, 27), MDY),
     # Wednesday 2026-03-25 -> 27/03/2026 has no month 27 in this order.
