@@ -17,22 +17,25 @@ from typing import Any
 
 import httpx
 
+from daemon.carriers.api_key import ApiKeyBackend
 from daemon.carriers.base import (
     BatchBuilder,
-    BatchResult,
     CarrierEvent,
     CarrierStatus,
     Clock,
     TrackingQuery,
     chunked,
-    unique,
     utc_now,
 )
-from daemon.carriers.http import Credential, HttpApi
-from daemon.carriers.normalise import chronological, delivered_time, first_text, place
-from daemon.carriers.shape import ShapeError, as_dict, items, obj, text
+from daemon.carriers.normalise import (
+    chronological,
+    coded_milestone,
+    delivered_time,
+    first_text,
+    place,
+)
+from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
-from daemon.errors import TransientError
 from daemon.secrets import Secret
 from parsers.carrier_names import carrier_slug
 from parsers.model import Eta, Milestone
@@ -89,18 +92,16 @@ log = logging.getLogger(__name__)
 def milestone_for(tag: str | None, subtag: str | None) -> Milestone | None:
     """The milestone for a (tag, subtag) pair; the tag is the subtag's prefix when
     only the subtag is known."""
-    if subtag in SUBTAG:
-        return SUBTAG[subtag]
-    main = tag or (subtag.split("_", 1)[0] if subtag else None)
-    return TAG.get(main) if main else None
+    return coded_milestone(tag, subtag, TAG, SUBTAG)
 
 
-class AfterShip:
+class AfterShip(ApiKeyBackend):
     """The AfterShip backend; serves any carrier AfterShip knows."""
 
     name = "aftership"
     carriers: frozenset[str] | None = None
     max_batch = LIST_LIMIT
+    key_header = "as-api-key"
 
     def __init__(
         self,
@@ -115,14 +116,12 @@ class AfterShip:
         local_tz: tzinfo = UTC,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._key = api_key
-        self._credential = Credential("the API key was refused", f"{config_key}.api_key")
-        self._http = HttpApi(
-            backend=self.name,
+        super().__init__(
+            api_key,
+            config_key=config_key,
             base_url=base_url,
             timeout=timeout,
             clock=clock,
-            secrets=lambda: (api_key.reveal(),),
             transport=transport,
         )
         self._path = f"/tracking/{api_version}/trackings"
@@ -134,24 +133,13 @@ class AfterShip:
         """Numbers this instance knows exist as AfterShip trackings."""
         return frozenset(self._created)
 
-    def close(self) -> None:
-        self._http.close()
-
-    def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
-        batch = unique(queries)
-        out = BatchBuilder()
+    def _ask(self, batch: Sequence[TrackingQuery], out: BatchBuilder) -> None:
         for query in batch:
-            out.not_found(query.number)
-        try:
-            for query in batch:
-                if query.number not in self._created:
-                    self._create(query, out)
-            known = [q for q in batch if q.number in self._created]
-            for chunk in chunked(known, self.max_batch):
-                self._list(chunk, out)
-        except ShapeError as exc:
-            raise TransientError(f"{self.name}: unexpected answer: {exc}") from None
-        return out.result()
+            if query.number not in self._created:
+                self._create(query, out)
+        known = [q for q in batch if q.number in self._created]
+        for chunk in chunked(known, self.max_batch):
+            self._list(chunk, out)
 
     def _create(self, query: TrackingQuery, out: BatchBuilder) -> None:
         body: dict[str, str] = {"tracking_number": query.number}
@@ -159,17 +147,17 @@ class AfterShip:
             body["slug"] = SLUGS[query.carrier]
         response = self._http.send(
             "POST", self._path, credential=self._credential, expect=(400, 409, 422),
-            json=body, headers=self._headers(),
+            json=body, headers=self._key_headers(),
         )  # fmt: skip
         if response.is_success:
             self._created.add(query.number)
             return
-        meta = obj(as_dict(self._http.json(response), "the answer"), "meta")
+        meta = obj(self._answer(response), "meta")
         if meta.get("code") == ALREADY_EXISTS:
             self._created.add(query.number)
         else:
             message = text(meta, "message") or f"HTTP {response.status_code}"
-            out.reject(query.number, f"{self._http.scrub(message)} ({meta.get('code')})")
+            self._reject(out, query.number, message, meta.get("code"))
 
     def _list(self, chunk: Sequence[TrackingQuery], out: BatchBuilder) -> None:
         response = self._http.send(
@@ -177,9 +165,9 @@ class AfterShip:
             self._path,
             credential=self._credential,
             params={"tracking_numbers": ",".join(q.number for q in chunk), "limit": 200},
-            headers=self._headers(),
+            headers=self._key_headers(),
         )
-        data = obj(as_dict(self._http.json(response), "the answer"), "data")
+        data = obj(self._answer(response), "data")
         found: dict[str, list[dict[str, Any]]] = {}
         for entry in items(data, "trackings"):
             found.setdefault((text(entry, "tracking_number") or "").upper(), []).append(entry)
@@ -189,14 +177,7 @@ class AfterShip:
                 # Deleted in the AfterShip account (or never there): create it again.
                 self._created.discard(query.number)
                 continue
-            status = self._status(query, tracking)
-            if status is None:
-                out.not_found(query.number)
-            else:
-                out.status(status)
-
-    def _headers(self) -> dict[str, str]:
-        return {"as-api-key": self._key.reveal()}
+            out.status_or_not_found(query.number, self._status(query, tracking))
 
     def _status(self, query: TrackingQuery, tracking: dict[str, Any]) -> CarrierStatus | None:
         tag, subtag = text(tracking, "tag"), text(tracking, "subtag")

@@ -129,6 +129,14 @@ class BatchBuilder:
     def reject(self, number: str, reason: str) -> None:
         self._outcomes[number] = Rejected(number, reason)
 
+    def status_or_not_found(self, number: str, status: CarrierStatus | None) -> None:
+        """`status`, or not found when the answer had none to give for `number`
+        (a backend's reading of an entry is None when the carrier knows nothing yet)."""
+        if status is None:
+            self.not_found(number)
+        else:
+            self.status(status)
+
     def result(self) -> BatchResult:
         outcomes = self._outcomes.items()
         return BatchResult(

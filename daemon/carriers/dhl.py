@@ -15,27 +15,25 @@ from typing import Any
 
 import httpx
 
+from daemon.carriers.api_key import ApiKeyBackend
 from daemon.carriers.base import (
     BatchBuilder,
-    BatchResult,
     CarrierEvent,
     CarrierStatus,
     Clock,
     TrackingQuery,
-    unique,
     utc_now,
 )
-from daemon.carriers.http import Credential, HttpApi
 from daemon.carriers.normalise import (
     chronological,
     delivered_time,
+    entry_for,
     first_text,
     phrase_milestone,
     place,
 )
-from daemon.carriers.shape import ShapeError, as_dict, items, obj, text
+from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
-from daemon.errors import TransientError
 from daemon.secrets import Secret
 from parsers.model import Milestone
 
@@ -83,12 +81,13 @@ def milestone_for(status_code: str | None, *texts: str | None) -> Milestone | No
     return STATUS_CODE.get(status_code or "unknown")
 
 
-class Dhl:
+class Dhl(ApiKeyBackend):
     """The DHL backend; one request per number."""
 
     name = "dhl"
     carriers: frozenset[str] | None = frozenset({"dhl", "deutsche_post"})
     max_batch = 1
+    key_header = "DHL-API-Key"
 
     def __init__(
         self,
@@ -102,30 +101,20 @@ class Dhl:
         local_tz: tzinfo = UTC,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._key = api_key
-        self._credential = Credential("the API key was refused", f"{config_key}.api_key")
-        self._http = HttpApi(
-            backend=self.name,
+        super().__init__(
+            api_key,
+            config_key=config_key,
             base_url=base_url,
             timeout=timeout,
             clock=clock,
-            secrets=lambda: (api_key.reveal(),),
             transport=transport,
         )
         self._language = language
         self._local_tz = local_tz
 
-    def close(self) -> None:
-        self._http.close()
-
-    def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
-        out = BatchBuilder()
-        try:
-            for query in unique(queries):
-                self._track(query, out)
-        except ShapeError as exc:
-            raise TransientError(f"{self.name}: unexpected answer: {exc}") from None
-        return out.result()
+    def _ask(self, batch: Sequence[TrackingQuery], out: BatchBuilder) -> None:
+        for query in batch:
+            self._track(query, out)
 
     def _track(self, query: TrackingQuery, out: BatchBuilder) -> None:
         response = self._http.send(
@@ -134,20 +123,19 @@ class Dhl:
             credential=self._credential,
             expect=(400, 404),
             params={"trackingNumber": query.number, "language": self._language},
-            headers={"DHL-API-Key": self._key.reveal()},
+            headers=self._key_headers(),
         )
-        body = as_dict(self._http.json(response), "the answer")
+        body = self._answer(response)
         if response.status_code == 404:
             out.not_found(query.number)
             return
         if response.status_code == 400:
             reason = text(body, "detail") or text(body, "title") or "bad request"
-            out.reject(query.number, f"{self._http.scrub(reason)} (400)")
+            self._reject(out, query.number, reason, 400)
             return
-        shipment = _pick(query.number, items(body, "shipments"))
-        if shipment is None:
-            out.not_found(query.number)
-        else:
+        # One shipment per DHL service that knows the number; its id is the number.
+        shipment = entry_for(query.number, items(body, "shipments"), "id")
+        if shipment is not None:
             out.status(self._status(query, shipment))
 
     def _status(self, query: TrackingQuery, shipment: dict[str, Any]) -> CarrierStatus:
@@ -188,12 +176,3 @@ def _milestone_of(status: dict[str, Any]) -> Milestone | None:
     return milestone_for(
         text(status, "statusCode"), text(status, "status"), text(status, "description")
     )
-
-
-def _pick(number: str, shipments: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """DHL may answer with one shipment per service that knows the number; prefer
-    the one whose id is the number asked about."""
-    for shipment in shipments:
-        if (text(shipment, "id") or "").upper() == number.upper():
-            return shipment
-    return shipments[0] if shipments else None

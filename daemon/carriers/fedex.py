@@ -17,16 +17,13 @@ import httpx
 
 from daemon.carriers.base import (
     BatchBuilder,
-    BatchResult,
     CarrierEvent,
     CarrierStatus,
     Clock,
     TrackingQuery,
     chunked,
-    unique,
     utc_now,
 )
-from daemon.carriers.http import Credential, HttpApi
 from daemon.carriers.normalise import (
     chronological,
     delivered_time,
@@ -34,10 +31,10 @@ from daemon.carriers.normalise import (
     phrase_milestone,
     place,
 )
-from daemon.carriers.oauth import DEFAULT_MARGIN, Token, TokenCache, client_credentials
-from daemon.carriers.shape import ShapeError, as_dict, items, obj, text
+from daemon.carriers.oauth import DEFAULT_MARGIN
+from daemon.carriers.oauth_backend import OAuthBackend
+from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
-from daemon.errors import TransientError
 from daemon.secrets import Secret
 from parsers.model import Eta, Milestone
 
@@ -100,12 +97,14 @@ def milestone_for(code: str | None, description: str | None = None) -> Milestone
     return found
 
 
-class FedEx:
+class FedEx(OAuthBackend):
     """The FedEx backend; batches of 30, plus a token now and then."""
 
     name = "fedex"
     carriers: frozenset[str] | None = frozenset({"fedex"})
     max_batch = MAX_BATCH
+    token_path = _TOKEN
+    basic_auth = False
 
     def __init__(
         self,
@@ -119,61 +118,31 @@ class FedEx:
         token_margin: timedelta = DEFAULT_MARGIN,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        settings = f"{config_key}.client_id and {config_key}.client_secret"
-        self._token_credential = Credential("the client ID and secret were refused", settings)
-        self._credential = Credential("the access token was refused", settings)
-        self._client_id = client_id
-        self._secret = client_secret
-        self._http = HttpApi(
-            backend=self.name,
+        super().__init__(
+            client_id,
+            client_secret,
+            config_key=config_key,
+            token_margin=token_margin,
             base_url=base_url,
             timeout=timeout,
             clock=clock,
-            secrets=lambda: (client_secret.reveal(), *self._tokens.secret_values()),
             transport=transport,
         )
-        self._tokens = TokenCache(self._fetch_token, clock=clock, margin=token_margin)
 
-    def close(self) -> None:
-        self._http.close()
+    def _ask(self, batch: Sequence[TrackingQuery], out: BatchBuilder) -> None:
+        for chunk in chunked(batch, self.max_batch):
+            self._track(chunk, out)
 
-    def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
-        batch = unique(queries)
-        out = BatchBuilder()
-        for query in batch:
-            out.not_found(query.number)
-        try:
-            for chunk in chunked(batch, self.max_batch):
-                self._track(chunk, out)
-        except ShapeError as exc:
-            raise TransientError(f"{self.name}: unexpected answer: {exc}") from None
-        return out.result()
-
-    def _fetch_token(self) -> Token:
-        return client_credentials(
-            self._http,
-            _TOKEN,
-            credential=self._token_credential,
-            form={"client_id": self._client_id, "client_secret": self._secret.reveal()},
-        )
+    def _request_headers(self) -> dict[str, str]:
+        return {"X-locale": "en_US"}
 
     def _track(self, chunk: Sequence[TrackingQuery], out: BatchBuilder) -> None:
         body = {
             "includeDetailedScans": True,
             "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": q.number}} for q in chunk],
         }
-
-        def send(token: str) -> httpx.Response:
-            return self._http.raw(
-                "POST",
-                _TRACK,
-                json=body,
-                headers={"Authorization": f"Bearer {token}", "X-locale": "en_US"},
-            )
-
-        response = self._tokens.authorized(send)
-        self._http.check(response, credential=self._credential)
-        output = obj(as_dict(self._http.json(response), "the answer"), "output")
+        response = self._authorized("POST", _TRACK, json=body)
+        output = obj(self._answer(response), "output")
         by_number = {q.number.upper(): q for q in chunk}
         for complete in items(output, "completeTrackResults"):
             query = by_number.get((text(complete, "trackingNumber") or "").upper())
@@ -187,8 +156,8 @@ class FedEx:
             elif text(error, "code") in NOT_FOUND_CODES:
                 out.not_found(query.number)
             else:
-                message = self._http.scrub(text(error, "message") or "rejected")
-                out.reject(query.number, f"{message} ({text(error, 'code')})")
+                message = text(error, "message") or "rejected"
+                self._reject(out, query.number, message, text(error, "code"))
 
 
 def _status(query: TrackingQuery, result: dict[str, Any]) -> CarrierStatus:

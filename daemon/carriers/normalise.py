@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from daemon.carriers.base import CarrierEvent
+from daemon.carriers.shape import text
 from parsers.model import Milestone
 
 
@@ -20,6 +22,32 @@ def phrase_milestone(text: str | None, phrases: Mapping[str, Milestone]) -> Mile
         if phrase in flat:
             return milestone
     return None
+
+
+def coded_milestone(
+    code: str | None,
+    sub_code: str | None,
+    codes: Mapping[str, Milestone | None],
+    sub_codes: Mapping[str, Milestone | None],
+) -> Milestone | None:
+    """The milestone for a (code, sub-code) pair from APIs whose sub-code is its
+    code, "_" and a suffix (17TRACK's sub-status, AfterShip's subtag): the sub-code's
+    own entry where it says more than its code, else the code's. The code is the
+    sub-code's prefix when only the sub-code is given (as on events)."""
+    if sub_code is not None and sub_code in sub_codes:
+        return sub_codes[sub_code]
+    main = code or (sub_code.split("_", 1)[0] if sub_code else None)
+    return codes.get(main) if main else None
+
+
+def entry_for(number: str, entries: Sequence[dict[str, Any]], key: str) -> dict[str, Any] | None:
+    """The entry whose `key` is `number` (case aside), else the first, else None: an
+    answer may list several entries for one number asked about (one per service that
+    knows it, one per piece of a shipment), and the one named like it is the best."""
+    for entry in entries:
+        if (text(entry, key) or "").upper() == number.upper():
+            return entry
+    return entries[0] if entries else None
 
 
 def chronological(

@@ -10,25 +10,29 @@ most 40 numbers. Requests carry the key in the `17token` header.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
 
+from daemon.carriers.api_key import ApiKeyBackend
 from daemon.carriers.base import (
     BatchBuilder,
-    BatchResult,
     CarrierEvent,
     CarrierStatus,
     Clock,
     TrackingQuery,
     chunked,
-    unique,
     utc_now,
 )
-from daemon.carriers.http import Credential, HttpApi
-from daemon.carriers.normalise import chronological, delivered_time, first_text, place
-from daemon.carriers.shape import ShapeError, as_dict, items, obj, text
+from daemon.carriers.normalise import (
+    chronological,
+    coded_milestone,
+    delivered_time,
+    first_text,
+    place,
+)
+from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
 from daemon.errors import AuthError, TransientError
 from daemon.secrets import Secret
@@ -91,18 +95,16 @@ log = logging.getLogger(__name__)
 def milestone_for(status: str | None, sub_status: str | None) -> Milestone | None:
     """The milestone for a (status, sub-status) pair; the main status is the
     sub-status's prefix when only the sub-status is given (as on events)."""
-    if sub_status in SUB_STATUS:
-        return SUB_STATUS[sub_status]
-    main = status or (sub_status.split("_", 1)[0] if sub_status else None)
-    return STATUS.get(main) if main else None
+    return coded_milestone(status, sub_status, STATUS, SUB_STATUS)
 
 
-class SeventeenTrack:
+class SeventeenTrack(ApiKeyBackend):
     """The 17TRACK backend; serves any carrier 17TRACK knows."""
 
     name = "17track"
     carriers: frozenset[str] | None = None
     max_batch = 40
+    key_header = "17token"
 
     def __init__(
         self,
@@ -115,14 +117,12 @@ class SeventeenTrack:
         registered: Iterable[str] = (),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._key = api_key
-        self._credential = Credential("the API key was refused", f"{config_key}.api_key")
-        self._http = HttpApi(
-            backend=self.name,
+        super().__init__(
+            api_key,
+            config_key=config_key,
             base_url=base_url,
             timeout=timeout,
             clock=clock,
-            secrets=lambda: (api_key.reveal(),),
             transport=transport,
         )
         # number -> the carrier code it was registered with (None: detected).
@@ -133,64 +133,36 @@ class SeventeenTrack:
         """Numbers this instance knows to be registered (to persist, if wanted)."""
         return frozenset(self._registered)
 
-    def close(self) -> None:
-        self._http.close()
-
-    def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
-        batch = unique(queries)
-        out = BatchBuilder()
-        for query in batch:
-            out.not_found(query.number)
-        try:
-            fresh = [q for q in batch if q.number not in self._registered]
-            for chunk in chunked(fresh, self.max_batch):
-                self._register(chunk, out)
-            known = [q for q in batch if q.number in self._registered]
-            for chunk in chunked(known, self.max_batch):
-                self._fetch(chunk, out)
-        except ShapeError as exc:
-            raise TransientError(f"{self.name}: unexpected answer: {exc}") from None
-        return out.result()
+    def _ask(self, batch: Sequence[TrackingQuery], out: BatchBuilder) -> None:
+        fresh = [q for q in batch if q.number not in self._registered]
+        for chunk in chunked(fresh, self.max_batch):
+            self._register(chunk, out)
+        known = [q for q in batch if q.number in self._registered]
+        for chunk in chunked(known, self.max_batch):
+            self._fetch(chunk, out)
 
     def _register(self, chunk: Sequence[TrackingQuery], out: BatchBuilder) -> None:
         codes = {q.number: CARRIER_CODES.get(q.carrier or "") for q in chunk}
         data = self._call(_REGISTER, [_item(n, code) for n, code in codes.items()])
-        by_key = {_key(q.number): q.number for q in chunk}
         accepted_count = 0
-        for accepted in items(data, "accepted"):
-            number = by_key.get(_key(text(accepted, "number") or ""))
-            if number is not None:
-                self._registered[number] = codes[number]
-                accepted_count += 1
-        for rejected in items(data, "rejected"):
-            number = by_key.get(_key(text(rejected, "number") or ""))
-            if number is None:
-                continue
+        for query, _ in _answered(data, "accepted", chunk):
+            self._registered[query.number] = codes[query.number]
+            accepted_count += 1
+        for query, rejected in _answered(data, "rejected", chunk):
             code, reason = _error(rejected)
             if code == ALREADY_REGISTERED:
                 # Registered earlier, perhaps under another carrier code: ask by number.
-                self._registered[number] = None
+                self._registered[query.number] = None
             else:
-                out.reject(number, reason)
+                out.reject(query.number, reason)
         log.debug("%s: registered %d of %d numbers", self.name, accepted_count, len(chunk))
 
     def _fetch(self, chunk: Sequence[TrackingQuery], out: BatchBuilder) -> None:
         body = [_item(q.number, self._registered.get(q.number)) for q in chunk]
         data = self._call(_GET_INFO, body)
-        by_key = {_key(q.number): q for q in chunk}
-        for accepted in items(data, "accepted"):
-            query = by_key.get(_key(text(accepted, "number") or ""))
-            if query is None:
-                continue
-            status = self._status(query, accepted)
-            if status is None:
-                out.not_found(query.number)
-            else:
-                out.status(status)
-        for rejected in items(data, "rejected"):
-            query = by_key.get(_key(text(rejected, "number") or ""))
-            if query is None:
-                continue
+        for query, accepted in _answered(data, "accepted", chunk):
+            out.status_or_not_found(query.number, self._status(query, accepted))
+        for query, rejected in _answered(data, "rejected", chunk):
             code, reason = _error(rejected)
             if code == NOT_REGISTERED:
                 # Registration lapsed (or was deleted): register again next time.
@@ -203,13 +175,9 @@ class SeventeenTrack:
 
     def _call(self, path: str, body: list[dict[str, Any]]) -> dict[str, Any]:
         response = self._http.send(
-            "POST",
-            path,
-            credential=self._credential,
-            json=body,
-            headers={"17token": self._key.reveal()},
+            "POST", path, credential=self._credential, json=body, headers=self._key_headers()
         )
-        payload = as_dict(self._http.json(response), "the answer")
+        payload = self._answer(response)
         code = payload.get("code")
         if code != 0:
             self._refuse(code, payload)
@@ -264,6 +232,18 @@ def _event(event: dict[str, Any]) -> CarrierEvent:
         or place(text(address, "city"), text(address, "state"), text(address, "country")),
         description=first_text(text(event, "description")),
     )
+
+
+def _answered(
+    data: dict[str, Any], section: str, chunk: Sequence[TrackingQuery]
+) -> Iterator[tuple[TrackingQuery, dict[str, Any]]]:
+    """The entries of the answer's `section` ("accepted" or "rejected"), each with
+    the query it answers; an entry for a number not asked about is skipped."""
+    by_key = {_key(q.number): q for q in chunk}
+    for entry in items(data, section):
+        query = by_key.get(_key(text(entry, "number") or ""))
+        if query is not None:
+            yield query, entry
 
 
 def _item(number: str, code: int | None) -> dict[str, Any]:

@@ -23,26 +23,24 @@ import httpx
 
 from daemon.carriers.base import (
     BatchBuilder,
-    BatchResult,
     CarrierEvent,
     CarrierStatus,
     Clock,
     TrackingQuery,
-    unique,
     utc_now,
 )
-from daemon.carriers.http import Credential, HttpApi
 from daemon.carriers.normalise import (
     chronological,
     delivered_time,
+    entry_for,
     first_text,
     phrase_milestone,
     place,
 )
-from daemon.carriers.oauth import DEFAULT_MARGIN, Token, TokenCache, client_credentials
-from daemon.carriers.shape import ShapeError, as_dict, items, obj, text
+from daemon.carriers.oauth import DEFAULT_MARGIN
+from daemon.carriers.oauth_backend import OAuthBackend
+from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, local_date
-from daemon.errors import TransientError
 from daemon.secrets import Secret
 from parsers.model import Eta, Milestone
 
@@ -104,12 +102,14 @@ def milestone_for(
     return phrase_milestone(description, PHRASES) or STATUS_TYPE.get(status_type or "")
 
 
-class Ups:
+class Ups(OAuthBackend):
     """The UPS backend; one request per number, plus a token now and then."""
 
     name = "ups"
     carriers: frozenset[str] | None = frozenset({"ups"})
     max_batch = 1
+    token_path = _TOKEN
+    basic_auth = True
 
     def __init__(
         self,
@@ -123,71 +123,41 @@ class Ups:
         token_margin: timedelta = DEFAULT_MARGIN,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        settings = f"{config_key}.client_id and {config_key}.client_secret"
-        self._token_credential = Credential("the client ID and secret were refused", settings)
-        self._credential = Credential("the access token was refused", settings)
-        self._client_id = client_id
-        self._secret = client_secret
-        self._http = HttpApi(
-            backend=self.name,
+        super().__init__(
+            client_id,
+            client_secret,
+            config_key=config_key,
+            token_margin=token_margin,
             base_url=base_url,
             timeout=timeout,
             clock=clock,
-            secrets=lambda: (client_secret.reveal(), *self._tokens.secret_values()),
             transport=transport,
         )
-        self._tokens = TokenCache(self._fetch_token, clock=clock, margin=token_margin)
 
-    def close(self) -> None:
-        self._http.close()
+    def _ask(self, batch: Sequence[TrackingQuery], out: BatchBuilder) -> None:
+        for query in batch:
+            self._track(query, out)
 
-    def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
-        out = BatchBuilder()
-        try:
-            for query in unique(queries):
-                self._track(query, out)
-        except ShapeError as exc:
-            raise TransientError(f"{self.name}: unexpected answer: {exc}") from None
-        return out.result()
-
-    def _fetch_token(self) -> Token:
-        return client_credentials(
-            self._http,
-            _TOKEN,
-            credential=self._token_credential,
-            form={},
-            basic=(self._client_id, self._secret.reveal()),
-        )
+    def _request_headers(self) -> dict[str, str]:
+        return {"transId": uuid.uuid4().hex, "transactionSrc": TRANSACTION_SOURCE}
 
     def _track(self, query: TrackingQuery, out: BatchBuilder) -> None:
-        path = _DETAILS + quote(query.number, safe="")
-
-        def send(token: str) -> httpx.Response:
-            return self._http.raw(
-                "GET",
-                path,
-                params={"locale": "en_US", "returnSignature": "false"},
-                headers={
-                    "Authorization": f"Bearer {token}",
-                    "transId": uuid.uuid4().hex,
-                    "transactionSrc": TRANSACTION_SOURCE,
-                },
-            )
-
-        response = self._tokens.authorized(send)
-        self._http.check(response, credential=self._credential, expect=(400, 404))
-        body = as_dict(self._http.json(response), "the answer")
+        response = self._authorized(
+            "GET",
+            _DETAILS + quote(query.number, safe=""),
+            expect=(400, 404),
+            params={"locale": "en_US", "returnSignature": "false"},
+        )
+        body = self._answer(response)
         if response.status_code in (400, 404):
             code, message = _first_error(body)
             if response.status_code == 404 and code not in INVALID_NUMBER_CODES:
                 out.not_found(query.number)
             else:
-                out.reject(query.number, f"{self._http.scrub(message)} ({code})")
+                self._reject(out, query.number, message, code)
             return
         package = _package(query.number, body)
-        if package is None:
-            out.not_found(query.number)
-        else:
+        if package is not None:
             out.status(_status(query, package))
 
 
@@ -205,10 +175,7 @@ def _package(number: str, body: dict[str, Any]) -> dict[str, Any] | None:
         for shipment in items(obj(body, "trackResponse"), "shipment")
         for package in items(shipment, "package")
     ]
-    for package in packages:
-        if (text(package, "trackingNumber") or "").upper() == number.upper():
-            return package
-    return packages[0] if packages else None
+    return entry_for(number, packages, "trackingNumber")
 
 
 def _status(query: TrackingQuery, package: dict[str, Any]) -> CarrierStatus:

@@ -62,6 +62,15 @@ def test_the_last_word_on_a_number_wins() -> None:
     assert [r.number for r in result.rejected] == ["b"]
 
 
+def test_a_reading_without_a_status_is_not_found() -> None:
+    out = BatchBuilder()
+    out.status_or_not_found("a", CarrierStatus("a", "ups", M.IN_TRANSIT, "On the way"))
+    out.status_or_not_found("b", None)
+    result = out.result()
+    assert list(result.statuses) == ["a"]
+    assert result.not_found == ("b",)
+
+
 def test_unique_and_chunked() -> None:
     assert unique([q("a", "ups"), q("b"), q("a")]) == [q("a", "ups"), q("b")]
     assert [list(c) for c in chunked([1, 2, 3, 4, 5], 2)] == [[1, 2], [3, 4], [5]]
