@@ -151,14 +151,13 @@ class ImapConnection:
             self._client.socket().shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
-        try:
+        """Log out politely if the connection still works, then close the socket;
+        a connection that already failed has nothing left to say."""
+        with suppress(IMAPClientError, imaplib.IMAP4.error, OSError):
             if not self._interrupted.is_set():
                 self._client.logout()
-        except (IMAPClientError, imaplib.IMAP4.error, OSError):
-            pass
-        finally:
-            with suppress(OSError, imaplib.IMAP4.error):
-                self._client.shutdown()
+        with suppress(OSError, imaplib.IMAP4.error):
+            self._client.shutdown()
 
     @contextmanager
     def _errors(self, *, opening: str | None = None) -> Iterator[None]:
