@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from daemon.carrier_schedule import Policy
+from daemon.carriers.routing import Router
+from daemon.checks import Checks
 from daemon.config import Settings
 from daemon.ingest import Routing
 from daemon.notify import Notifier
 from daemon.pipeline import Pipeline
+from daemon.refresher import Refresher
 from daemon.store import Store
 from parsers.registry import default_registry
 
@@ -30,8 +34,11 @@ class App:
     notifier: Notifier
     zone: tzinfo | None
     clock: Clock
+    checks: Checks
+    refresher: Refresher
 
     def close(self) -> None:
+        self.refresher.close()
         self.notifier.close()
         self.store.close()
 
@@ -52,4 +59,8 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     )
     pipeline = Pipeline(registry, store, routing, clock)
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
-    return App(settings, store, pipeline, notifier, zone, clock)
+    checks = Checks(store, routing)
+    router = Router.from_settings(settings.carriers, clock)
+    refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
+        days=settings.carriers.stale_days)))  # fmt: skip
+    return App(settings, store, pipeline, notifier, zone, clock, checks, refresher)

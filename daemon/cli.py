@@ -20,9 +20,11 @@ from daemon.errors import ConfigError, ParcelwatchError
 from daemon.mailboxes import Mailboxes
 from daemon.notify import register_console
 from daemon.paths import default_state_dir
+from daemon.render import carrier_label
 from daemon.secrets import Secret
 from daemon.sources import local
 from parsers.registry import default_registry
+from parsers.tracking_numbers import identify
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -150,10 +152,56 @@ def cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
                 print(f"{result.account}/{report}")
             if not result.error:
                 print(f"{result.account}: checked in {result.seconds:.1f} s")
-        _deliver(app)
+        if settings.carriers.backends:
+            _refresh(app, None)
+        else:
+            _deliver(app)
         return status
 
     return _with_app(args, env, work)
+
+
+def cmd_track(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        found = identify(args.number, carrier_hint=args.carrier)
+        number = found.number if found else "".join(args.number.split()).upper()
+        carrier = args.carrier or (found.carrier if found else None)
+        pk, created = app.store.add_tracked(number, carrier, args.label, app.clock())
+        verb = "Tracking" if created else "Already tracking"
+        print(f"{verb} {number} ({carrier_label(carrier) if carrier else 'carrier unknown'})")
+        _refresh(app, [pk])
+        for ship in app.store.find_shipments(number):
+            print(display.shipment_block(ship, app.zone))
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def cmd_refresh(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        pks: list[int] | None = None
+        if args.reference:
+            order = app.store.find_order(args.reference)
+            ships = order.shipments if order else tuple(app.store.find_shipments(args.reference))
+            if not ships:
+                print(f"No order or tracking number {args.reference!r} is known.", file=sys.stderr)
+                return EXIT_FAILURE
+            pks = [ship.pk for ship in ships]
+        _refresh(app, pks)
+        return EXIT_OK
+
+    return _with_app(args, env, work)
+
+
+def _refresh(app: App, pks: list[int] | None) -> None:
+    report = app.refresher.run_due(pks)
+    print(
+        f"carriers: {report.checked} checked, {report.notifications} notifications queued"
+        + (f", {report.email_only} email-only" if report.email_only else "")
+        + (f", {report.rejected} rejected" if report.rejected else "")
+        + (f", {report.failed} failed (see the log)" if report.failed else "")
+    )
+    _deliver(app)
 
 
 def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -285,6 +333,7 @@ def _demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
         notify=replace(base.notify, targets=()),
         mailboxes=(),
         imap=(),
+        carriers=replace(base.carriers, order=(), backends=()),
     )
 
 
@@ -332,6 +381,22 @@ def _configure_run(cmd: argparse.ArgumentParser) -> None:
     )
 
 
+def _configure_track(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("number", metavar="NUMBER", help="the tracking number")
+    cmd.add_argument("--carrier", metavar="SLUG", help="e.g. ups, dhl, royal_mail (default: "
+                     "detected from the number)")  # fmt: skip
+    cmd.add_argument("--label", metavar="TEXT", help="what it is, for notifications")
+
+
+def _configure_refresh(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "reference",
+        nargs="?",
+        metavar="ORDER_OR_NUMBER",
+        help="check this order's or number's shipments now (default: all that are due)",
+    )
+
+
 def _configure_list(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--all", action="store_true", help="include delivered and cancelled")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
@@ -359,6 +424,10 @@ _COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], No
      _no_arguments),
     ("run", cmd_run, "Watch the configured IMAP accounts (IDLE or polling) until stopped.",
      _configure_run),
+    ("track", cmd_track, "Track a parcel by hand (any retailer), with its carrier's updates.",
+     _configure_track),
+    ("refresh", cmd_refresh, "Ask the carriers now about an order or number (or all due).",
+     _configure_refresh),
     ("list", cmd_list, "Show active shipments as a table.", _configure_list),
     ("show", cmd_show, "Show an order (or tracking number): its shipments and their timelines.",
      _configure_show),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from daemon.config_carriers import CarrierSettings, read_carriers
 from daemon.config_imap import ImapAccount, read_accounts
 from daemon.config_table import Table, unique_names
 from daemon.errors import ConfigError
@@ -37,6 +38,7 @@ DEFAULT_MILESTONES: frozenset[Milestone] = frozenset(
         Milestone.DELAYED,
         Milestone.DELIVERY_ATTEMPTED,
         Milestone.EXCEPTION,
+        Milestone.STALE,
         Milestone.DELIVERED,
         Milestone.RETURNED,
         Milestone.CANCELLED,
@@ -94,6 +96,7 @@ class Settings:
     forwarding_addresses: tuple[str, ...]
     require_authentication: bool
     notify: NotifySettings
+    carriers: CarrierSettings
     warnings: tuple[str, ...]
 
 
@@ -139,7 +142,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     root = Table(
         document,
         "",
-        ("general", "amazon", "mailbox", "imap", "notify"),
+        ("general", "amazon", "mailbox", "imap", "notify", "carriers"),
         location=location,
         env=env,
         warnings=warnings,
@@ -166,6 +169,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     mailboxes = _mailboxes(root)
     imap = read_accounts(root)
     notify = _notify(root)
+    carriers = read_carriers(root)
 
     return Settings(
         source=location,
@@ -179,6 +183,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         forwarding_addresses=forwarding,
         require_authentication=amazon.boolean("require_authentication", False),
         notify=notify,
+        carriers=carriers,
         warnings=tuple(warnings),
     )
 

@@ -85,6 +85,9 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
         lines.append(f"    Carrier: {carrier}  Tracking: {ship.tracking_number or '-'}")
     if ship.eta and ship.active:
         lines.append(f"    Arriving: {format_eta(ship.eta)}")
+    updates = _carrier_updates(ship, zone)
+    if updates:
+        lines.append(f"    Carrier updates: {updates}")
     if ship.delivered_at:
         lines.append(f"    Delivered: {_when(ship.delivered_at, zone)}")
     if ship.pickup_code:
@@ -94,6 +97,22 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
     lines.append("    Timeline:")
     lines.extend(_timeline_lines(ship.timeline, zone))
     return "\n".join(lines)
+
+
+def _carrier_updates(ship: ShipmentView, zone: tzinfo | None) -> str | None:
+    """Whether and how the carrier is asked about this parcel, in one line."""
+    check = ship.carrier_check
+    if not ship.active:
+        return None
+    if check is None:
+        return "not checked yet" if ship.tracking_number else None
+    if check.next_check_at is None:
+        return f"none ({check.note})" if check.note else None
+    parts = []
+    if check.backend and check.last_checked_at:
+        parts.append(f"{check.backend}, last asked {_when(check.last_checked_at, zone)}")
+    parts.append(f"next {_when(check.next_check_at, zone)}")
+    return "; ".join(parts)
 
 
 def order_block(order: OrderView, zone: tzinfo | None) -> str:

@@ -1,8 +1,9 @@
 """`parcelwatch run`: watch the configured IMAP accounts in the foreground.
 
 IDLE watchers run in their own threads and deliver the outbox as soon as they
-record mail; the main thread wakes every `outbox_tick` seconds to deliver
-notifications whose retry time has come, and otherwise sleeps. SIGTERM and
+record mail; the main thread wakes every `outbox_tick` seconds to ask the
+carriers about shipments whose check is due and to deliver notifications whose
+(retry) time has come, and otherwise sleeps. SIGTERM and
 SIGINT set one event: the watchers leave IDLE, finish the message at hand and
 close their connections.
 """
@@ -37,9 +38,12 @@ def run(
     boxes = mailboxes or Mailboxes(app)
     watchers = boxes.start(accounts)
     log.info("watching %d folder(s) of %d account(s)", len(watchers), len(accounts))
+    carriers = bool(app.settings.carriers.backends)
     try:
         boxes.deliver()
         while not stop.wait(outbox_tick):
+            if carriers:
+                app.refresher.run_due()
             boxes.deliver()
             if watchers and all(w.gave_up for w in watchers):
                 log.error("every mail account failed; stopping (see the errors above)")

@@ -24,6 +24,7 @@ from daemon.ingest import Recorder, Routing, load_state
 from daemon.sources import RawMessage
 from daemon.tables import (
     AccountStatus,
+    CarrierCheck,
     Delivery,
     MailboxCursor,
     Notification,
@@ -33,7 +34,15 @@ from daemon.tables import (
     ShipmentOrder,
     TimelineEvent,
 )
-from daemon.views import AccountView, Cursor, DueDelivery, OrderView, ShipmentView, TimelineLine
+from daemon.views import (
+    AccountView,
+    CheckView,
+    Cursor,
+    DueDelivery,
+    OrderView,
+    ShipmentView,
+    TimelineLine,
+)
 from parsers.model import Eta, Milestone, ParseResult
 
 _SQLITE_BUSY_MS = 30_000
@@ -60,6 +69,13 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction, for the store's sibling modules
+        (checks.py) that own a table of their own."""
+        with self._session() as session:
+            yield session
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -270,6 +286,22 @@ class Store:
             row = session.exec(select(Order).where(Order.order_id == order_id)).first()
             return _order_view(session, row) if row else None
 
+    def add_tracked(
+        self, number: str, carrier: str | None, label: str | None, now: datetime
+    ) -> tuple[int, bool]:
+        """A shipment added by hand (`parcelwatch track`): (its key, whether it is
+        new). A number already known keeps its history; a label is updated."""
+        with self._session() as session:
+            row = session.exec(select(Shipment).where(Shipment.tracking_number == number)).first()
+            created = row is None
+            if row is None:
+                row = Shipment(tracking_number=number, created_at=now, updated_at=now)
+            row.carrier = carrier or row.carrier
+            row.label = label or row.label
+            session.add(row)
+            session.flush()
+            return _pk(row.id), created
+
     def find_shipments(self, reference: str) -> list[ShipmentView]:
         """Shipments whose tracking number or Amazon shipment id is `reference`."""
         normalised = reference.replace(" ", "").upper()
@@ -379,6 +411,7 @@ def _shipment_view(session: Session, row: Shipment) -> ShipmentView:
         .order_by(col(Order.id))
     ).all()
     state = load_state(row)
+    check = session.exec(select(CarrierCheck).where(CarrierCheck.shipment_pk == row.id)).first()
     return ShipmentView(
         pk=_pk(row.id),
         order_ids=tuple(orders),
@@ -396,7 +429,14 @@ def _shipment_view(session: Session, row: Shipment) -> ShipmentView:
         delivered_at=row.delivered_at,
         updated_at=row.updated_at,
         timeline=_timeline(session, shipment_pk=row.id, order_pk=None),
+        carrier_check=_check_view(check),
     )
+
+
+def _check_view(check: CarrierCheck | None) -> CheckView | None:
+    if check is None:
+        return None
+    return CheckView(check.backend, check.last_checked_at, check.next_check_at, check.note)
 
 
 def _order_view(session: Session, row: Order) -> OrderView:

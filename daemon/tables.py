@@ -114,6 +114,21 @@ class Shipment(TrackedState, table=True):
     last_event_at: datetime | None = _when(default=None)
 
 
+class CarrierCheck(SQLModel, table=True):
+    """The carrier-status schedule of one shipment: when to ask next, what the
+    last answer was, and why it is not asked (email only, rejected number)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_pk: int = Field(foreign_key="shipment.id", unique=True, ondelete="CASCADE")
+    next_check_at: datetime | None = _when(default=None, index=True)
+    last_checked_at: datetime | None = _when(default=None)
+    backend: str | None = None
+    status_text: str | None = None
+    note: str | None = None
+    done: bool = False
+    stale_notified: bool = False
+
+
 class ShipmentOrder(SQLModel, table=True):
     shipment_pk: int = Field(foreign_key="shipment.id", primary_key=True, ondelete="CASCADE")
     order_pk: int = Field(foreign_key="orders.id", primary_key=True, ondelete="CASCADE")

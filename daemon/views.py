@@ -19,6 +19,17 @@ class TimelineLine:
 
 
 @dataclass(frozen=True)
+class CheckView:
+    """The carrier-status schedule of a shipment: who was asked, when next, or
+    why no carrier is asked (`note`)."""
+
+    backend: str | None
+    last_checked_at: datetime | None
+    next_check_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
 class ShipmentView:
     pk: int
     order_ids: tuple[str, ...]
@@ -36,6 +47,7 @@ class ShipmentView:
     delivered_at: datetime | None
     updated_at: datetime
     timeline: tuple[TimelineLine, ...]
+    carrier_check: CheckView | None = None
 
     @property
     def active(self) -> bool:

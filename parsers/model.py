@@ -34,6 +34,7 @@ class Milestone(enum.Enum):
     DELAYED = "delayed"
     DELIVERY_ATTEMPTED = "delivery_attempted"
     EXCEPTION = "exception"
+    STALE = "stale"
     RETURNED = "returned"
     CANCELLED = "cancelled"
     RETURN_STARTED = "return_started"
@@ -74,6 +75,7 @@ _KINDS: dict[Milestone, Kind] = {
     Milestone.DELAYED: Kind.SIDE,
     Milestone.DELIVERY_ATTEMPTED: Kind.SIDE,
     Milestone.EXCEPTION: Kind.SIDE,
+    Milestone.STALE: Kind.SIDE,
     Milestone.RETURNED: Kind.TERMINAL,
     Milestone.CANCELLED: Kind.TERMINAL,
     Milestone.RETURN_STARTED: Kind.AFTER_SALE,
@@ -91,6 +93,7 @@ _LABELS: dict[Milestone, str] = {
     Milestone.DELAYED: "Delayed",
     Milestone.DELIVERY_ATTEMPTED: "Delivery attempted",
     Milestone.EXCEPTION: "Problem with delivery",
+    Milestone.STALE: "No news",
     Milestone.RETURNED: "Returned to sender",
     Milestone.CANCELLED: "Cancelled",
     Milestone.RETURN_STARTED: "Return started",

@@ -1,0 +1,85 @@
+"""Which configured backend is asked about which carrier, and why a shipment may
+have none.
+
+Built from the `[carriers]` settings: each configured backend once, asked in the
+configured order. A carrier's own API is taken when configured; an aggregator
+(17TRACK, AfterShip) serves any carrier; Amazon Logistics parcels are tracked by
+no public API for their recipients, so they stay email-only whatever is
+configured, and `show` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from daemon.carriers.aftership import AfterShip
+from daemon.carriers.base import Backend, Clock
+from daemon.carriers.dhl import Dhl
+from daemon.carriers.fedex import FedEx
+from daemon.carriers.seventeen_track import SeventeenTrack
+from daemon.carriers.ups import Ups
+from daemon.config_carriers import BackendSettings, CarrierSettings
+
+# Carriers whose parcels no backend will track for the person receiving them.
+EMAIL_ONLY = frozenset({"amazon_logistics"})
+
+
+def _api_key(settings: BackendSettings) -> object:
+    assert settings.api_key is not None
+    return settings.api_key
+
+
+def build_backend(settings: BackendSettings, clock: Clock) -> Backend:
+    """One backend from its settings; the base URL defaults to the real API's."""
+    options: dict[str, object] = {"timeout": settings.timeout, "clock": clock}
+    if settings.base_url:
+        options["base_url"] = settings.base_url
+    if settings.name in ("ups", "fedex"):
+        assert settings.client_id is not None and settings.client_secret is not None
+        oauth = Ups if settings.name == "ups" else FedEx
+        return oauth(settings.client_id, settings.client_secret, **options)  # type: ignore[arg-type]
+    keyed: dict[str, Callable[..., Backend]] = {
+        "17track": SeventeenTrack,
+        "aftership": AfterShip,
+        "dhl": Dhl,
+    }
+    return keyed[settings.name](_api_key(settings), **options)
+
+
+@dataclass(frozen=True)
+class Route:
+    """The backend for a shipment, or why there is none (for `show`)."""
+
+    backend: Backend | None
+    reason: str | None
+
+
+class Router:
+    def __init__(self, order: tuple[str, ...], backends: Mapping[str, Backend]) -> None:
+        self.order = order
+        self.backends = dict(backends)
+
+    @classmethod
+    def from_settings(cls, settings: CarrierSettings, clock: Clock) -> Router:
+        backends = {b.name: build_backend(b, clock) for b in settings.backends}
+        return cls(settings.order, backends)
+
+    def route(self, carrier: str | None, tracking_number: str | None) -> Route:
+        if not tracking_number:
+            return Route(None, "no tracking number yet; following the emails")
+        if carrier in EMAIL_ONLY:
+            return Route(None, "Amazon Logistics parcels are tracked by email only")
+        for name in self.order:
+            backend = self.backends.get(name)
+            if backend is None:
+                continue
+            if backend.carriers is None or (carrier is not None and carrier in backend.carriers):
+                return Route(backend, None)
+        if not self.backends:
+            return Route(None, "no carrier API configured ([carriers] in the config)")
+        return Route(None, f"no configured carrier API serves {carrier or 'this carrier'}")
+
+    def close(self) -> None:
+        for backend in self.backends.values():
+            backend.close()
