@@ -395,6 +395,11 @@ def test_example_config_commented_examples_are_valid(
         "CREDENTIALS_DIRECTORY": str(credentials),
         "PARCELWATCH_IMAP_PASSWORD": "imap-password",
         "PARCELWATCH_GOOGLE_CLIENT_SECRET": "google-client-secret",
+        "PARCELWATCH_17TRACK_KEY": "k1",
+        "PARCELWATCH_AFTERSHIP_KEY": "k2",
+        "PARCELWATCH_DHL_KEY": "k3",
+        "PARCELWATCH_UPS_SECRET": "s1",
+        "PARCELWATCH_FEDEX_SECRET": "s2",
         "PARCELWATCH_DATABASE_URL": "postgresql://parcelwatch:pw@localhost/parcelwatch",
         "PARCELWATCH_NTFY_URL": "ntfy://parcels",
         "PARCELWATCH_TELEGRAM_URL": "tgram://123456:abc/987",
@@ -408,6 +413,11 @@ def test_example_config_commented_examples_are_valid(
     assert [m.name for m in settings.mailboxes] == ["archive"]
     assert settings.forwarding_addresses == ("partner@example.org",)
     assert settings.require_authentication is True
+    carriers = settings.carriers
+    assert carriers.order == ("ups", "dhl", "17track", "fedex", "aftership")
+    assert [b.name for b in carriers.backends] == ["ups", "fedex", "dhl", "17track", "aftership"]
+    fedex = carriers.backend("fedex")
+    assert fedex is not None and fedex.base_url == "https://apis-sandbox.fedex.com"
     home_imap, gmail, work = settings.imap
     assert (home_imap.host, home_imap.port, home_imap.auth) == ("mail.example.org", 993, "login")
     assert home_imap.folders == ("INBOX", "Shopping")
