@@ -60,7 +60,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     pipeline = Pipeline(registry, store, routing, clock)
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
     checks = Checks(store, routing)
-    router = Router.from_settings(settings.carriers, clock)
+    router = Router.from_settings(settings.carriers, clock, checks.answered_by)
     refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
         days=settings.carriers.stale_days)))  # fmt: skip
     return App(settings, store, pipeline, notifier, zone, clock, checks, refresher)

@@ -159,11 +159,16 @@ class Checks:
             recorder.record(event, SOURCE, None)
             return recorder.queued
 
-    def notes(self) -> dict[int, tuple[str | None, datetime | None, str | None]]:
-        """Per shipment: (note, next check, backend), for `show`."""
+    def answered_by(self, backend: str) -> list[str]:
+        """The tracking numbers `backend` has answered for, so that a new process
+        need not register them with it again."""
         with self.store.transaction() as session:
-            rows = session.exec(select(CarrierCheck)).all()
-            return {r.shipment_pk: (r.note, r.next_check_at, r.backend) for r in rows}
+            rows = session.exec(
+                select(Shipment.tracking_number)
+                .join(CarrierCheck, col(CarrierCheck.shipment_pk) == col(Shipment.id))
+                .where(CarrierCheck.backend == backend)
+            ).all()
+            return [number for number in rows if number]
 
 
 def _check_row(session: Session, shipment_pk: int) -> CarrierCheck:

@@ -10,7 +10,7 @@ configured, and `show` says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from daemon.carriers.aftership import AfterShip
@@ -30,9 +30,15 @@ def _api_key(settings: BackendSettings) -> object:
     return settings.api_key
 
 
-def build_backend(settings: BackendSettings, clock: Clock) -> Backend:
-    """One backend from its settings; the base URL defaults to the real API's."""
+def build_backend(settings: BackendSettings, clock: Clock, known: Iterable[str] = ()) -> Backend:
+    """One backend from its settings; the base URL defaults to the real API's.
+    `known` are the numbers this backend answered for before (in an earlier
+    process): 17TRACK and AfterShip need not register or create them again."""
     options: dict[str, object] = {"timeout": settings.timeout, "clock": clock}
+    if settings.name == "17track":
+        options["registered"] = tuple(known)
+    elif settings.name == "aftership":
+        options["created"] = tuple(known)
     if settings.base_url:
         options["base_url"] = settings.base_url
     if settings.name in ("ups", "fedex"):
@@ -61,8 +67,14 @@ class Router:
         self.backends = dict(backends)
 
     @classmethod
-    def from_settings(cls, settings: CarrierSettings, clock: Clock) -> Router:
-        backends = {b.name: build_backend(b, clock) for b in settings.backends}
+    def from_settings(
+        cls,
+        settings: CarrierSettings,
+        clock: Clock,
+        known: Callable[[str], Iterable[str]] = lambda name: (),
+    ) -> Router:
+        """`known(name)`: the numbers backend `name` answered for before."""
+        backends = {b.name: build_backend(b, clock, known(b.name)) for b in settings.backends}
         return cls(settings.order, backends)
 
     def route(self, carrier: str | None, tracking_number: str | None) -> Route:

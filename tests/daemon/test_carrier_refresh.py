@@ -27,12 +27,24 @@ NUMBER = "1Z999AA10123456784"  # the UPS parcel of order 113-4829105-7730624
 KEY = "17track-key-not-for-logs"
 
 
+# 17TRACK's documented answer for a registered number without any scan yet.
+NO_INFO_YET = {
+    "code": 0,
+    "data": {
+        "accepted": [],
+        "rejected": [
+            {"number": NUMBER, "error": {"code": -18019909, "message": "No tracking information."}}
+        ],
+    },
+}
+
+
 class Carrier:
     """17TRACK on loopback: registers anything, answers gettrackinfo with the
     fixture of the moment, and counts requests."""
 
     def __init__(self, httpserver: HTTPServer) -> None:
-        self.info = "17track/info_in_transit.json"
+        self.info: str | dict[str, Any] = "17track/info_in_transit.json"
         self.requests: Counter[str] = Counter()
         httpserver.expect_request("/track/v2.2/register").respond_with_handler(self._register)
         httpserver.expect_request("/track/v2.2/gettrackinfo").respond_with_handler(self._info)
@@ -45,7 +57,7 @@ class Carrier:
     def _info(self, request: Request) -> Response:
         assert [n["number"] for n in request.get_json()] == [NUMBER]
         self.requests["gettrackinfo"] += 1
-        return _json(fixture(self.info))
+        return _json(fixture(self.info) if isinstance(self.info, str) else self.info)
 
 
 def _json(body: Any) -> Response:
@@ -176,3 +188,42 @@ def test_track_and_refresh_commands(
     shown = capsys.readouterr().out
     assert "Delivered" in shown and "Carrier updates" not in shown
     assert main([*config, "refresh", "999-0000000-0000000"], env) == 1
+
+
+def test_a_new_process_does_not_register_again_and_events_are_not_repeated(
+    tmp_path: Path, httpserver: HTTPServer, receiver: Receiver, carrier: Carrier
+) -> None:
+    clock = FakeClock()
+    first = make_app(tmp_path, httpserver, receiver, clock)
+    email(first, "order1_shipped_pkg0.eml")
+    first.refresher.run_due()
+    first.close()
+
+    clock.advance(timedelta(days=1))
+    second = make_app(tmp_path, httpserver, receiver, clock)  # as after a restart
+    assert second.refresher.run_due().checked == 1
+    [ship] = second.store.find_shipments(NUMBER)
+    carrier_lines = [line for line in ship.timeline if line.source == "carrier"]
+    assert carrier.requests == {"register": 1, "gettrackinfo": 2}
+    # The same carrier history twice: each scan once in the timeline.
+    assert len(carrier_lines) == len(
+        {(line.occurred_at, line.description) for line in carrier_lines}
+    )
+    history = fixture("17track/info_in_transit.json")["data"]["accepted"][0]["track_info"]
+    assert len(carrier_lines) == len(history["tracking"]["providers"][0]["events"])
+    second.close()
+
+
+def test_no_news_for_stale_days_is_told_once(
+    tmp_path: Path, httpserver: HTTPServer, receiver: Receiver, carrier: Carrier
+) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path, httpserver, receiver, clock)
+    email(app, "order1_shipped_pkg0.eml")
+    carrier.info = NO_INFO_YET  # the carrier never says anything
+    app.refresher.run_due()
+    for _ in range(12):
+        clock.advance(timedelta(days=1))
+        app.refresher.run_due()
+    assert titles(app, receiver) == ["Shipped", "No news"]
+    app.close()
