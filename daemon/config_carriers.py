@@ -18,6 +18,9 @@ BACKENDS = ("ups", "fedex", "dhl", "17track", "aftership")
 _API_KEY = ("17track", "aftership", "dhl")
 DEFAULT_STALE_DAYS = 10
 DEFAULT_TIMEOUT = 20.0
+# Requests per second: AfterShip documents 10 and 17TRACK 3; DHL sets a limit per
+# app (the free tier is low); for UPS and FedEx a cautious figure.
+DEFAULT_RATES = {"17track": 3.0, "aftership": 10.0, "dhl": 1.0, "ups": 2.0, "fedex": 2.0}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class BackendSettings:
     client_secret: Secret | None
     base_url: str | None
     timeout: float
+    requests_per_second: float
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,15 @@ def read_carriers(root: Table) -> CarrierSettings:
 
 def _backend(section: Table, name: str) -> BackendSettings:
     if name in _API_KEY:
-        table = section.table(name, ("api_key", "base_url", "timeout"))
+        table = section.table(name, ("api_key", "base_url", "timeout", "requests_per_second"))
         api_key = table.secret("api_key")
         if api_key.source == "inline":
             table.warn("api_key", "given inline; prefer { env = ... } or { credential = ... }")
         client_id, client_secret = None, None
     else:
-        table = section.table(name, ("client_id", "client_secret", "base_url", "timeout"))
+        table = section.table(
+            name, ("client_id", "client_secret", "base_url", "timeout", "requests_per_second")
+        )
         api_key = None
         client_id = table.string("client_id")
         client_secret = table.secret("client_secret")
@@ -87,4 +93,5 @@ def _backend(section: Table, name: str) -> BackendSettings:
         client_secret=client_secret,
         base_url=base_url.rstrip("/") if base_url else None,
         timeout=table.number("timeout", DEFAULT_TIMEOUT, minimum=1),
+        requests_per_second=table.number("requests_per_second", DEFAULT_RATES[name], minimum=0.01),
     )

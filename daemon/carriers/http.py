@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from daemon.carriers.base import Clock
+from daemon.carriers.pacing import Pacer
 from daemon.errors import AuthError, PermanentError, TransientError
 
 USER_AGENT = "parcelwatch/0.1 (self-hosted parcel tracker)"
@@ -59,6 +60,7 @@ class HttpApi:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
         )
         self.host = self._client.base_url.host or base_url
+        self.pacer: Pacer | None = None
 
     def close(self) -> None:
         self._client.close()
@@ -80,6 +82,8 @@ class HttpApi:
     def raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send a request and return whatever status came back; only failures to get
         an answer at all raise (TransientError)."""
+        if self.pacer is not None:
+            self.pacer.wait()
         try:
             return self._client.request(method, path, **kwargs)
         except httpx.TimeoutException:

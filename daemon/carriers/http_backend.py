@@ -18,6 +18,7 @@ import httpx
 
 from daemon.carriers.base import BatchBuilder, BatchResult, Clock, TrackingQuery, unique
 from daemon.carriers.http import Credential, HttpApi
+from daemon.carriers.pacing import Pacer
 from daemon.carriers.shape import ShapeError, as_dict
 from daemon.errors import TransientError
 
@@ -51,6 +52,10 @@ class HttpBackend(ABC):
 
     def close(self) -> None:
         self._http.close()
+
+    def limit_rate(self, pacer: Pacer) -> None:
+        """Space this backend's requests (see pacing.py)."""
+        self._http.pacer = pacer
 
     def check(self, queries: Sequence[TrackingQuery]) -> BatchResult:
         batch = unique(queries)

@@ -13,44 +13,60 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from daemon.carriers import aftership, dhl, fedex, seventeen_track, ups
 from daemon.carriers.aftership import AfterShip
 from daemon.carriers.base import Backend, Clock
 from daemon.carriers.dhl import Dhl
 from daemon.carriers.fedex import FedEx
+from daemon.carriers.http_backend import HttpBackend
+from daemon.carriers.pacing import Pacer
 from daemon.carriers.seventeen_track import SeventeenTrack
 from daemon.carriers.ups import Ups
 from daemon.config_carriers import BackendSettings, CarrierSettings
+
+DEFAULT_URLS = {
+    "17track": seventeen_track.DEFAULT_BASE_URL,
+    "aftership": aftership.DEFAULT_BASE_URL,
+    "dhl": dhl.DEFAULT_BASE_URL,
+    "ups": ups.DEFAULT_BASE_URL,
+    "fedex": fedex.DEFAULT_BASE_URL,
+}
 
 # Carriers whose parcels no backend will track for the person receiving them.
 EMAIL_ONLY = frozenset({"amazon_logistics"})
 
 
-def _api_key(settings: BackendSettings) -> object:
-    assert settings.api_key is not None
-    return settings.api_key
+def build_backend(
+    settings: BackendSettings,
+    clock: Clock,
+    known: Iterable[str] = (),
+    pacer: Callable[[float], Pacer] = Pacer,
+) -> Backend:
+    """One backend from its settings, its requests spaced to the configured rate;
+    the base URL defaults to the real API's. `known` are the numbers this backend
+    answered for before (in an earlier process): 17TRACK and AfterShip need not
+    register or create them again."""
+    backend = _construct(settings, clock, tuple(known))
+    backend.limit_rate(pacer(settings.requests_per_second))
+    return backend
 
 
-def build_backend(settings: BackendSettings, clock: Clock, known: Iterable[str] = ()) -> Backend:
-    """One backend from its settings; the base URL defaults to the real API's.
-    `known` are the numbers this backend answered for before (in an earlier
-    process): 17TRACK and AfterShip need not register or create them again."""
-    options: dict[str, object] = {"timeout": settings.timeout, "clock": clock}
-    if settings.name == "17track":
-        options["registered"] = tuple(known)
-    elif settings.name == "aftership":
-        options["created"] = tuple(known)
-    if settings.base_url:
-        options["base_url"] = settings.base_url
-    if settings.name in ("ups", "fedex"):
+def _construct(settings: BackendSettings, clock: Clock, known: tuple[str, ...]) -> HttpBackend:
+    name, timeout = settings.name, settings.timeout
+    url = settings.base_url or DEFAULT_URLS[name]
+    if name in ("ups", "fedex"):
         assert settings.client_id is not None and settings.client_secret is not None
-        oauth = Ups if settings.name == "ups" else FedEx
-        return oauth(settings.client_id, settings.client_secret, **options)  # type: ignore[arg-type]
-    keyed: dict[str, Callable[..., Backend]] = {
-        "17track": SeventeenTrack,
-        "aftership": AfterShip,
-        "dhl": Dhl,
-    }
-    return keyed[settings.name](_api_key(settings), **options)
+        oauth = Ups if name == "ups" else FedEx
+        return oauth(
+            settings.client_id, settings.client_secret, base_url=url, timeout=timeout, clock=clock
+        )
+    assert settings.api_key is not None
+    key = settings.api_key
+    if name == "17track":
+        return SeventeenTrack(key, base_url=url, timeout=timeout, clock=clock, registered=known)
+    if name == "aftership":
+        return AfterShip(key, base_url=url, timeout=timeout, clock=clock, created=known)
+    return Dhl(key, base_url=url, timeout=timeout, clock=clock)
 
 
 @dataclass(frozen=True)

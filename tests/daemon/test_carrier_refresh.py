@@ -74,7 +74,7 @@ def make_app(tmp_path: Path, httpserver: HTTPServer, receiver: Receiver, clock: 
     config.write_text(
         f'[general]\nstate_dir = "{tmp_path / "state"}"\n\n'
         f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"\n\n'
-        '[carriers.17track]\napi_key = { env = "KEY" }\n'
+        '[carriers.17track]\napi_key = { env = "KEY" }\nrequests_per_second = 1000\n'
         f'base_url = "{httpserver.url_for("/").rstrip("/")}"\n'
     )
     settings = load_settings(config, {"HOME": str(tmp_path), "KEY": KEY}, required=True)
