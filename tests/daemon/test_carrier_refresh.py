@@ -188,6 +188,7 @@ def test_track_and_refresh_commands(
     shown = capsys.readouterr().out
     assert "Delivered" in shown and "Carrier updates" not in shown
     assert main([*config, "refresh", "999-0000000-0000000"], env) == 1
+    assert receiver.titles()[-1] == "Delivered: Birthday gift"
 
 
 def test_a_new_process_does_not_register_again_and_events_are_not_repeated(
