@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from daemon.audience import Routing
 from daemon.carrier_schedule import Policy
 from daemon.carriers.routing import Router
 from daemon.checks import Checks
 from daemon.config import Settings
-from daemon.ingest import Routing
-from daemon.notify import Notifier
+from daemon.digest import Digests
+from daemon.notify import Notifier, OutboxRun
+from daemon.outbox import Outbox
 from daemon.pipeline import Pipeline
 from daemon.refresher import Refresher
 from daemon.store import Store
@@ -32,10 +34,17 @@ class App:
     store: Store
     pipeline: Pipeline
     notifier: Notifier
+    outbox: Outbox
+    digests: Digests
     zone: tzinfo | None
     clock: Clock
     checks: Checks
     refresher: Refresher
+
+    def deliver(self) -> OutboxRun:
+        """Queue a due digest, then send what the outbox holds that is due."""
+        self.digests.run_due(self.clock())
+        return self.notifier.deliver_due(self.outbox)
 
     def close(self) -> None:
         self.refresher.close()
@@ -45,22 +54,19 @@ class App:
 
 def build(settings: Settings, clock: Clock = system_clock) -> App:
     store = Store(settings.database_url.reveal())
-    notifier = Notifier(
-        settings.notify.targets,
-        max_attempts=settings.notify.max_attempts,
-        retry_seconds=settings.notify.retry_seconds,
-        clock=clock,
-    )
-    routing = Routing(settings.notify.milestones, notifier.target_names)
+    zone = ZoneInfo(settings.timezone) if settings.timezone else None
+    notifier = Notifier(settings.notify, clock=clock, zone=zone)
+    routing = Routing(settings.notify.milestones, notifier.recipients, settings.notify.routes)
+    outbox = Outbox(store)
+    digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)
     registry = default_registry(
         marketplaces=settings.marketplaces,
         forwarders=settings.forwarding_addresses,
         require_authentication=settings.require_authentication,
     )
     pipeline = Pipeline(registry, store, routing, clock)
-    zone = ZoneInfo(settings.timezone) if settings.timezone else None
     checks = Checks(store, routing)
     router = Router.from_settings(settings.carriers, clock, checks.answered_by)
     refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
         days=settings.carriers.stale_days)))  # fmt: skip
-    return App(settings, store, pipeline, notifier, zone, clock, checks, refresher)
+    return App(settings, store, pipeline, notifier, outbox, digests, zone, clock, checks, refresher)

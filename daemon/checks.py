@@ -15,8 +15,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from daemon.audience import Routing
 from daemon.carriers.base import CarrierEvent, CarrierStatus
-from daemon.ingest import Recorder, Routing, load_state
+from daemon.ingest import Recorder, load_state
 from daemon.state import ShipmentState
 from daemon.store import Store
 from daemon.tables import CarrierCheck, Shipment, TimelineEvent

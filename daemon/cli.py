@@ -15,14 +15,17 @@ from pathlib import Path
 
 from daemon import display, service
 from daemon.app import App, build
-from daemon.config import NotifyTarget, Settings, defaults, load_settings
+from daemon.config import Settings, defaults, load_settings
+from daemon.config_notify import NotifyTarget
 from daemon.errors import ConfigError, ParcelwatchError
 from daemon.mailboxes import Mailboxes
 from daemon.notify import register_console
 from daemon.paths import default_state_dir
 from daemon.render import carrier_label
+from daemon.sample import sample_photo, sample_snapshot
 from daemon.secrets import Secret
 from daemon.sources import local
+from parsers.model import Milestone
 from parsers.registry import default_registry
 from parsers.tracking_numbers import identify
 
@@ -226,7 +229,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _deliver(app: App) -> None:
-    run = app.notifier.deliver_due(app.store)
+    run = app.deliver()
     if run.sent or run.failed or run.gave_up:
         print(f"notifications: {run.sent} sent, {run.failed} to retry, {run.gave_up} given up")
 
@@ -278,16 +281,22 @@ def cmd_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def cmd_notify_test(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    milestone = Milestone(args.milestone)
+
     def work(app: App) -> int:
         if not app.notifier.target_names:
-            print("No notification targets configured: add a [[notify.target]] section.")
+            print(
+                "No notification targets configured: add a [[notify.target]] section "
+                "or [notify] apprise_config."
+            )
             return EXIT_FAILURE
-        results = app.notifier.send_test(
-            "Out for delivery: parcelwatch test parcel",
-            "Order 113-0000000-0000000\nThis is a test notification from parcelwatch.",
-        )
+        today = app.clock().astimezone(app.zone).date()
+        photo = sample_photo() if milestone is Milestone.DELIVERED else None
+        results = app.notifier.send_test(sample_snapshot(milestone, today), photo)
+        width = max(len(r.target) for r in results)
         for result in results:
-            print(f"{result.target}: {'ok' if result.ok else 'FAILED'} ({result.detail})")
+            word = "ok" if result.ok else result.status.upper()
+            print(f"{result.target:<{width}}  {word:<8} {result.detail}")
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
 
     return _with_app(args, env, work)
@@ -309,7 +318,7 @@ def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     try:
         print(f"Reading the sample mailbox {mailbox}\ninto the demo database {database}\n")
         tally = app.pipeline.process_all(local.read(mailbox, "sample"))
-        run = app.notifier.deliver_due(app.store)
+        run = app.deliver()
         if not run.sent:
             print("No new notifications: every sample email was already processed.")
             print("(Run `parcelwatch demo --reset` to start over.)")
@@ -411,6 +420,15 @@ def _configure_demo(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--mailbox", metavar="PATH", help="another sample Maildir to use")
 
 
+def _notify_test_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--milestone",
+        choices=[m.value for m in Milestone],
+        default=Milestone.OUT_FOR_DELIVERY.value,
+        help="which milestone the sample announces (default: out_for_delivery)",
+    )
+
+
 def _no_arguments(cmd: argparse.ArgumentParser) -> None:
     return None
 
@@ -436,7 +454,7 @@ _COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], No
     ("check-config", cmd_check_config, "Validate the config file; say what is wrong, if anything.",
      _no_arguments),
     ("notify-test", cmd_notify_test, "Send a sample notification to every configured target.",
-     _no_arguments),
+     _notify_test_arguments),
 )  # fmt: skip
 
 

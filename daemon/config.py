@@ -21,31 +21,15 @@ from urllib.parse import urlsplit
 
 from daemon.config_carriers import CarrierSettings, read_carriers
 from daemon.config_imap import ImapAccount, read_accounts
+from daemon.config_notify import NotifySettings, read_notify
 from daemon.config_table import Table, unique_names
 from daemon.errors import ConfigError
 from daemon.paths import default_config_path, default_state_dir
 from daemon.secrets import Secret
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
-from parsers.model import Milestone
 
 DEFAULTS_SOURCE = "<defaults>"
 LOG_LEVELS = ("debug", "info", "warning", "error")
-DEFAULT_MILESTONES: frozenset[Milestone] = frozenset(
-    {
-        Milestone.SHIPPED,
-        Milestone.OUT_FOR_DELIVERY,
-        Milestone.AVAILABLE_FOR_PICKUP,
-        Milestone.DELAYED,
-        Milestone.DELIVERY_ATTEMPTED,
-        Milestone.EXCEPTION,
-        Milestone.STALE,
-        Milestone.DELIVERED,
-        Milestone.RETURNED,
-        Milestone.CANCELLED,
-    }
-)
-DEFAULT_MAX_ATTEMPTS = 10
-DEFAULT_RETRY_SECONDS = 60
 
 _INLINE_ADVICE = (
     "given inline; prefer { env = ... } or { file = ... } so the secret stays out of "
@@ -60,25 +44,6 @@ class MailboxSettings:
 
     name: str
     path: Path
-
-
-@dataclass(frozen=True)
-class NotifyTarget:
-    """One place notifications go; `url` is an Apprise URL (it holds tokens)."""
-
-    name: str
-    url: Secret
-
-
-@dataclass(frozen=True)
-class NotifySettings:
-    """Which milestones notify, where, and how delivery is retried: the first
-    retry after `retry_seconds`, doubling each time, `max_attempts` in all."""
-
-    milestones: frozenset[Milestone]
-    targets: tuple[NotifyTarget, ...]
-    max_attempts: int
-    retry_seconds: int
 
 
 @dataclass(frozen=True)
@@ -168,7 +133,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     forwarding = _forwarding_addresses(amazon)
     mailboxes = _mailboxes(root)
     imap = read_accounts(root)
-    notify = _notify(root)
+    notify = read_notify(root)
     carriers = read_carriers(root)
 
     return Settings(
@@ -239,38 +204,3 @@ def _mailboxes(root: Table) -> tuple[MailboxSettings, ...]:
     )
     unique_names(tables, (m.name for m in mailboxes))
     return mailboxes
-
-
-def _notify(root: Table) -> NotifySettings:
-    notify = root.table("notify", ("milestones", "max_attempts", "retry_seconds", "target"))
-    milestones = notify.choices(
-        "milestones",
-        tuple(m.value for m in Milestone),
-        sorted(m.value for m in DEFAULT_MILESTONES),
-        what="milestone",
-        allow_empty=True,
-    )
-    max_attempts = notify.integer("max_attempts", DEFAULT_MAX_ATTEMPTS, minimum=1)
-    retry_seconds = notify.integer("retry_seconds", DEFAULT_RETRY_SECONDS, minimum=1)
-
-    tables = notify.tables("target", ("name", "url"))
-    targets = tuple(_target(t) for t in tables)
-    unique_names(tables, (t.name for t in targets))
-    return NotifySettings(
-        milestones=frozenset(Milestone(m) for m in milestones),
-        targets=targets,
-        max_attempts=max_attempts,
-        retry_seconds=retry_seconds,
-    )
-
-
-def _target(table: Table) -> NotifyTarget:
-    name = table.string("name")
-    url = table.secret("url")
-    if "://" not in url.reveal():
-        raise table.error(
-            "url", "is not an Apprise URL (expected scheme://..., e.g. ntfys://ntfy.sh/topic)"
-        )
-    if url.source == "inline":
-        table.warn("url", _INLINE_ADVICE)
-    return NotifyTarget(name=name, url=url)

@@ -9,12 +9,12 @@ tracking number, then Amazon's shipment id, then order id and package index.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from daemon import state as machine
+from daemon.audience import Routing
 from daemon.render import Snapshot, render
 from daemon.tables import (
     Delivery,
@@ -28,14 +28,6 @@ from daemon.tables import (
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent
 
 _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
-
-
-@dataclass(frozen=True)
-class Routing:
-    """Which milestones notify, and which targets each notification goes to."""
-
-    milestones: frozenset[Milestone]
-    targets: tuple[str, ...]
 
 
 def load_state(row: TrackedState) -> machine.ShipmentState:
@@ -62,10 +54,13 @@ def _save_state(row: TrackedState, new: machine.ShipmentState, now: datetime) ->
 class Recorder:
     """Applies events to the database within one session."""
 
-    def __init__(self, session: Session, routing: Routing, now: datetime) -> None:
+    def __init__(
+        self, session: Session, routing: Routing, now: datetime, account: str | None = None
+    ) -> None:
         self.session = session
         self.routing = routing
         self.now = now
+        self.account = account  # the mail account the message came from
         self.queued = 0  # notifications added, for the caller's tally
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
@@ -85,6 +80,7 @@ class Recorder:
             order = Order(
                 order_id=order_id,
                 marketplace=event.marketplace,
+                account=self.account,
                 created_at=self.now,
                 updated_at=self.now,
             )
@@ -114,8 +110,12 @@ class Recorder:
         if found is None:
             found = self._adoptable(event, orders)
         if found is None:
+            account = self.account or next((o.account for o in orders if o.account), None)
             found = Shipment(
-                marketplace=event.marketplace, created_at=self.now, updated_at=self.now
+                marketplace=event.marketplace,
+                account=account,
+                created_at=self.now,
+                updated_at=self.now,
             )
             self.session.add(found)
             self.session.flush()
@@ -255,31 +255,58 @@ class Recorder:
         orders: list[Order],
         shipment: Shipment | None,
     ) -> None:
-        if note.milestone not in self.routing.milestones:
+        if not self.routing.notifies(note.milestone):
             return
         kind = "shipment" if shipment else "order"
         key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
         if self.session.exec(select(Notification).where(Notification.dedupe_key == key)).first():
             return
-        text = render(_snapshot(row, note.milestone, orders, shipment))
+        snapshot = _snapshot(row, note.milestone, orders, shipment)
+        text = render(snapshot, self.now)
         notification = Notification(
             dedupe_key=key,
             shipment_pk=shipment.id if shipment else None,
             order_pk=None if shipment else row.id,
             milestone=note.milestone.value,
             occurrence=note.occurrence,
+            account=row.account,
             title=text.title,
             body=text.body,
+            facts=snapshot.to_json(),
             created_at=self.now,
         )
         self.session.add(notification)
         self.session.flush()
         self.queued += 1
         assert notification.id is not None
-        for target in self.routing.targets:
-            self.session.add(
-                Delivery(notification_pk=notification.id, target=target, next_attempt_at=self.now)
+        if not self.routing.recipients:
+            return  # no target configured: kept in the database, sent nowhere
+        add_deliveries(
+            self.session,
+            notification.id,
+            self.routing.targets_for(note.milestone, row.account),
+            self.now,
+            no_match=self.routing.no_match_reason(note.milestone, row.account),
+        )
+
+
+def add_deliveries(
+    session: Session, notification_pk: int, targets: Sequence[str], now: datetime, *, no_match: str
+) -> None:
+    """One outbox row per target; a lone "no_match" row when routing chose none
+    (so it is visible, and never retried)."""
+    for target in targets:
+        session.add(Delivery(notification_pk=notification_pk, target=target, next_attempt_at=now))
+    if not targets:
+        session.add(
+            Delivery(
+                notification_pk=notification_pk,
+                target="-",
+                status="no_match",
+                next_attempt_at=now,
+                last_error=no_match,
             )
+        )
 
 
 def _has_identity(shipment: Shipment) -> bool:
@@ -310,4 +337,5 @@ def _snapshot(
         pickup_code=shipment.pickup_code if shipment else None,
         delivery_photo_url=shipment.delivery_photo_url if shipment else None,
         label=shipment.label if shipment else None,
+        account=row.account,
     )

@@ -75,7 +75,7 @@ class Mailboxes:
 
     def deliver(self) -> OutboxRun:
         with self._deliver_lock:
-            return self.app.notifier.deliver_due(self.app.store)
+            return self.app.deliver()
 
     # --- once -------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from daemon.ingest import Routing
+from daemon.audience import Routing
 from daemon.sources import RawMessage
 from daemon.store import Store
 from parsers.message import MailMessage, parse_message

@@ -20,14 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, create_engine, or_, select
 
-from daemon.ingest import Recorder, Routing, load_state
+from daemon.audience import Routing, account_of
+from daemon.ingest import Recorder, load_state
 from daemon.sources import RawMessage
 from daemon.tables import (
     AccountStatus,
     CarrierCheck,
-    Delivery,
     MailboxCursor,
-    Notification,
     Order,
     ProcessedMessage,
     Shipment,
@@ -38,7 +37,6 @@ from daemon.views import (
     AccountView,
     CheckView,
     Cursor,
-    DueDelivery,
     OrderView,
     ShipmentView,
     TimelineLine,
@@ -66,6 +64,7 @@ class Store:
         self.url = url
         self.engine = _engine(url)
         SQLModel.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -121,7 +120,7 @@ class Store:
                 )
                 session.add(record)
                 session.flush()
-                recorder = Recorder(session, routing, now)
+                recorder = Recorder(session, routing, now, account_of(raw.source))
                 for event in result.events:
                     recorder.record(event, "email", record.id)
                 session.flush()
@@ -202,59 +201,6 @@ class Store:
                 AccountView(r.account, r.last_success_at, r.last_error, r.last_error_at)
                 for r in rows
             ]
-
-    # --- outbox -----------------------------------------------------------------
-
-    def due_deliveries(self, now: datetime, targets: Sequence[str]) -> list[DueDelivery]:
-        with self._session() as session:
-            rows = session.exec(
-                select(Delivery, Notification)
-                .join(Notification, col(Notification.id) == col(Delivery.notification_pk))
-                .where(Delivery.status == "pending")
-                .where(col(Delivery.next_attempt_at) <= now)
-                .where(col(Delivery.target).in_(list(targets)))
-                .order_by(col(Delivery.id))
-            ).all()
-            return [
-                DueDelivery(
-                    pk=_pk(delivery.id),
-                    target=delivery.target,
-                    attempts=delivery.attempts,
-                    title=note.title,
-                    body=note.body,
-                    milestone=Milestone(note.milestone),
-                )
-                for delivery, note in rows
-            ]
-
-    def mark_sent(self, pk: int, now: datetime) -> None:
-        with self._session() as session:
-            delivery = session.get(Delivery, pk)
-            if delivery is not None:
-                delivery.status = "sent"
-                delivery.attempts += 1
-                delivery.sent_at = now
-                delivery.last_error = None
-
-    def mark_failed(self, pk: int, error: str, retry_at: datetime | None) -> None:
-        """Record a failed attempt; without `retry_at` the delivery is given up."""
-        with self._session() as session:
-            delivery = session.get(Delivery, pk)
-            if delivery is not None:
-                delivery.attempts += 1
-                delivery.last_error = error[:500]
-                if retry_at is None:
-                    delivery.status = "failed"
-                else:
-                    delivery.next_attempt_at = retry_at
-                    delivery.status = "pending"
-
-    def outbox_counts(self) -> dict[str, int]:
-        with self._session() as session:
-            rows = session.exec(
-                select(Delivery.status, sa.func.count()).group_by(col(Delivery.status))
-            ).all()
-            return {status: int(count) for status, count in rows}
 
     # --- queries ----------------------------------------------------------------
 
@@ -338,6 +284,23 @@ def _engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an older parcelwatch up to date: create_all
+    makes missing tables, this adds the nullable columns added since. (Columns
+    are only ever added, never changed, so this is the whole migration story.)"""
+    inspector = sa.inspect(engine)
+    with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(
+                    sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

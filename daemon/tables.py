@@ -83,6 +83,7 @@ class TrackedState(SQLModel):
 
     progress: str | None = None
     side: str | None = None
+    account: str | None = None  # the mail account it was first read from, for routing
     after_sale: str | None = None
     eta_start: date | None = None
     eta_end: date | None = None
@@ -164,13 +165,21 @@ class Notification(SQLModel, table=True):
     order_pk: int | None = Field(default=None, foreign_key="orders.id", ondelete="CASCADE")
     milestone: str
     occurrence: int
+    account: str | None = None
     title: str
     body: str
+    # What the notification is about (notify_text.Facts as JSON): rendered per
+    # target at sending time, in its format, with the templates then in force.
+    facts: dict[str, Any] | None = _json(default=None)
     created_at: datetime = _when()
 
 
 class Delivery(SQLModel, table=True):
-    """One notification for one target: the outbox row the notifier works on."""
+    """One notification for one target: the outbox row the notifier works on.
+
+    status: pending (due at next_attempt_at), sending (claimed; found at start-up
+    it means the process died mid-send), sent, failed (gave up, last_error says
+    why), no_match (routing found no target; target is "-")."""
 
     __table_args__ = (
         sa.UniqueConstraint("notification_pk", "target"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from parsers.model import Eta, Kind, Milestone
 
@@ -71,11 +72,13 @@ class DueDelivery:
     """An outbox row that is due: one notification for one target."""
 
     pk: int
+    notification_pk: int
     target: str
     attempts: int
     title: str
     body: str
-    milestone: Milestone
+    milestone: Milestone | None  # None for a digest
+    facts: dict[str, Any] | None
 
 
 @dataclass(frozen=True)

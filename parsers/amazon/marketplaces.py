@@ -23,6 +23,10 @@ class Marketplace:
         """The customer's order-details page for an order on this marketplace."""
         return f"https://www.{self.domain}/gp/your-account/order-details?orderID={order_id}"
 
+    def history_url(self) -> str:
+        """The customer's list of orders: a link that names no order."""
+        return f"https://www.{self.domain}/gp/css/order-history"
+
 
 MARKETPLACES: tuple[Marketplace, ...] = (
     Marketplace("amazon.com", "US", "America/Los_Angeles", ("amazon.com",)),

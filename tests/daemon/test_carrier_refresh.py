@@ -73,6 +73,7 @@ def make_app(tmp_path: Path, httpserver: HTTPServer, receiver: Receiver, clock: 
     config = tmp_path / "config.toml"
     config.write_text(
         f'[general]\nstate_dir = "{tmp_path / "state"}"\n\n'
+        "[notify]\nphotos = false\n"
         f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"\n\n'
         '[carriers.17track]\napi_key = { env = "KEY" }\nrequests_per_second = 1000\n'
         f'base_url = "{httpserver.url_for("/").rstrip("/")}"\n'
@@ -87,7 +88,7 @@ def email(app: App, name: str) -> None:
 
 
 def titles(app: App, receiver: Receiver) -> list[str]:
-    app.notifier.deliver_due(app.store)
+    app.deliver()
     return [t.split(":")[0] for t in receiver.titles()]
 
 

@@ -148,9 +148,9 @@ def test_notify_test_reports_each_target(
     env["HOOK_URL"] = receiver.url()
     assert main(["--config", str(config), "notify-test"], env) == 1
     out = capsys.readouterr().out
-    assert "hook: ok" in out
-    assert "dead: FAILED" in out
-    assert receiver.titles() == ["Out for delivery: parcelwatch test parcel"]
+    lines = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert lines == {"hook": "ok", "dead": "FAILURE"}
+    assert receiver.titles() == ["Out for delivery: USB-C cable, 2 m (+1 more)"]
 
 
 @pytest.mark.parametrize(

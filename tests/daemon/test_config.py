@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import time
 from pathlib import Path
 
 import pytest
 
-from daemon.config import (
-    DEFAULT_MILESTONES,
-    MailboxSettings,
-    defaults,
-    load_settings,
-)
+from daemon.config import MailboxSettings, defaults, load_settings
+from daemon.config_notify import DEFAULT_MILESTONES
 from daemon.errors import ConfigError
 from daemon.paths import default_config_path, default_state_dir
 from daemon.secrets import Secret, resolve_secret
@@ -387,6 +384,8 @@ def test_example_config_commented_examples_are_valid(
     (home / "Mail" / "amazon").mkdir(parents=True)
     (home / ".config" / "parcelwatch").mkdir(parents=True)
     (home / ".config" / "parcelwatch" / "home-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (home / ".config" / "apprise").mkdir(parents=True)
+    (home / ".config" / "apprise" / "apprise.yml").write_text("urls:\n  - json://localhost\n")
     credentials = tmp_path / "credentials"
     credentials.mkdir()
     (credentials / "gmail-refresh-token").write_text("1//refresh\n")
@@ -433,12 +432,20 @@ def test_example_config_commented_examples_are_valid(
         "outlook.office365.com",
         ("oama", "access", "me@example.com"),
     )
-    assert [t.name for t in settings.notify.targets] == [
-        "phone",
-        "telegram",
-        "discord",
-        "pushover",
+    notify = settings.notify
+    assert [(t.name, sorted(t.tags)) for t in notify.targets] == [
+        ("phone", ["phone"]),
+        ("pushover", ["phone"]),
+        ("family", ["family"]),
+        ("discord", ["chat"]),
     ]
+    assert notify.apprise_config == home / ".config/apprise/apprise.yml"
+    assert [sorted(r.tags) for r in notify.routes] == [["phone"], ["family"], ["chat"]]
+    assert notify.routes[2].accounts == frozenset({"work"})
+    assert notify.quiet_hours is not None
+    assert (notify.quiet_hours.start, notify.quiet_hours.end) == (time(22), time(7))
+    assert notify.digest is not None and notify.digest.at == time(7, 30)
+    assert notify.templates["delivered"].title == "📦 {items} is here"
     assert settings.warnings == ()
 
 

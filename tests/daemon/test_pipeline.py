@@ -50,7 +50,8 @@ class Clock:
 
 
 def make_app(tmp_path: Path, targets: dict[str, str], clock: Clock, **notify: int) -> App:
-    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[notify]"]
+    # photos = false: the corpus links photos on Amazon's servers, not fetched here
+    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[notify]", "photos = false"]
     lines += [f"{key} = {value}" for key, value in notify.items()]
     for name, url in targets.items():
         lines.append(f'[[notify.target]]\nname = "{name}"\nurl = "{url}"')
@@ -72,13 +73,13 @@ def test_sample_mailbox_notifies_each_milestone_once(tmp_path: Path, receiver: R
     clock = Clock()
     app = make_app(tmp_path, {"hook": receiver.url()}, clock)
     tally = app.pipeline.process_all(local.read(SAMPLE))
-    run = app.notifier.deliver_due(app.store)
+    run = app.deliver()
     assert (tally.seen, tally.claimed, tally.errors) == (16, 15, 0)
     assert run.sent == 12
     assert summarise(receiver) == EXPECTED
 
     again = app.pipeline.process_all(local.read(SAMPLE))
-    assert app.notifier.deliver_due(app.store).sent == 0
+    assert app.deliver().sent == 0
     assert (again.duplicates, len(receiver.requests)) == (16, 12)
     app.close()
 
@@ -115,15 +116,15 @@ def test_a_failing_target_gets_one_copy_after_it_recovers(
     app = make_app(tmp_path, {"hook": receiver.url()}, clock, retry_seconds=60, max_attempts=5)
     app.pipeline.process_all(local.read(SAMPLE, "sample"))
     receiver.fail_next = 2 * 12  # each notification fails twice before the service is back
-    first = app.notifier.deliver_due(app.store)
+    first = app.deliver()
     assert (first.sent, first.failed) == (0, 12)
-    assert app.notifier.deliver_due(app.store).sent == 0  # not due yet: backoff
+    assert app.deliver().sent == 0  # not due yet: backoff
     clock.advance(60)
-    assert app.notifier.deliver_due(app.store).failed == 12
+    assert app.deliver().failed == 12
     clock.advance(120)
-    assert app.notifier.deliver_due(app.store).sent == 12
+    assert app.deliver().sent == 12
     clock.advance(3600)
-    assert app.notifier.deliver_due(app.store).sent == 0
+    assert app.deliver().sent == 0
     assert summarise(receiver) == EXPECTED
     assert receiver.failures_served == 24
     app.close()
@@ -135,11 +136,11 @@ def test_two_targets_one_down_each_gets_one_copy(tmp_path: Path, receiver: Recei
     app = make_app(tmp_path, targets, clock, retry_seconds=30)
     app.pipeline.process_all(local.read(SAMPLE))
     receiver.fail_paths = {"/down"}
-    assert app.notifier.deliver_due(app.store).sent == 12
+    assert app.deliver().sent == 12
     assert Counter(r.path for r in receiver.requests) == {"/up": 12}
     receiver.fail_paths = set()
     clock.advance(30)
-    assert app.notifier.deliver_due(app.store).sent == 12
+    assert app.deliver().sent == 12
     assert Counter(r.path for r in receiver.requests) == {"/up": 12, "/down": 12}
     app.close()
 
@@ -149,10 +150,10 @@ def test_a_target_that_never_recovers_is_given_up(tmp_path: Path) -> None:
     dead = "json://127.0.0.1:9/nothing-listens-here"
     app = make_app(tmp_path, {"dead": dead}, clock, retry_seconds=1, max_attempts=2)
     app.pipeline.process_all(local.read(SAMPLE))
-    assert app.notifier.deliver_due(app.store).failed == 12
+    assert app.deliver().failed == 12
     clock.advance(5)
-    assert app.notifier.deliver_due(app.store).gave_up == 12
-    assert app.store.outbox_counts() == {"failed": 12}
+    assert app.deliver().gave_up == 12
+    assert app.outbox.counts() == {"failed": 12}
     app.close()
 
 
@@ -221,7 +222,7 @@ def test_a_target_secret_never_reaches_logs_or_the_database(
     app = make_app(tmp_path, {"dead": f"json://user:{token}@127.0.0.1:9/{token}"}, clock)
     with caplog.at_level(logging.DEBUG):
         app.pipeline.process_all(local.read(SAMPLE))
-        assert app.notifier.deliver_due(app.store).failed == 12
+        assert app.deliver().failed == 12
     app.close()
     assert caplog.records  # the failures were logged ...
     assert token not in caplog.text  # ... without the secret

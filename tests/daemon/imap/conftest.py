@@ -148,6 +148,8 @@ def write_config(
     lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[[imap]]"]
     lines += [f"{key} = {toml_value(value)}" for key, value in values.items() if value is not None]
     if receiver is not None:
+        # photos = false: the corpus links photos on Amazon's servers, not fetched here
+        lines.append("[notify]\nphotos = false")
         lines.append(f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"')
     config = tmp_path / "config.toml"
     config.write_text("\n".join(lines) + "\n")
