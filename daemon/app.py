@@ -53,9 +53,11 @@ class App:
 
 
 def build(settings: Settings, clock: Clock = system_clock) -> App:
-    store = Store(settings.database_url.reveal())
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
+    # Targets first: an unusable Apprise URL or file is a config error, found
+    # before the database is touched.
     notifier = Notifier(settings.notify, clock=clock, zone=zone)
+    store = Store(settings.database_url.reveal())
     routing = Routing(settings.notify.milestones, notifier.recipients, settings.notify.routes)
     outbox = Outbox(store)
     digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)

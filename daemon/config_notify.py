@@ -194,6 +194,8 @@ def _target(table: Table) -> NotifyTarget:
 
 
 def _route(table: Table) -> Route:
+    if not table.has("tags"):
+        raise table.error("tags", "missing: say which targets' tags receive this route")
     return Route(
         tags=_tags(table, "tags", allow_empty=False),
         milestones=_milestones(table, "milestones", []),

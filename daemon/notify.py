@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
 import httpx
@@ -27,7 +28,7 @@ from apprise.attachment.memory import AttachMemory
 from apprise.decorators import notify as apprise_plugin
 
 from daemon.audience import Recipient
-from daemon.config_notify import NotifySettings, NotifyTarget
+from daemon.config_notify import FORMATS, NotifySettings, NotifyTarget
 from daemon.digest import render_digest
 from daemon.errors import ConfigError
 from daemon.outbox import Outbox
@@ -256,7 +257,7 @@ class _Target:
                 "Apprise does not recognise this URL; check its scheme against "
                 "https://github.com/caronc/apprise/wiki",
             )
-        return cls(target.name, server, target.tags, target.format)
+        return cls(target.name, server, target.tags, target.format or _url_format(target))
 
     @classmethod
     def from_file(cls, path: Path) -> list[_Target]:
@@ -308,11 +309,19 @@ class _Target:
 
 def _file_target_name(path: Path, server: Any) -> str:
     """ "apprise:tgram-3f2a1c": the file, the service, a hash of its URL."""
-    protocol = server.secure_protocol or server.protocol
+    protocol = server.secure_protocol if getattr(server, "secure", False) else server.protocol
+    protocol = protocol or server.secure_protocol
     if isinstance(protocol, tuple):
         protocol = protocol[0]
     url_id = str(server.url_id() or "")[:6]
     return f"{path.stem}:{protocol}-{url_id}"
+
+
+def _url_format(target: NotifyTarget) -> str | None:
+    """The body format the URL asks for itself (?format=markdown), if any."""
+    query = parse_qs(urlsplit(target.url.reveal()).query)
+    chosen = (query.get("format") or [""])[0].lower()
+    return chosen if chosen in FORMATS else None
 
 
 def _natural_format(server: Any) -> str:
