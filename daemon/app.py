@@ -57,7 +57,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     # Targets first: an unusable Apprise URL or file is a config error, found
     # before the database is touched.
     notifier = Notifier(settings.notify, clock=clock, zone=zone)
-    store = Store(settings.database_url.reveal())
+    store = Store(settings.database_url.reveal(), busy_timeout=settings.busy_timeout)
     routing = Routing(settings.notify.milestones, notifier.recipients, settings.notify.routes)
     outbox = Outbox(store)
     digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)

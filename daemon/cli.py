@@ -8,14 +8,14 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from daemon import display, service
+from daemon import display, logs, service, status
 from daemon.app import App, build
 from daemon.config import Settings, defaults, load_settings
+from daemon.config_imap import ImapAccount
 from daemon.config_notify import NotifyTarget
 from daemon.errors import ConfigError, ParcelwatchError
 from daemon.mailboxes import Mailboxes
@@ -25,6 +25,7 @@ from daemon.render import carrier_label
 from daemon.sample import sample_photo, sample_snapshot
 from daemon.secrets import Secret
 from daemon.sources import local
+from daemon.systemd import SystemdNotifier
 from parsers.model import Milestone
 from parsers.registry import default_registry
 from parsers.tracking_numbers import identify
@@ -42,10 +43,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     parser = _parser()
     args = parser.parse_args(argv)
-    level = getattr(logging, (args.log_level or "info").upper())
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    # Apprise logs every send at INFO; parcelwatch reports outcomes itself.
-    logging.getLogger("apprise").setLevel(max(level, logging.WARNING))
+    logs.configure(args.log_level or "info", env, sys.stderr)
     handler: Handler = args.handler
     try:
         return handler(args, env)
@@ -64,6 +62,8 @@ def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     settings = load_settings(path, env, required=path is not None)
     if args.demo:
         settings = _demo_settings(settings, env)
+    if not args.log_level and settings.log_level != "info":
+        logs.configure(settings.log_level, env, sys.stderr)
     for warning in settings.warnings:
         logging.getLogger("parcelwatch").warning("%s", warning)
     return settings
@@ -208,24 +208,38 @@ def _refresh(app: App, pks: list[int] | None) -> None:
 
 
 def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(app: App) -> int:
-        accounts = app.settings.imap
-        if args.account:
-            accounts = tuple(a for a in accounts if a.name in args.account)
-            unknown = sorted(set(args.account) - {a.name for a in accounts})
-            if unknown:
-                known = ", ".join(a.name for a in app.settings.imap) or "none"
-                raise ConfigError(
-                    app.settings.source, "imap", f"no account named {unknown[0]!r} (known: {known})"
-                )
-        if not accounts:
-            print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
-            return EXIT_FAILURE
-        stop = threading.Event()
-        service.stop_on_signals(stop)
-        return EXIT_OK if service.run(app, accounts, stop) else EXIT_FAILURE
+    def load() -> tuple[App, Sequence[ImapAccount]]:
+        settings = _settings(args, env)
+        accounts = _selected_accounts(settings, args.account)
+        return build(settings), accounts
 
-    return _with_app(args, env, work)
+    app, accounts = load()  # a broken config stops here, before any work
+    if not accounts:
+        app.close()
+        print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
+        return EXIT_FAILURE
+    signals = service.Signals()
+    signals.install()
+    systemd = SystemdNotifier.from_env(env, os.getpid())
+    try:
+        return (
+            EXIT_OK if service.run(load, signals, systemd, first=(app, accounts)) else EXIT_FAILURE
+        )
+    finally:
+        systemd.close()
+
+
+def _selected_accounts(settings: Settings, names: Sequence[str] | None) -> tuple[ImapAccount, ...]:
+    accounts = settings.imap
+    if names:
+        accounts = tuple(a for a in accounts if a.name in names)
+        unknown = sorted(set(names) - {a.name for a in accounts})
+        if unknown:
+            known = ", ".join(a.name for a in settings.imap) or "none"
+            raise ConfigError(
+                settings.source, "imap", f"no account named {unknown[0]!r} (known: {known})"
+            )
+    return accounts
 
 
 def _deliver(app: App) -> None:
@@ -298,6 +312,15 @@ def cmd_notify_test(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             word = "ok" if result.ok else result.status.upper()
             print(f"{result.target:<{width}}  {word:<8} {result.detail}")
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
+
+    return _with_app(args, env, work)
+
+
+def cmd_status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    def work(app: App) -> int:
+        snap = status.gather(app.store, app.outbox)
+        print(status.render(snap, [a.name for a in app.settings.imap], app.zone))
+        return EXIT_OK
 
     return _with_app(args, env, work)
 
@@ -452,6 +475,9 @@ _COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], No
     ("parse", cmd_parse, "Parse email files and print what parcelwatch finds, without storing it.",
      _configure_parse),
     ("check-config", cmd_check_config, "Validate the config file; say what is wrong, if anything.",
+     _no_arguments),
+    ("status", cmd_status,
+     "Mail accounts' last check and error, outbox backlog, next carrier checks, database size.",
      _no_arguments),
     ("notify-test", cmd_notify_test, "Send a sample notification to every configured target.",
      _notify_test_arguments),

@@ -30,6 +30,10 @@ from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 
 DEFAULTS_SOURCE = "<defaults>"
 LOG_LEVELS = ("debug", "info", "warning", "error")
+DEFAULT_ARCHIVE_DAYS = 30
+# Seconds a write waits for another process's lock on the SQLite file before
+# the work is retried later (a backup tool, `sqlite3` left open in a shell).
+DEFAULT_BUSY_TIMEOUT = 30.0
 
 _INLINE_ADVICE = (
     "given inline; prefer { env = ... } or { file = ... } so the secret stays out of "
@@ -55,6 +59,8 @@ class Settings:
     database_url: Secret
     timezone: str
     log_level: str
+    archive_after_days: int
+    busy_timeout: float
     marketplaces: tuple[str, ...]
     mailboxes: tuple[MailboxSettings, ...]
     imap: tuple[ImapAccount, ...]
@@ -113,7 +119,11 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         warnings=warnings,
     )
 
-    general = root.table("general", ("state_dir", "database_url", "timezone", "log_level"))
+    general = root.table(
+        "general",
+        ("state_dir", "database_url", "timezone", "log_level", "archive_after_days",
+         "busy_timeout"),
+    )  # fmt: skip
     state_dir = general.path("state_dir", default_state_dir(env))
     database_url = _database_url(general, state_dir)
     timezone = _timezone(general)
@@ -142,6 +152,8 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         database_url=database_url,
         timezone=timezone,
         log_level=log_level,
+        archive_after_days=general.integer("archive_after_days", DEFAULT_ARCHIVE_DAYS, minimum=1),
+        busy_timeout=general.number("busy_timeout", DEFAULT_BUSY_TIMEOUT, minimum=0.1),
         marketplaces=marketplaces,
         mailboxes=mailboxes,
         imap=imap,

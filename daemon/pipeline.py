@@ -14,7 +14,7 @@ from datetime import datetime
 
 from daemon.audience import Routing
 from daemon.sources import RawMessage
-from daemon.store import Store
+from daemon.store import Recorded, Store
 from parsers.message import MailMessage, parse_message
 from parsers.model import ParseResult
 from parsers.registry import Registry
@@ -107,16 +107,47 @@ class Pipeline:
             if message
             else ("", "", None)
         )
-        recorded = self.store.record_message(
-            raw, message_id, meta, result, self.routing, self.clock()
-        )
+        try:
+            recorded = self._record(raw, message_id, meta, result)
+        except _UNRECORDABLE as exc:
+            # What the email says cannot be stored (a number too large for the
+            # database, text UTF-8 cannot encode): keep the message with the
+            # reason, so it is neither lost silently nor read again forever.
+            log.error("could not record %s %s", raw.source, raw.location, exc_info=True)
+            reason = _storable(f"could not record: {type(exc).__name__}: {exc}")
+            result = ParseResult(parser=result.parser, error=reason)
+            subject, sender, sent_at = meta
+            safe_id = _storable(message_id) if message_id else None
+            recorded = self._record(
+                raw, safe_id, (_storable(subject), _storable(sender), sent_at), result
+            )
         return Outcome(raw, recorded.duplicate, result, recorded.notifications)
+
+    def _record(
+        self,
+        raw: RawMessage,
+        message_id: str | None,
+        meta: tuple[str, str, datetime | None],
+        result: ParseResult,
+    ) -> Recorded:
+        return self.store.record_message(raw, message_id, meta, result, self.routing, self.clock())
 
     def process_all(self, messages: Iterable[RawMessage]) -> Tally:
         tally = Tally()
         for raw in messages:
             tally.add(self.process(raw))
         return tally
+
+
+# Errors that the content of one message causes while it is recorded. Database
+# failures (SQLAlchemy's errors) are not among them: they propagate, and the
+# message is read again on the next pass.
+_UNRECORDABLE = (ValueError, TypeError, LookupError, ArithmeticError)
+
+
+def _storable(text: str) -> str:
+    """`text` with whatever UTF-8 cannot encode (lone surrogates) replaced."""
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _decode(raw: RawMessage) -> tuple[MailMessage | None, ParseResult]:

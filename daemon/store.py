@@ -8,7 +8,7 @@ otherwise. Everything outside this module gets frozen views, never live rows.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,9 +60,9 @@ def content_hash(data: bytes) -> str:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout: float = _SQLITE_BUSY_MS / 1000) -> None:
         self.url = url
-        self.engine = _engine(url)
+        self.engine = _engine(url, busy_timeout)
         SQLModel.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
 
@@ -204,12 +204,16 @@ class Store:
 
     # --- queries ----------------------------------------------------------------
 
-    def shipments(self, *, include_finished: bool = False) -> list[ShipmentView]:
-        """Shipments, newest activity first; only active ones unless asked."""
+    def shipments(
+        self, *, include_finished: bool = False, include_archived: bool = False
+    ) -> list[ShipmentView]:
+        """Shipments, newest activity first; only active ones unless asked, and
+        never archived ones unless asked."""
+        query = select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
+        if not include_archived:
+            query = query.where(col(Shipment.archived_at).is_(None))
         with self._session() as session:
-            rows = session.exec(
-                select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
-            ).all()
+            rows = session.exec(query).all()
             views = [_shipment_view(session, row) for row in rows]
         return [view for view in views if include_finished or view.active]
 
@@ -275,13 +279,13 @@ class Store:
             return _count(session, ProcessedMessage)
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, busy_timeout: float) -> Engine:
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        sa.event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -303,13 +307,16 @@ def _add_missing_columns(engine: Engine) -> None:
                 )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
 def _cursor_row(session: Session, account: str, folder: str) -> MailboxCursor | None:
