@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import OperationalError
+
 from daemon.backoff import Backoff
 from daemon.config_imap import ImapAccount
 from daemon.errors import AuthError, PermanentError, TransientError
@@ -88,9 +90,20 @@ class FolderWatcher:
                 if self._stop.is_set():
                     break
                 self._record_failure(exc)
-                delay = self.backoff.next_delay()
-                log.warning("%s; reconnecting in %.0f s", exc, delay)
-                self._stop.wait(delay)
+                self._pause(f"{exc}; reconnecting")
+            except OperationalError as exc:
+                # Another process holds the SQLite file longer than busy_timeout:
+                # nothing was recorded past the cursor, so a retry is exact.
+                self._pause(f"{self.name}: database busy ({exc.orig}); retrying")
+            except Exception:
+                # A bug must not silently end this folder's watch: say so, retry.
+                log.exception("%s: unexpected error", self.name)
+                self._pause(f"{self.name}: retrying after the error above")
+
+    def _pause(self, why: str) -> None:
+        delay = self.backoff.next_delay()
+        log.warning("%s in %.0f s", why, delay)
+        self._stop.wait(delay)
 
     def _permanent(self, exc: Exception) -> bool:
         """Count a failure that needs the user; True when it is time to give up."""
