@@ -284,11 +284,19 @@ def cmd_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def cmd_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = _settings(args, env)
-    build(settings).close()  # also proves the database and Apprise URLs are usable
+    app = build(settings)  # also proves the database and Apprise URLs are usable
+    try:
+        targets = len(app.notifier.target_names)
+        for tag in app.pipeline.routing.unused_tags():
+            logging.getLogger("parcelwatch").warning(
+                "notify.route: no target has the tag %r; what is routed to it goes nowhere", tag
+            )
+    finally:
+        app.close()
     engine = "sqlite" if settings.database_url.reveal().startswith("sqlite") else "external"
     print(
-        f"config OK: {settings.source} ({len(settings.mailboxes)} mailboxes, "
-        f"{len(settings.notify.targets)} notification targets, "
+        f"config OK: {settings.source} ({len(settings.imap)} IMAP accounts, "
+        f"{len(settings.mailboxes)} mailboxes, {targets} notification targets, "
         f"database {engine})"
     )
     return EXIT_OK

@@ -570,3 +570,19 @@ def test_notify_test_sends_a_delivered_sample_with_a_photo(
     assert payload["title"] == "Delivered: USB-C cable, 2 m (+1 more)"
     (attachment,) = payload["attachments"]
     assert base64.b64decode(attachment["base64"]).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_check_config_warns_about_a_route_tag_no_target_has(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[general]\nstate_dir = "{tmp_path}"\n'
+        + target("phone", "json://127.0.0.1:9/phone", '"phone"')
+        + '[[notify.route]]\ntags = ["phone", "fmaily"]\n'
+    )
+    with caplog.at_level(logging.WARNING):
+        assert main(["--config", str(config), "check-config"], {"HOME": str(tmp_path)}) == 0
+    assert "no target has the tag 'fmaily'" in caplog.text
+    assert "'phone'" not in caplog.text
+    assert "1 notification targets" in capsys.readouterr().out
