@@ -109,6 +109,11 @@ class Notifier:
         self.zone = zone
         self.clock = clock
         self._lock = threading.Lock()
+        self.halted = threading.Event()
+
+    def halt(self) -> None:
+        """Stop after the delivery at hand (shutdown): the rest stays queued."""
+        self.halted.set()
 
     def close(self) -> None:
         for name in _CHATTY_LOGGERS:
@@ -194,6 +199,8 @@ class _Run:
     def go(self) -> OutboxRun:
         n = self.n
         for due in self.outbox.due(n.clock(), n.target_names):
+            if n.halted.is_set():
+                break
             until = held_until(n.settings.quiet_hours, due.milestone, n.clock(), n.zone)
             if until is not None:
                 self.outbox.defer(due.pk, until)

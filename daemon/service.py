@@ -103,8 +103,11 @@ class Service:
         )
         self.watchers: list[FolderWatcher] = []
 
-    def start(self) -> None:
-        self.app.notifier.recover(self.app.outbox)
+    def start(self, *, recover: bool = True) -> None:
+        """Start watchers and jobs; `recover` (at process start only, not on a
+        reload) re-queues sends a killed predecessor left unfinished."""
+        if recover:
+            self.app.notifier.recover(self.app.outbox)
         watched = [a for a in self.accounts if a.idle]
         polled = [a for a in self.accounts if not a.idle]
         self.watchers = self.boxes.start(watched)
@@ -156,6 +159,7 @@ class Service:
 
     def stop(self) -> None:
         """Finish the running job, stop the watchers, close connections."""
+        self.app.notifier.halt()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.boxes.stop()
@@ -221,7 +225,7 @@ def _reload(service: Service, load: Loader, systemd: SystemdNotifier) -> Service
     service.stop()
     service.app.close()
     fresh = Service(app, accounts)
-    fresh.start()
+    fresh.start(recover=False)
     log.info("configuration reloaded")
     systemd.reloaded(fresh.status())
     return fresh
