@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import exc as sa_exc
+
 from daemon.audience import Routing
 from daemon.carrier_schedule import Policy
 from daemon.carriers.routing import Router
 from daemon.checks import Checks
 from daemon.config import Settings
 from daemon.digest import Digests
+from daemon.errors import ConfigError
 from daemon.notify import Notifier, OutboxRun
 from daemon.outbox import Outbox
 from daemon.pipeline import Pipeline
@@ -52,12 +55,35 @@ class App:
         self.store.close()
 
 
+def open_store(settings: Settings) -> Store:
+    """The database, or a ConfigError naming the key that points at an unusable
+    one (a directory that cannot be made, a driver that is not installed)."""
+    url = settings.database_url
+    key = "general.database_url" if _explicit(settings) else "general.state_dir"
+    try:
+        return Store(url.reveal(), busy_timeout=settings.busy_timeout)
+    except (OSError, ValueError, ImportError, sa_exc.ArgumentError, sa_exc.NoSuchModuleError,
+            sa_exc.OperationalError) as exc:  # fmt: skip
+        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc)
+        problem = f"cannot open the database ({type(exc).__name__}: {reason})"
+        raise ConfigError(settings.source, key, problem.replace(url.reveal(), "***")) from None
+
+
+def _explicit(settings: Settings) -> bool:
+    """Whether database_url was given (not derived from state_dir)."""
+    return settings.database_url.reveal() != f"sqlite:///{settings.state_dir / 'parcelwatch.db'}"
+
+
 def build(settings: Settings, clock: Clock = system_clock) -> App:
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
     # Targets first: an unusable Apprise URL or file is a config error, found
     # before the database is touched.
-    notifier = Notifier(settings.notify, clock=clock, zone=zone)
-    store = Store(settings.database_url.reveal(), busy_timeout=settings.busy_timeout)
+    notifier = Notifier(settings.notify, clock=clock, zone=zone, source=settings.source)
+    try:
+        store = open_store(settings)
+    except ConfigError:
+        notifier.close()
+        raise
     routing = Routing(settings.notify.milestones, notifier.recipients, settings.notify.routes)
     outbox = Outbox(store)
     digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)

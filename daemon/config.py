@@ -152,7 +152,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         database_url=database_url,
         timezone=timezone,
         log_level=log_level,
-        archive_after_days=general.integer("archive_after_days", DEFAULT_ARCHIVE_DAYS, minimum=1),
+        archive_after_days=_archive_days(general),
         busy_timeout=general.number("busy_timeout", DEFAULT_BUSY_TIMEOUT, minimum=0.1),
         marketplaces=marketplaces,
         mailboxes=mailboxes,
@@ -163,6 +163,13 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         carriers=carriers,
         warnings=tuple(warnings),
     )
+
+
+def _archive_days(general: Table) -> int:
+    days = general.integer("archive_after_days", DEFAULT_ARCHIVE_DAYS, minimum=1)
+    if days > 36_500:
+        raise general.error("archive_after_days", f"must be at most 36500 (100 years), got {days}")
+    return days
 
 
 def _database_url(general: Table, state_dir: Path) -> Secret:

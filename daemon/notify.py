@@ -96,8 +96,9 @@ class Notifier:
         *,
         clock: Callable[[], datetime],
         zone: tzinfo | None = None,
+        source: str = "config",
     ) -> None:
-        targets = [_Target.from_url(t) for t in settings.targets]
+        targets = [_Target.from_url(t, i, source) for i, t in enumerate(settings.targets)]
         if settings.apprise_config is not None:
             targets += _Target.from_file(settings.apprise_config)
         self.targets = {target.name: target for target in targets}
@@ -255,13 +256,21 @@ class _Target:
         self._apprise.add(server)
 
     @classmethod
-    def from_url(cls, target: NotifyTarget) -> _Target:
-        server = apprise.Apprise.instantiate(target.url.reveal())
+    def from_url(cls, target: NotifyTarget, index: int, source: str) -> _Target:
+        # Apprise logs an unparseable URL verbatim, tokens and all: keep it quiet
+        # and say what is wrong ourselves, naming the key instead of the URL.
+        apprise_log = logging.getLogger("apprise")
+        level = apprise_log.level
+        apprise_log.setLevel(logging.CRITICAL + 1)
+        try:
+            server = apprise.Apprise.instantiate(target.url.reveal())
+        finally:
+            apprise_log.setLevel(level)
         if not server:
             raise ConfigError(
-                "config",
-                f"notify.target[{target.name}].url",
-                "Apprise does not recognise this URL; check its scheme against "
+                source,
+                f"notify.target[{index}].url",
+                "Apprise does not recognise this URL; check its scheme and parts against "
                 "https://github.com/caronc/apprise/wiki",
             )
         return cls(target.name, server, target.tags, target.format or _url_format(target))

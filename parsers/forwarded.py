@@ -145,6 +145,8 @@ def _date(value: str, fallback: datetime | None) -> datetime | None:
         # Gmail writes the time in the forwarder's zone, as the forward's Date does.
         zone = fallback.tzinfo if fallback else None
         return naive.replace(tzinfo=zone) if zone else fallback
+    if not 2 <= when.year <= 9998:  # at the calendar's edge no zone arithmetic works
+        return fallback
     if when.tzinfo is None:
         zone = fallback.tzinfo if fallback else None
         return when.replace(tzinfo=zone) if zone else fallback

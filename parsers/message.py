@@ -41,6 +41,9 @@ _SKIP_TAGS = frozenset({"style", "script", "head"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\u2007\u202f\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Lone surrogates: UTF-7 and the escape codecs, which a sender may declare, decode
+# to them, and no UTF-8 output (the database, `parse --json`) can hold them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,9 @@ def _view(msg: Message) -> MailMessage:
         if part.get_content_disposition() == "attachment":
             continue
         if ctype == "text/plain":
-            plain.append(_decode_part(part))
+            plain.append(_valid_text(_decode_part(part)))
         elif ctype == "text/html":
-            htmls.append(_decode_part(part))
+            htmls.append(_valid_text(_decode_part(part)))
     html = "\n".join(htmls)
     html_text, links, images = html_content(html) if html else ("", (), ())
     text = _tidy("\n".join(plain)) if plain else html_text
@@ -203,7 +206,12 @@ def _get_header(msg: Message, name: str) -> str:
     value = msg.get(name)
     if value is None:
         return ""
-    return _decoded(value)
+    return _valid_text(_decoded(value))
+
+
+def _valid_text(text: str) -> str:
+    """`text` with any lone surrogate replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def _decoded(value: object) -> str:
@@ -258,6 +266,8 @@ def _parse_date(value: str) -> datetime | None:
         return None
     if when.tzinfo is None:  # "-0000" means "zone unknown"; UTC is the honest reading
         when = when.replace(tzinfo=UTC)
+    if not 1 < when.year < 9999:  # no zone or day can be added at the calendar's ends
+        return None
     return when
 
 

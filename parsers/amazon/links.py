@@ -16,6 +16,9 @@ from parsers.message import Link, unwrap_redirect
 
 ORDER_ID = re.compile(r"(?<![\w-])(?:\d{3}|D\d{2})-\d{7}-\d{7}(?![\w-])")
 _TRACK_PATHS = ("ship-track", "progress-tracker", "shiptrack", "track-package", "your-orders/track")
+# A package's index within its order: a few ASCII digits ("²" is a digit to
+# str.isdigit but not to int(), and no database integer holds twenty digits).
+_PACKAGE_INDEX = re.compile(r"[0-9]{1,6}")
 _PRODUCT = re.compile(r"/(?:dp|gp/product|gp/aw/d)/([A-Z0-9]{10})(?:[/?]|$)")
 
 
@@ -35,7 +38,10 @@ def target(link: Link) -> str:
 
 def query(url: str) -> dict[str, str]:
     """The query parameters of a URL, first value each, keys lower-cased."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[::1/x": a broken IPv6 host, in a link of any email
+        return {}
     params = parse_qs(parts.query, keep_blank_values=False)
     return {key.lower(): values[0] for key, values in params.items() if values}
 
@@ -53,7 +59,7 @@ def track_link(url: str) -> TrackLink | None:
         return None
     if order_id and not ORDER_ID.fullmatch(order_id):
         order_id = None
-    package_index = int(index_text) if index_text and index_text.isdigit() else None
+    package_index = int(index_text) if index_text and _PACKAGE_INDEX.fullmatch(index_text) else None
     return TrackLink(order_id, shipment_id or None, package_index)
 
 

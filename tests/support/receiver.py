@@ -80,7 +80,10 @@ class ReceiverServer:
         self.receiver = Receiver()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.receiver))
         self.receiver.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> Receiver:
         self._thread.start()
