@@ -213,20 +213,22 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         accounts = _selected_accounts(settings, args.account)
         return build(settings), accounts
 
-    app, accounts = load()  # a broken config stops here, before any work
-    if not accounts:
-        app.close()
-        print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
-        return EXIT_FAILURE
     signals = service.Signals()
-    signals.install()
-    systemd = SystemdNotifier.from_env(env, os.getpid())
+    restore = signals.install()  # first: a stop asked for during start-up is a clean stop too
     try:
-        return (
-            EXIT_OK if service.run(load, signals, systemd, first=(app, accounts)) else EXIT_FAILURE
-        )
+        app, accounts = load()  # a broken config stops here, before any work
+        if not accounts:
+            app.close()
+            print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
+            return EXIT_FAILURE
+        systemd = SystemdNotifier.from_env(env, os.getpid())
+        try:
+            ok = service.run(load, signals, systemd, first=(app, accounts))
+        finally:
+            systemd.close()
+        return EXIT_OK if ok else EXIT_FAILURE
     finally:
-        systemd.close()
+        restore()
 
 
 def _selected_accounts(settings: Settings, names: Sequence[str] | None) -> tuple[ImapAccount, ...]:

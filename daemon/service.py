@@ -66,8 +66,9 @@ class Signals:
         self.reload.set()
         self.wake.set()
 
-    def install(self) -> None:
-        """SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop; SIGHUP reloads."""
+    def install(self) -> Callable[[], None]:
+        """SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop; SIGHUP reloads.
+        Returns what puts the previous handlers back."""
 
         def on_stop(signum: int, frame: FrameType | None) -> None:
             log.info("%s received, stopping", signal.Signals(signum).name)
@@ -77,9 +78,14 @@ class Signals:
             log.info("SIGHUP received, reading the configuration again")
             self.request_reload()
 
-        signal.signal(signal.SIGTERM, on_stop)
-        signal.signal(signal.SIGINT, on_stop)
-        signal.signal(signal.SIGHUP, on_reload)
+        handlers = {signal.SIGTERM: on_stop, signal.SIGINT: on_stop, signal.SIGHUP: on_reload}
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+
+        def restore() -> None:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+        return restore
 
 
 class Service:

@@ -76,9 +76,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 class ReceiverServer:
     """Runs a Receiver on a loopback port in a background thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """On `port` (a receiver that comes back after an outage must listen
+        where the daemon's config points), or on a free one."""
         self.receiver = Receiver()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.receiver))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.receiver))
         self.receiver.port = self._server.server_address[1]
         # A short poll interval: shutdown() waits up to one interval per test.
         self._thread = threading.Thread(
