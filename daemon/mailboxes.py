@@ -53,6 +53,8 @@ class Mailboxes:
         self._deliver_lock = threading.Lock()
         self._tokens: dict[str, TokenSource | None] = {}
         self._watchers: list[FolderWatcher] = []
+        # Called after each delivery pass (the service schedules retries with it).
+        self.after_deliver: Callable[[], None] = lambda: None
         self._threads: list[threading.Thread] = []
 
     def _default_connect(self, account: ImapAccount) -> Callable[[], ImapConnection]:
@@ -75,7 +77,9 @@ class Mailboxes:
 
     def deliver(self) -> OutboxRun:
         with self._deliver_lock:
-            return self.app.deliver()
+            run = self.app.deliver()
+        self.after_deliver()
+        return run
 
     # --- once -------------------------------------------------------------------
 

@@ -50,6 +50,15 @@ class Outbox:
             ).all()
             return [_due(delivery, note) for delivery, note in rows]
 
+    def next_due(self, targets: Sequence[str]) -> datetime | None:
+        """When the earliest waiting delivery comes due (a retry, quiet hours)."""
+        with self._session() as session:
+            return session.exec(
+                select(sa.func.min(Delivery.next_attempt_at))
+                .where(Delivery.status == "pending")
+                .where(col(Delivery.target).in_(list(targets)))
+            ).one()
+
     def claim(self, pk: int) -> bool:
         """pending -> sending, committed; False when someone else claimed it."""
         with self._session() as session:

@@ -108,6 +108,7 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         )
         self.watchers: list[FolderWatcher] = []
+        self.boxes.after_deliver = self._retry_soon
 
     def start(self, *, recover: bool = True) -> None:
         """Start watchers and jobs; `recover` (at process start only, not on a
@@ -143,6 +144,19 @@ class Service:
         hour, minute = HOUSEKEEPING_AT
         add(guarded("housekeeping", self._housekeeping), "cron", hour=hour, minute=minute,
             id="housekeeping")  # fmt: skip
+
+    def _retry_soon(self) -> None:
+        """A failed delivery due before the next outbox run gets a run of its
+        own at that moment, so a retry after `retry_seconds` is not up to 30 s late."""
+        due = self.app.outbox.next_due(self.app.notifier.target_names)
+        regular = self.scheduler.get_job("outbox")
+        if due is None or not self.scheduler.running or regular is None:
+            return
+        if regular.next_run_time is not None and due >= regular.next_run_time:
+            return
+        self.scheduler.add_job(guarded("outbox retry", self.boxes.deliver), "date",
+                               run_date=max(due, datetime.now(UTC)), id="outbox-retry",
+                               replace_existing=True)  # fmt: skip
 
     def _poll(self, account: ImapAccount) -> None:
         self.boxes.sync([account])
