@@ -40,7 +40,10 @@ from daemon.systemd import SystemdNotifier
 
 log = logging.getLogger(__name__)
 
-OUTBOX_SECONDS = 30.0
+# The outbox is delivered the moment mail or a carrier scan queues something, and a
+# retry gets a run of its own when it is due (_retry_soon); this periodic run is the
+# safety net (and releases quiet hours), so it can be rare: an idle daemon's CPU.
+OUTBOX_SECONDS = 300.0
 CARRIER_SECONDS = 60.0
 HOUSEKEEPING_AT = (3, 30)  # local time: a quiet hour for a home server
 STATUS_SECONDS = 60.0
@@ -109,6 +112,10 @@ class Service:
         )
         self.watchers: list[FolderWatcher] = []
         self.boxes.after_deliver = self._retry_soon
+        # A job must not ask the scheduler anything once shutdown() holds its
+        # locks while waiting for that very job: scheduling and stopping take turns.
+        self._scheduling = threading.Lock()
+        self._stopping = False
 
     def start(self, *, recover: bool = True) -> None:
         """Start watchers and jobs; `recover` (at process start only, not on a
@@ -135,7 +142,7 @@ class Service:
                 "interval", seconds=account.poll_interval, id=f"poll:{account.name}",
                 next_run_time=now)  # fmt: skip
         if self.app.settings.carriers.backends:
-            add(guarded("carrier checks", self.app.refresher.run_due), "interval",
+            add(guarded("carrier checks", self._check_carriers), "interval",
                 seconds=CARRIER_SECONDS, id="carriers", next_run_time=now)  # fmt: skip
         digest = self.app.settings.notify.digest
         if digest is not None:
@@ -147,16 +154,23 @@ class Service:
 
     def _retry_soon(self) -> None:
         """A failed delivery due before the next outbox run gets a run of its
-        own at that moment, so a retry after `retry_seconds` is not up to 30 s late."""
+        own at that moment, so a retry after `retry_seconds` is not minutes late."""
         due = self.app.outbox.next_due(self.app.notifier.target_names)
-        regular = self.scheduler.get_job("outbox")
-        if due is None or not self.scheduler.running or regular is None:
+        if due is None:
             return
-        if regular.next_run_time is not None and due >= regular.next_run_time:
-            return
-        self.scheduler.add_job(guarded("outbox retry", self.boxes.deliver), "date",
-                               run_date=max(due, datetime.now(UTC)), id="outbox-retry",
-                               replace_existing=True)  # fmt: skip
+        with self._scheduling:
+            if self._stopping or not self.scheduler.running:
+                return
+            regular = self.scheduler.get_job("outbox")
+            if regular is None or (regular.next_run_time and due >= regular.next_run_time):
+                return
+            self.scheduler.add_job(guarded("outbox retry", self.boxes.deliver), "date",
+                                   run_date=max(due, datetime.now(UTC)), id="outbox-retry",
+                                   replace_existing=True)  # fmt: skip
+
+    def _check_carriers(self) -> None:
+        self.app.refresher.run_due()
+        self.boxes.deliver()
 
     def _poll(self, account: ImapAccount) -> None:
         self.boxes.sync([account])
@@ -180,6 +194,8 @@ class Service:
     def stop(self) -> None:
         """Finish the running job, stop the watchers, close connections."""
         self.app.notifier.halt()
+        with self._scheduling:
+            self._stopping = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.boxes.stop()
@@ -212,7 +228,7 @@ def run(
     app, accounts = first or load()
     service = Service(app, accounts)
     service.start()
-    systemd.ready(service.status())
+    systemd.ready(service.status() if systemd.enabled else "")
     wait = min(systemd.watchdog_interval() or STATUS_SECONDS, STATUS_SECONDS)
     try:
         while not signals.stop.is_set():
@@ -224,8 +240,9 @@ def run(
             if service.gave_up:
                 log.error("every mail account failed; stopping (see the errors above)")
                 return False
-            systemd.watchdog()
-            systemd.status(service.status())
+            if systemd.enabled:
+                systemd.watchdog()
+                systemd.status(service.status())
     finally:
         systemd.stopping()
         service.stop()
