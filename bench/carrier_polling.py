@@ -12,7 +12,7 @@ One in eight is a day late; its carrier moves the estimate the evening before
 
 Both strategies start at the first scan and stop when they see "delivered". A
 check is one tracking number asked about: fixed polling asks every 10 minutes; the
-schedule asks when `daemon.carrier_schedule.next_check` says, knowing only what
+schedule asks when `daemon.carriers.schedule.next_check` says, knowing only what
 earlier checks returned. Reported: checks per shipment, the ratio, and how long
 after the real scan each strategy learnt of out-for-delivery and of delivery.
 """
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from daemon.carrier_schedule import Situation, next_check
+from daemon.carriers.schedule import Situation, next_check
 from parsers.model import Eta, Milestone
 
 ZONE = ZoneInfo("Europe/Berlin")

@@ -27,9 +27,9 @@ from bench.mail import (
     unique_copy,
 )
 from daemon.app import build
-from daemon.config import load_settings
-from daemon.mailboxes import Mailboxes
-from daemon.sources.imap_connect import open_connection
+from daemon.config.settings import load_settings
+from daemon.mail.accounts import Mailboxes
+from daemon.mail.imap_connect import open_connection
 from tests.support import dovecot
 
 

@@ -10,18 +10,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
 
-from daemon.audience import Routing
-from daemon.carrier_schedule import Policy
+from daemon.carriers.ledger import Checks
+from daemon.carriers.refresher import Refresher
 from daemon.carriers.routing import Router
-from daemon.checks import Checks
-from daemon.config import Settings
-from daemon.digest import Digests
+from daemon.carriers.schedule import Policy
+from daemon.config.settings import Settings
 from daemon.errors import ConfigError
-from daemon.notify import Notifier, OutboxRun
-from daemon.outbox import Outbox
+from daemon.notify.digest import Digests
+from daemon.notify.notifier import Notifier, OutboxRun
+from daemon.notify.outbox import Outbox
+from daemon.notify.routing import Routing
 from daemon.pipeline import Pipeline
-from daemon.refresher import Refresher
-from daemon.store import Store
+from daemon.store.database import Store
 from parsers.registry import default_registry
 
 Clock = Callable[[], datetime]

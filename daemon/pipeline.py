@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from daemon.audience import Routing
-from daemon.sources import RawMessage
-from daemon.store import Recorded, Store
+from daemon.mail.raw import RawMessage
+from daemon.notify.routing import Routing
+from daemon.store.database import Recorded, Store
 from parsers.message import MailMessage, parse_message
 from parsers.model import ParseResult
 from parsers.registry import Registry

@@ -11,7 +11,7 @@ from typing import ClassVar, Unpack
 
 from daemon.carriers.http import Credential
 from daemon.carriers.http_backend import Connection, HttpBackend
-from daemon.secrets import Secret
+from daemon.config.secrets import Secret
 
 
 class ApiKeyBackend(HttpBackend):

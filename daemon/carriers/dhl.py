@@ -34,7 +34,7 @@ from daemon.carriers.normalise import (
 )
 from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
-from daemon.secrets import Secret
+from daemon.config.secrets import Secret
 from parsers.model import Milestone
 
 M = Milestone

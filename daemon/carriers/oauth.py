@@ -19,8 +19,8 @@ import httpx
 
 from daemon.carriers.base import Clock
 from daemon.carriers.http import Credential, HttpApi
+from daemon.config.secrets import Secret
 from daemon.errors import TransientError
-from daemon.secrets import Secret
 
 log = logging.getLogger(__name__)
 

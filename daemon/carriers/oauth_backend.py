@@ -19,7 +19,7 @@ import httpx
 from daemon.carriers.http import Credential
 from daemon.carriers.http_backend import Connection, HttpBackend
 from daemon.carriers.oauth import Token, TokenCache, client_credentials
-from daemon.secrets import Secret
+from daemon.config.secrets import Secret
 
 
 class OAuthBackend(HttpBackend):

@@ -22,7 +22,7 @@ from daemon.carriers.http_backend import HttpBackend
 from daemon.carriers.pacing import Pacer
 from daemon.carriers.seventeen_track import SeventeenTrack
 from daemon.carriers.ups import Ups
-from daemon.config_carriers import BackendSettings, CarrierSettings
+from daemon.config.carriers import BackendSettings, CarrierSettings
 
 DEFAULT_URLS = {
     "17track": seventeen_track.DEFAULT_BASE_URL,

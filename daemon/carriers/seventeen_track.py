@@ -34,8 +34,8 @@ from daemon.carriers.normalise import (
 )
 from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, instant, local_date
+from daemon.config.secrets import Secret
 from daemon.errors import AuthError, TransientError
-from daemon.secrets import Secret
 from parsers.carrier_names import carrier_slug
 from parsers.model import Milestone
 

@@ -41,7 +41,7 @@ from daemon.carriers.oauth import DEFAULT_MARGIN
 from daemon.carriers.oauth_backend import OAuthBackend
 from daemon.carriers.shape import items, obj, text
 from daemon.carriers.when import eta, local_date
-from daemon.secrets import Secret
+from daemon.config.secrets import Secret
 from parsers.model import Eta, Milestone
 
 M = Milestone

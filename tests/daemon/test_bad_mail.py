@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from daemon.app import App
+from daemon.mail.raw import RawMessage
 from daemon.pipeline import Pipeline
-from daemon.sources import RawMessage
 from parsers.message import MailMessage
 from parsers.model import Item, Milestone, ShipmentEvent
 from parsers.registry import Parser, Registry, default_registry

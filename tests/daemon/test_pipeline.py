@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from daemon.app import App, build
-from daemon.config import load_settings
+from daemon.config.settings import load_settings
+from daemon.mail import local
+from daemon.mail.raw import RawMessage
 from daemon.pipeline import Pipeline
-from daemon.sources import RawMessage, local
 from parsers.amazon import AmazonParser
 from parsers.message import MailMessage
 from parsers.model import Milestone, ShipmentEvent

@@ -12,8 +12,8 @@ from pytest_httpserver import HTTPServer
 
 from daemon.carriers.aftership import AfterShip
 from daemon.carriers.base import Backend, BatchResult
+from daemon.config.secrets import Secret
 from daemon.errors import AuthError, TransientError
-from daemon.secrets import Secret
 from parsers.model import Eta, Milestone
 from tests.daemon.carriers.harness import (
     T0,

@@ -12,7 +12,7 @@ from daemon.carriers.base import BatchBuilder, CarrierEvent, CarrierStatus, chun
 from daemon.carriers.normalise import chronological, delivered_time, phrase_milestone, place
 from daemon.carriers.shape import ShapeError, items, obj, text
 from daemon.carriers.when import eta, instant, local_date
-from daemon.secrets import Secret
+from daemon.config.secrets import Secret
 from parsers.model import Eta, Milestone
 from tests.daemon.carriers.harness import q
 

@@ -11,8 +11,8 @@ from pytest_httpserver import HTTPServer
 
 from daemon.carriers.base import Backend, BatchResult
 from daemon.carriers.fedex import FedEx
+from daemon.config.secrets import Secret
 from daemon.errors import AuthError, TransientError
-from daemon.secrets import Secret
 from parsers.model import Eta, Milestone
 from tests.daemon.carriers.harness import Case, FakeClock, Outcome, Reply, Step, q, run_case
 

@@ -10,8 +10,8 @@ import pytest
 
 from daemon.carriers.http import Credential, HttpApi, retry_after
 from daemon.carriers.seventeen_track import SeventeenTrack
+from daemon.config.secrets import Secret
 from daemon.errors import AuthError, PermanentError, TransientError
-from daemon.secrets import Secret
 from tests.daemon.carriers.harness import T0, FakeClock, q
 
 SECRET = "s3cr3t-VALUE"

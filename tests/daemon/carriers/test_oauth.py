@@ -9,8 +9,8 @@ import pytest
 
 from daemon.carriers.http import Credential, HttpApi
 from daemon.carriers.oauth import Token, TokenCache, client_credentials
+from daemon.config.secrets import Secret
 from daemon.errors import TransientError
-from daemon.secrets import Secret
 from tests.daemon.carriers.harness import FakeClock
 
 CREDENTIAL = Credential("the client ID and secret were refused", "carriers.test.client_id")

@@ -6,8 +6,8 @@ import pytest
 
 from daemon.carriers.pacing import Pacer
 from daemon.carriers.routing import build_backend
-from daemon.config_carriers import BackendSettings
-from daemon.secrets import Secret
+from daemon.config.carriers import BackendSettings
+from daemon.config.secrets import Secret
 from tests.daemon.carriers.harness import FakeClock
 
 

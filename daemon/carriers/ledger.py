@@ -1,0 +1,219 @@
+"""The carrier-check ledger: which shipments are due, and recording what a
+carrier said, in the same transaction and through the same state machine as
+emails, so a scan and an email of the same milestone notify once.
+
+A carrier's events join the shipment's timeline once each: an event already in
+the timeline (same source, time and description) is not added again, however
+often the carrier repeats its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from daemon.carriers.base import CarrierEvent, CarrierStatus
+from daemon.notify.routing import Routing
+from daemon.state import ShipmentState
+from daemon.store.database import Store
+from daemon.store.recorder import Recorder, load_state
+from daemon.store.tables import CarrierCheck, Shipment, TimelineEvent
+from parsers.model import Eta, Kind, Milestone, ShipmentEvent
+
+SOURCE = "carrier"
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    """A shipment whose carrier status is due to be asked."""
+
+    shipment_pk: int
+    carrier: str | None
+    tracking_number: str
+    marketplace: str | None
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """What the schedule needs to know about a shipment after an update."""
+
+    progress: Milestone | None
+    side: Milestone | None
+    eta: Eta | None
+    created_at: datetime
+    last_event_at: datetime | None
+    terminal: bool
+
+
+class Checks:
+    def __init__(self, store: Store, routing: Routing) -> None:
+        self.store = store
+        self.routing = routing
+
+    def due(self, now: datetime, *, shipment_pks: Sequence[int] | None = None) -> list[DueCheck]:
+        """Shipments with a tracking number, not finished, whose next check has
+        come (or that were never checked); `shipment_pks` asks for these now."""
+        with self.store.transaction() as session:
+            query = (
+                select(Shipment, CarrierCheck)
+                .join(CarrierCheck, col(CarrierCheck.shipment_pk) == col(Shipment.id), isouter=True)
+                .where(col(Shipment.tracking_number).is_not(None))
+            )
+            if shipment_pks is not None:
+                query = query.where(col(Shipment.id).in_(list(shipment_pks)))
+            rows = session.exec(query).all()
+            due: list[DueCheck] = []
+            for shipment, check in rows:
+                if _over(load_state(shipment)) or (check is not None and check.done):
+                    continue
+                next_at = check.next_check_at if check is not None else None
+                if shipment_pks is None and next_at is not None and next_at > now:
+                    continue
+                assert shipment.id is not None and shipment.tracking_number is not None
+                due.append(
+                    DueCheck(
+                        shipment.id,
+                        shipment.carrier,
+                        shipment.tracking_number,
+                        shipment.marketplace,
+                    )
+                )
+            return due
+
+    def record(
+        self, due: DueCheck, backend: str, status: CarrierStatus, now: datetime
+    ) -> tuple[int, CheckState]:
+        """Add the carrier's new events to the timeline and move the shipment's
+        state; returns the notifications queued and the state after."""
+        with self.store.transaction() as session:
+            recorder = Recorder(session, self.routing, now)
+            for event in status.events:
+                self._event(session, recorder, due, event, status.eta)
+            if status.milestone is not None and not status.events:
+                recorder.record(
+                    _shipment_event(due, status.milestone, None, status.status_text, status.eta),
+                    SOURCE,
+                    None,
+                )
+            check = _check_row(session, due.shipment_pk)
+            check.backend = backend
+            check.status_text = status.status_text[:200]
+            check.last_checked_at = now
+            check.note = None
+            session.add(check)
+            session.flush()
+            return recorder.queued, _state(session, due.shipment_pk)
+
+    def _event(
+        self,
+        session: Session,
+        recorder: Recorder,
+        due: DueCheck,
+        event: CarrierEvent,
+        eta: Eta | None,
+    ) -> None:
+        when = event.occurred_at
+        if when is None:
+            return  # an undated scan cannot be placed in the timeline, nor told apart
+        description = _describe(event)
+        seen = select(TimelineEvent.id).where(
+            TimelineEvent.shipment_pk == due.shipment_pk,
+            TimelineEvent.source == SOURCE,
+            TimelineEvent.description == description[:300],
+            TimelineEvent.occurred_at == when,
+        )
+        if session.exec(seen).first() is not None:
+            return
+        milestone = event.milestone or Milestone.IN_TRANSIT
+        recorder.record(_shipment_event(due, milestone, when, description, eta), SOURCE, None)
+
+    def schedule(
+        self, shipment_pk: int, next_check_at: datetime | None, *, note: str | None = None
+    ) -> None:
+        """When to ask next (None: never again, with `note` saying why)."""
+        with self.store.transaction() as session:
+            check = _check_row(session, shipment_pk)
+            check.next_check_at = next_check_at
+            check.done = next_check_at is None
+            if note is not None:
+                check.note = note[:300]
+            session.add(check)
+
+    def state(self, shipment_pk: int) -> CheckState:
+        with self.store.transaction() as session:
+            return _state(session, shipment_pk)
+
+    def mark_stale(self, due: DueCheck, now: datetime) -> int:
+        """Record that the shipment has had no news for too long, once: the
+        notifications queued (none the second time)."""
+        with self.store.transaction() as session:
+            check = _check_row(session, due.shipment_pk)
+            if check.stale_notified:
+                return 0
+            check.stale_notified = True
+            session.add(check)
+            recorder = Recorder(session, self.routing, now)
+            event = _shipment_event(due, Milestone.STALE, now, "no news from the carrier", None)
+            recorder.record(event, SOURCE, None)
+            return recorder.queued
+
+    def answered_by(self, backend: str) -> list[str]:
+        """The tracking numbers `backend` has answered for, so that a new process
+        need not register them with it again."""
+        with self.store.transaction() as session:
+            rows = session.exec(
+                select(Shipment.tracking_number)
+                .join(CarrierCheck, col(CarrierCheck.shipment_pk) == col(Shipment.id))
+                .where(CarrierCheck.backend == backend)
+            ).all()
+            return [number for number in rows if number]
+
+
+def _check_row(session: Session, shipment_pk: int) -> CarrierCheck:
+    row = session.exec(select(CarrierCheck).where(CarrierCheck.shipment_pk == shipment_pk)).first()
+    return row or CarrierCheck(shipment_pk=shipment_pk)
+
+
+def _state(session: Session, shipment_pk: int) -> CheckState:
+    shipment = session.get(Shipment, shipment_pk)
+    assert shipment is not None
+    state = load_state(shipment)
+    return CheckState(
+        state.progress,
+        state.side,
+        state.eta,
+        shipment.created_at,
+        shipment.last_event_at,
+        terminal=_over(state),
+    )
+
+
+def _over(state: ShipmentState) -> bool:
+    """Delivered, or returned to sender or cancelled: nothing left to check."""
+    return state.terminal or (state.side is not None and state.side.kind is Kind.TERMINAL)
+
+
+def _describe(event: CarrierEvent) -> str:
+    text = event.description or event.status_text
+    return f"{text} ({event.location})" if event.location else text
+
+
+def _shipment_event(
+    due: DueCheck,
+    milestone: Milestone,
+    when: datetime | None,
+    description: str,
+    eta: Eta | None,
+) -> ShipmentEvent:
+    # No carrier: the backend's detected slug must not overwrite the one the email gave.
+    return ShipmentEvent(
+        milestone=milestone,
+        occurred_at=when,
+        tracking_number=due.tracking_number,
+        marketplace=due.marketplace,
+        eta=eta if milestone is not Milestone.DELIVERED else None,
+        description=description[:300],
+    )

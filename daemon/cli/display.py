@@ -1,0 +1,170 @@
+"""How shipments and timelines look on a terminal and in JSON. Pure formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from daemon.notify.render import carrier_label, describe, format_eta
+from daemon.store.views import OrderView, ShipmentView, TimelineLine
+
+_COLUMNS = ("ORDER", "ITEMS", "STATUS", "ETA", "CARRIER", "TRACKING")
+_ITEM_WIDTH = 38
+
+
+def _status(view: ShipmentView | OrderView) -> str:
+    return view.status.label if view.status else "-"
+
+
+def _eta(view: ShipmentView | OrderView) -> str:
+    return format_eta(view.eta) if view.eta else "-"
+
+
+def table(shipments: Sequence[ShipmentView], orders: Sequence[OrderView]) -> str:
+    """The `list` table: one row per shipment, one per order not yet shipped."""
+    rows: list[tuple[str, ...]] = []
+    for ship in shipments:
+        rows.append(
+            (
+                ", ".join(ship.order_ids) or "-",
+                _truncate(describe(ship.item_titles, ship.label, ())) or "-",
+                _status(ship),
+                _eta(ship),
+                carrier_label(ship.carrier) if ship.carrier else "-",
+                ship.tracking_number or "-",
+            )
+        )
+    for order in orders:
+        rows.append(
+            (
+                order.order_id,
+                _truncate(describe(order.item_titles, None, ())) or "-",
+                _status(order),
+                _eta(order),
+                "-",
+                "-",
+            )
+        )
+    if not rows:
+        return "No shipments yet."
+    widths = [max(len(row[i]) for row in (*rows, _COLUMNS)) for i in range(len(_COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in (_COLUMNS, *rows)]  # fmt: skip
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= _ITEM_WIDTH else text[: _ITEM_WIDTH - 1] + "…"
+
+
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+
+
+def _timeline_lines(lines: Sequence[TimelineLine], zone: tzinfo | None) -> list[str]:
+    out = []
+    for line in lines:
+        text = f"      {_when(line.occurred_at, zone)}  {line.milestone.label}"
+        if line.eta:
+            text += f" (ETA {format_eta(line.eta)})"
+        text += f"  [{line.source}]"
+        if line.description:
+            text += f"  {line.description}"
+        out.append(text)
+    return out
+
+
+def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None = None) -> str:
+    head = f"  Package {number}" if number is not None else "  Package"
+    lines = [f"{head}: {_status(ship)}"]
+    if ship.item_titles:
+        lines.append("    Items: " + "; ".join(ship.item_titles))
+    if ship.carrier or ship.tracking_number:
+        carrier = carrier_label(ship.carrier) if ship.carrier else "unknown carrier"
+        lines.append(f"    Carrier: {carrier}  Tracking: {ship.tracking_number or '-'}")
+    if ship.eta and ship.active:
+        lines.append(f"    Arriving: {format_eta(ship.eta)}")
+    updates = _carrier_updates(ship, zone)
+    if updates:
+        lines.append(f"    Carrier updates: {updates}")
+    if ship.delivered_at:
+        lines.append(f"    Delivered: {_when(ship.delivered_at, zone)}")
+    if ship.pickup_code:
+        lines.append(f"    Pickup code: {ship.pickup_code}")
+    if ship.delivery_photo_url:
+        lines.append(f"    Delivery photo: {ship.delivery_photo_url}")
+    lines.append("    Timeline:")
+    lines.extend(_timeline_lines(ship.timeline, zone))
+    return "\n".join(lines)
+
+
+def _carrier_updates(ship: ShipmentView, zone: tzinfo | None) -> str | None:
+    """Whether and how the carrier is asked about this parcel, in one line."""
+    check = ship.carrier_check
+    if not ship.active:
+        return None
+    if check is None:
+        return "not checked yet" if ship.tracking_number else None
+    if check.next_check_at is None:
+        return f"none ({check.note})" if check.note else None
+    parts = []
+    if check.backend and check.last_checked_at:
+        parts.append(f"{check.backend}, last asked {_when(check.last_checked_at, zone)}")
+    parts.append(f"next {_when(check.next_check_at, zone)}")
+    return "; ".join(parts)
+
+
+def order_block(order: OrderView, zone: tzinfo | None) -> str:
+    lines = [f"Order {order.order_id} ({order.marketplace or 'unknown marketplace'})"]
+    if order.placed_at:
+        lines.append(f"  Placed: {_when(order.placed_at, zone)}")
+    if order.item_titles:
+        lines.append("  Items: " + "; ".join(order.item_titles))
+    if not order.shipments:
+        lines.append(f"  Status: {_status(order)}")
+        if order.eta:
+            lines.append(f"  Arriving: {format_eta(order.eta)}")
+    if order.timeline:
+        lines.append("  Order timeline:")
+        lines.extend(_timeline_lines(order.timeline, zone))
+    for number, ship in enumerate(order.shipments, start=1):
+        lines.append(shipment_block(ship, zone, number if len(order.shipments) > 1 else None))
+    return "\n".join(lines)
+
+
+def shipment_json(ship: ShipmentView) -> dict[str, Any]:
+    return {
+        "order_ids": list(ship.order_ids),
+        "marketplace": ship.marketplace,
+        "status": ship.status.value if ship.status else None,
+        "carrier": ship.carrier,
+        "tracking_number": ship.tracking_number,
+        "shipment_id": ship.amazon_shipment_id,
+        "eta": ship.eta.to_json() if ship.eta else None,
+        "items": list(ship.item_titles),
+        "delivered_at": ship.delivered_at.isoformat() if ship.delivered_at else None,
+        "timeline": [
+            {
+                "occurred_at": line.occurred_at.isoformat(),
+                "milestone": line.milestone.value,
+                "source": line.source,
+            }
+            for line in ship.timeline
+        ],
+    }
+
+
+def order_json(order: OrderView) -> dict[str, Any]:
+    return {
+        "order_ids": [order.order_id],
+        "marketplace": order.marketplace,
+        "status": order.status.value if order.status else None,
+        "carrier": None,
+        "tracking_number": None,
+        "shipment_id": None,
+        "eta": order.eta.to_json() if order.eta else None,
+        "items": list(order.item_titles),
+        "delivered_at": None,
+        "timeline": [],
+    }

@@ -1,0 +1,225 @@
+"""The configuration file (TOML) read into frozen, validated settings.
+
+Every table and key is checked: an unknown key, a wrong type, a missing required
+key or a bad value raises ConfigError naming the file and the dotted key
+("notify.target[0].url") with a one-line problem that says what to do. Advice
+that does not stop the daemon (a secret given inline) is collected in
+`Settings.warnings` for `check-config` to show.
+
+The environment is always passed in; nothing here reads os.environ.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from daemon.config.carriers import CarrierSettings, read_carriers
+from daemon.config.imap import ImapAccount, read_accounts
+from daemon.config.notify import NotifySettings, read_notify
+from daemon.config.paths import default_config_path, default_state_dir
+from daemon.config.secrets import Secret
+from daemon.config.table import Table, unique_names
+from daemon.errors import ConfigError
+from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
+
+DEFAULTS_SOURCE = "<defaults>"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+DEFAULT_ARCHIVE_DAYS = 30
+# Seconds a write waits for another process's lock on the SQLite file before
+# the work is retried later (a backup tool, `sqlite3` left open in a shell).
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+_INLINE_ADVICE = (
+    "given inline; prefer { env = ... } or { file = ... } so the secret stays out of "
+    "the config file"
+)
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """A local mail store read by `parcelwatch sync`: a Maildir folder, an mbox
+    file, or a folder of .eml files."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the configuration file says, validated, with defaults filled in."""
+
+    source: str
+    state_dir: Path
+    database_url: Secret
+    timezone: str
+    log_level: str
+    archive_after_days: int
+    busy_timeout: float
+    marketplaces: tuple[str, ...]
+    mailboxes: tuple[MailboxSettings, ...]
+    imap: tuple[ImapAccount, ...]
+    forwarding_addresses: tuple[str, ...]
+    require_authentication: bool
+    notify: NotifySettings
+    carriers: CarrierSettings
+    warnings: tuple[str, ...]
+
+
+def load_settings(path: Path | None, env: Mapping[str, str], *, required: bool = False) -> Settings:
+    """Read and validate the configuration file at `path` (default: the XDG path).
+
+    A missing file gives the defaults, unless `required` (the user named the file
+    with --config), which makes it an error like any other: ConfigError.
+    """
+    config_path = path if path is not None else default_config_path(env)
+    location = str(config_path)
+    try:
+        data = config_path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(location, "", "file not found (check the path given)") from None
+        return defaults(env)
+    except OSError as exc:
+        raise ConfigError(
+            location, "", f"cannot read: {exc.strerror or type(exc).__name__}"
+        ) from None
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(location, "", "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says e.g. "Invalid value (at line 3, column 7)".
+        message = " ".join(str(exc).split())
+        raise ConfigError(location, "", f"invalid TOML: {message}") from None
+    return _build(document, location, env)
+
+
+def defaults(env: Mapping[str, str]) -> Settings:
+    """The settings used when there is no configuration file."""
+    return _build({}, DEFAULTS_SOURCE, env)
+
+
+# --- the sections ---------------------------------------------------------------
+
+
+def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]) -> Settings:
+    warnings: list[str] = []
+    root = Table(
+        document,
+        "",
+        ("general", "amazon", "mailbox", "imap", "notify", "carriers"),
+        location=location,
+        env=env,
+        warnings=warnings,
+    )
+
+    general = root.table(
+        "general",
+        ("state_dir", "database_url", "timezone", "log_level", "archive_after_days",
+         "busy_timeout"),
+    )  # fmt: skip
+    state_dir = general.path("state_dir", default_state_dir(env))
+    database_url = _database_url(general, state_dir)
+    timezone = _timezone(general)
+    log_level = general.choice("log_level", LOG_LEVELS, "info", what="log level")
+
+    amazon = root.table(
+        "amazon", ("marketplaces", "forwarding_addresses", "require_authentication")
+    )
+    marketplaces = amazon.choices(
+        "marketplaces",
+        MARKETPLACE_DOMAINS,
+        MARKETPLACE_DOMAINS,
+        what="marketplace",
+        allow_empty=False,
+    )
+
+    forwarding = _forwarding_addresses(amazon)
+    mailboxes = _mailboxes(root)
+    imap = read_accounts(root)
+    notify = read_notify(root)
+    carriers = read_carriers(root)
+
+    return Settings(
+        source=location,
+        state_dir=state_dir,
+        database_url=database_url,
+        timezone=timezone,
+        log_level=log_level,
+        archive_after_days=_archive_days(general),
+        busy_timeout=general.number("busy_timeout", DEFAULT_BUSY_TIMEOUT, minimum=0.1),
+        marketplaces=marketplaces,
+        mailboxes=mailboxes,
+        imap=imap,
+        forwarding_addresses=forwarding,
+        require_authentication=amazon.boolean("require_authentication", False),
+        notify=notify,
+        carriers=carriers,
+        warnings=tuple(warnings),
+    )
+
+
+def _archive_days(general: Table) -> int:
+    days = general.integer("archive_after_days", DEFAULT_ARCHIVE_DAYS, minimum=1)
+    if days > 36_500:
+        raise general.error("archive_after_days", f"must be at most 36500 (100 years), got {days}")
+    return days
+
+
+def _database_url(general: Table, state_dir: Path) -> Secret:
+    default = Secret("inline", f"sqlite:///{state_dir / 'parcelwatch.db'}")
+    url = general.secret("database_url", default)
+    if url is default:
+        return url
+    problem = "is not a database URL (expected e.g. sqlite:////path/to.db or postgresql://...)"
+    try:
+        parts = urlsplit(url.reveal())
+        has_password = parts.password is not None
+    except ValueError:
+        raise general.error("database_url", problem) from None
+    if not parts.scheme or "://" not in url.reveal():
+        raise general.error("database_url", problem)
+    if url.source == "inline" and has_password:
+        general.warn("database_url", "holds a password " + _INLINE_ADVICE)
+    return url
+
+
+def _timezone(general: Table) -> str:
+    name = general.string("timezone", "", allow_empty=True).strip()
+    if not name:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "use a name like 'Europe/Berlin'"
+        raise general.error(
+            "timezone", f"unknown IANA time zone '{name}'; {hint} (or \"\" for the system's zone)"
+        ) from None
+    return name
+
+
+def _forwarding_addresses(amazon: Table) -> tuple[str, ...]:
+    addresses = amazon.strings("forwarding_addresses", (), allow_empty=True)
+    for index, address in enumerate(addresses):
+        local, at, domain = address.partition("@")
+        if not (local and at and "." in domain) or any(c.isspace() for c in address):
+            raise amazon.error(
+                f"forwarding_addresses[{index}]", f"'{address}' is not an email address"
+            )
+    return tuple(a.lower() for a in addresses)
+
+
+def _mailboxes(root: Table) -> tuple[MailboxSettings, ...]:
+    tables = root.tables("mailbox", ("name", "path"))
+    mailboxes = tuple(
+        MailboxSettings(name=t.string("name"), path=t.path("path", must_exist=True)) for t in tables
+    )
+    unique_names(tables, (m.name for m in mailboxes))
+    return mailboxes

@@ -1,0 +1,149 @@
+"""The configured IMAP accounts, read once (`sync`) or watched (`run`).
+
+This is wiring: it turns settings into folder readers and watchers that feed
+the one pipeline, and delivers the outbox when a watcher found mail. Several
+watcher threads share one pipeline and one store (SQLite serialises the writes,
+and a message is recorded all-or-nothing); outbox delivery is serialised by a
+lock so two threads never send the same notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from daemon.app import App
+from daemon.config.imap import ImapAccount
+from daemon.errors import ParcelwatchError
+from daemon.mail.backoff import Backoff
+from daemon.mail.imap import FolderReader, FolderReport, sender_criteria, sync_account
+from daemon.mail.imap_auth import TokenSource, token_source
+from daemon.mail.imap_connect import ImapConnection, connector
+from daemon.mail.imap_watch import FolderWatcher
+from daemon.mail.raw import RawMessage
+from daemon.notify.notifier import OutboxRun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountResult:
+    """One account's `sync`: its folder reports, or the error that stopped it."""
+
+    account: str
+    reports: tuple[FolderReport, ...]
+    error: str | None
+    seconds: float
+
+
+class Mailboxes:
+    def __init__(
+        self,
+        app: App,
+        connect_for: Callable[[ImapAccount], Callable[[], ImapConnection]] | None = None,
+        backoff: Callable[[], Backoff] = Backoff,
+    ) -> None:
+        self.app = app
+        self.senders = sender_criteria(app.settings.marketplaces, app.settings.forwarding_addresses)
+        self._connect_for = connect_for or self._default_connect
+        self._backoff = backoff
+        self._deliver_lock = threading.Lock()
+        self._tokens: dict[str, TokenSource | None] = {}
+        self._watchers: list[FolderWatcher] = []
+        # Called after each delivery pass (the service schedules retries with it).
+        self.after_deliver: Callable[[], None] = lambda: None
+        self._threads: list[threading.Thread] = []
+
+    def _default_connect(self, account: ImapAccount) -> Callable[[], ImapConnection]:
+        # One token source per account for the life of this object, so a token
+        # is reused by every connection until it expires.
+        if account.name not in self._tokens:
+            self._tokens[account.name] = token_source(account, self.app.clock)
+        return connector(account, self._tokens[account.name])
+
+    def _handle(self, raw: RawMessage) -> None:
+        self.app.pipeline.process_new(raw)
+
+    def readers(self, account: ImapAccount) -> list[FolderReader]:
+        return [
+            FolderReader(
+                account, folder, self.app.store, self.senders, self._handle, self.app.clock
+            )
+            for folder in account.folders
+        ]
+
+    def deliver(self) -> OutboxRun:
+        with self._deliver_lock:
+            run = self.app.deliver()
+        self.after_deliver()
+        return run
+
+    # --- once -------------------------------------------------------------------
+
+    def sync(self, accounts: Sequence[ImapAccount]) -> list[AccountResult]:
+        """Check every folder of every account once; one account's failure is
+        recorded and reported, and the others still run."""
+        results: list[AccountResult] = []
+        for account in accounts:
+            start = time.perf_counter()
+            try:
+                reports = sync_account(
+                    account,
+                    self._connect_for(account),
+                    self.readers(account),
+                    self.app.store,
+                    self.app.clock,
+                )
+            except ParcelwatchError as exc:
+                log.error("%s", exc)
+                seconds = time.perf_counter() - start
+                results.append(AccountResult(account.name, (), str(exc), seconds))
+            else:
+                seconds = time.perf_counter() - start
+                results.append(AccountResult(account.name, tuple(reports), None, seconds))
+        return results
+
+    # --- continuously -----------------------------------------------------------
+
+    def start(self, accounts: Sequence[ImapAccount]) -> list[FolderWatcher]:
+        """One watcher thread per (account, folder)."""
+        for account in accounts:
+            connect = self._connect_for(account)
+            for reader in self.readers(account):
+                watcher = FolderWatcher(
+                    account,
+                    reader,
+                    connect,
+                    self.app.store,
+                    self.app.clock,
+                    on_news=self._news,
+                    backoff=self._backoff(),
+                )
+                thread = threading.Thread(
+                    target=watcher.run, name=f"imap:{watcher.name}", daemon=True
+                )
+                self._watchers.append(watcher)
+                self._threads.append(thread)
+                thread.start()
+        return list(self._watchers)
+
+    def _news(self, report: FolderReport) -> None:
+        run = self.deliver()
+        if run.sent or run.failed or run.gave_up:
+            log.info(
+                "notifications: %d sent, %d to retry, %d given up",
+                run.sent,
+                run.failed,
+                run.gave_up,
+            )
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for watcher in self._watchers:
+            watcher.stop()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._watchers.clear()
+        self._threads.clear()

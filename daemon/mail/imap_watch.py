@@ -1,0 +1,177 @@
+"""Watching one IMAP folder for as long as the daemon runs.
+
+Where the server offers IDLE the watcher waits in it, so new mail is read the
+moment the server announces it, and re-issues it every `idle_refresh` seconds
+(RFC 2177 servers may drop an IDLE after 30 minutes; NAT boxes often sooner).
+Otherwise it polls with one STATUS every `poll_interval`.
+
+Faults are expected, not exceptional: a dropped connection or a restarting
+server is reconnected with exponential backoff and jitter, and the cursor makes
+the catch-up exact. A refused login or a missing folder is retried a few times
+(a password being changed, a server half-configured), then the watcher gives up
+on its folder with one clear line, and the other watchers go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import OperationalError
+
+from daemon.config.imap import ImapAccount
+from daemon.errors import AuthError, PermanentError, TransientError
+from daemon.mail.backoff import Backoff
+from daemon.mail.imap import FolderReader, FolderReport
+from daemon.mail.imap_connect import ImapConnection
+from daemon.store.database import Store
+
+log = logging.getLogger(__name__)
+
+IDLE_REFRESH_SECONDS = 25 * 60
+MAX_PERMANENT_FAILURES = 3
+# Mail arriving faster than it can be read is still read on the next IDLE cycle.
+_MAX_SETTLE_PASSES = 5
+
+
+class FolderWatcher:
+    """Keeps one folder in sync until `stop()`; run it in its own thread."""
+
+    def __init__(
+        self,
+        account: ImapAccount,
+        reader: FolderReader,
+        connect: Callable[[], ImapConnection],
+        store: Store,
+        clock: Callable[[], datetime],
+        *,
+        on_news: Callable[[FolderReport], None] = lambda report: None,
+        backoff: Backoff | None = None,
+        idle_refresh: float = IDLE_REFRESH_SECONDS,
+        max_failures: int = MAX_PERMANENT_FAILURES,
+    ) -> None:
+        self.account = account
+        self.reader = reader
+        self.connect = connect
+        self.store = store
+        self.clock = clock
+        self.on_news = on_news
+        self.backoff = backoff or Backoff()
+        self.idle_refresh = idle_refresh
+        self.max_failures = max_failures
+        self.name = f"{account.name}/{reader.folder}"
+        self.gave_up = False
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._connection: ImapConnection | None = None
+        self._failures = 0
+
+    def stop(self) -> None:
+        """Ask the watcher to finish; interrupts a connection waiting in IDLE."""
+        self._stop.set()
+        with self._lock:
+            if self._connection is not None:
+                self._connection.interrupt()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._connect_and_watch()
+            except (AuthError, PermanentError) as exc:
+                if self._permanent(exc):
+                    return
+            except TransientError as exc:
+                if self._stop.is_set():
+                    break
+                self._record_failure(exc)
+                self._pause(f"{exc}; reconnecting")
+            except OperationalError as exc:
+                # Another process holds the SQLite file longer than busy_timeout:
+                # nothing was recorded past the cursor, so a retry is exact.
+                self._pause(f"{self.name}: database busy ({exc.orig}); retrying")
+            except Exception:
+                # A bug must not silently end this folder's watch: say so, retry.
+                log.exception("%s: unexpected error", self.name)
+                self._pause(f"{self.name}: retrying after the error above")
+
+    def _pause(self, why: str) -> None:
+        delay = self.backoff.next_delay()
+        log.warning("%s in %.0f s", why, delay)
+        self._stop.wait(delay)
+
+    def _permanent(self, exc: Exception) -> bool:
+        """Count a failure that needs the user; True when it is time to give up."""
+        self._record_failure(exc)
+        self._failures += 1
+        if self._failures >= self.max_failures:
+            self.gave_up = True
+            log.error(
+                "%s; gave up on %s after %d attempts (fix it, then restart or reload)",
+                exc,
+                self.name,
+                self._failures,
+            )
+            return True
+        delay = self.backoff.next_delay()
+        log.error(
+            "%s (attempt %d of %d, next in %.0f s)", exc, self._failures, self.max_failures, delay
+        )
+        self._stop.wait(delay)
+        return False
+
+    def _record_failure(self, exc: Exception) -> None:
+        self.store.account_failed(self.account.name, str(exc), self.clock())
+
+    def _connect_and_watch(self) -> None:
+        connection = self.connect()
+        with self._lock:
+            self._connection = connection
+            if self._stop.is_set():
+                connection.interrupt()
+        try:
+            self._watch(connection)
+        finally:
+            with self._lock:
+                self._connection = None
+            connection.close()
+
+    def _watch(self, connection: ImapConnection) -> None:
+        self._settle(connection)
+        self.backoff.reset()
+        self._failures = 0
+        if self.account.idle and connection.supports_idle:
+            log.info("%s: waiting for new mail (IDLE)", self.name)
+            while not self._stop.is_set():
+                connection.idle(self.idle_refresh)
+                self._settle(connection)
+            return
+        log.info("%s: checking for new mail every %d s", self.name, self.account.poll_interval)
+        connection.unselect()
+        while not self._stop.wait(self.account.poll_interval):
+            if self.reader.has_news(connection):
+                report = self.reader.catch_up(connection)
+                connection.unselect()
+                self._caught_up(report)
+            else:
+                self.store.account_succeeded(self.account.name, self.clock())
+
+    def _settle(self, connection: ImapConnection) -> None:
+        """Catch up, and again while mail arrived during the catch-up itself,
+        so that nothing waits in the folder while the watcher sits in IDLE."""
+        for _ in range(_MAX_SETTLE_PASSES):
+            self._caught_up(self.reader.catch_up(connection))
+            if not connection.changed_since_examine():
+                return
+
+    def _caught_up(self, report: FolderReport) -> None:
+        self.store.account_succeeded(self.account.name, self.clock())
+        if report.fetched or report.rescanned:
+            log.info("%s", report)
+        if report.fetched:
+            self.on_news(report)

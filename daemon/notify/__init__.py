@@ -1,0 +1,10 @@
+"""Notifications: what is said, to whom, when, and sending it through Apprise.
+
+`routing` decides the targets of a milestone; `render` writes the title and
+body per format (`links` gives the carrier's tracking page); `quiet` holds
+notifications back during quiet hours; `digest` composes the morning summary;
+`outbox` claims and settles the rows the store queued; `notifier` sends them
+(with `photo` for delivery photos); `sample` is the notification
+`notify-test` sends. May import `store`, `config`, the core and `parsers`;
+never `mail`, `carriers`, `service` or `cli`.
+"""

@@ -1,0 +1,151 @@
+"""The daily digest: at a configured time, one message listing what arrives
+today, what waits at a pickup point and what is late.
+
+Queued like any notification (so the outbox's exactly-once applies), keyed by
+the local day so it goes out once a day however often `run_due` is called. It
+is composed from the parcels as they stand at that moment and rendered per
+target when sent, like the milestone notifications.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from daemon.config.notify import DigestSettings
+from daemon.notify.render import Rendered, Renderer, Snapshot, describe
+from daemon.notify.routing import Routing
+from daemon.store.views import ShipmentView
+from parsers.model import Milestone
+
+log = logging.getLogger(__name__)
+
+# A daemon that was down at digest time still sends it if it starts within
+# this long after; later in the day the news would be stale.
+GRACE = timedelta(hours=3)
+_SECTIONS = (("arriving", "Arriving today"), ("pickup", "Waiting for pickup"), ("late", "Late"))
+
+
+@dataclass(frozen=True)
+class Composed:
+    day: date
+    arriving: tuple[ShipmentView, ...]
+    pickup: tuple[ShipmentView, ...]
+    late: tuple[ShipmentView, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.arriving or self.pickup or self.late)
+
+
+def compose(shipments: Sequence[ShipmentView], today: date) -> Composed:
+    arriving, pickup, late = [], [], []
+    for view in shipments:
+        if not view.active:
+            continue
+        if view.status is Milestone.AVAILABLE_FOR_PICKUP:
+            pickup.append(view)
+        elif view.status is Milestone.OUT_FOR_DELIVERY or (
+            view.eta and view.eta.start <= today <= view.eta.end
+        ):
+            arriving.append(view)
+        elif view.eta and view.eta.end < today:
+            late.append(view)
+    return Composed(today, tuple(arriving), tuple(pickup), tuple(late))
+
+
+def facts_of(composed: Composed) -> dict[str, Any]:
+    def snap(view: ShipmentView) -> dict[str, Any]:
+        return Snapshot(
+            milestone=view.status or Milestone.SHIPPED,
+            item_titles=view.item_titles,
+            order_ids=view.order_ids,
+            marketplace=view.marketplace,
+            carrier=view.carrier,
+            tracking_number=view.tracking_number,
+            eta=view.eta,
+            pickup_code=view.pickup_code,
+            label=view.label,
+        ).to_json()
+
+    return {
+        "day": composed.day.isoformat(),
+        "arriving": [snap(v) for v in composed.arriving],
+        "pickup": [snap(v) for v in composed.pickup],
+        "late": [snap(v) for v in composed.late],
+    }
+
+
+def render_digest(
+    facts: Mapping[str, Any], renderer: Renderer, fmt: str, now: datetime
+) -> Rendered:
+    markdown = fmt in ("markdown", "html")
+    counts = [(len(facts.get(key) or []), title) for key, title in _SECTIONS]
+    title = "Parcels today: " + ", ".join(f"{n} {t.split()[0].lower()}" for n, t in counts if n)
+    lines: list[str] = []
+    for key, heading in _SECTIONS:
+        entries = [Snapshot.from_json(e) for e in facts.get(key) or []]
+        if not entries:
+            continue
+        lines.append(f"**{heading}**" if markdown else f"{heading}:")
+        lines += [("- " if markdown else "• ") + _line(s, renderer, now) for s in entries]
+    return Rendered(title, "\n".join(lines), "markdown" if markdown else "text")
+
+
+def _line(snap: Snapshot, renderer: Renderer, now: datetime) -> str:
+    what = describe(snap.item_titles, snap.label, tuple(map(renderer.order_id, snap.order_ids)))
+    parts = [what]
+    values = renderer.values(snap, now)
+    if values["carrier"]:
+        parts.append(" ".join(filter(None, (values["carrier"], values["tracking_number"]))))
+    if snap.pickup_code:
+        parts.append(f"code {snap.pickup_code}")
+    elif snap.eta and snap.milestone is not Milestone.OUT_FOR_DELIVERY:
+        parts.append(f"expected {values['eta']}")
+    return " · ".join(parts)
+
+
+class Digests:
+    """Queues today's digest once its time has come."""
+
+    def __init__(
+        self,
+        settings: DigestSettings | None,
+        routing: Routing,
+        shipments: Callable[[], list[ShipmentView]],
+        add: Callable[[str, tuple[str, str], dict[str, Any], Sequence[str], datetime], bool],
+        zone: tzinfo | None,
+    ) -> None:
+        self._settings = settings
+        self._routing = routing
+        self._shipments = shipments
+        self._add = add
+        self._zone = zone
+        self._settled: date | None = None  # the day whose digest is decided
+
+    def run_due(self, now: datetime) -> bool:
+        """Queue today's digest if its time has come (within GRACE) and it was
+        not queued yet; True when one was queued."""
+        if self._settings is None:
+            return False
+        local = now.astimezone(self._zone)
+        due = datetime.combine(local.date(), self._settings.at, tzinfo=local.tzinfo)
+        if not due <= local < due + GRACE or self._settled == local.date():
+            return False
+        self._settled = local.date()
+        composed = compose(self._shipments(), local.date())
+        if composed.empty:
+            log.info("digest for %s: nothing arriving, waiting or late", local.date())
+            return False
+        facts = facts_of(composed)
+        plain = render_digest(facts, Renderer(zone=self._zone), "text", now)
+        targets = self._routing.targets_with(self._settings.tags)
+        queued = self._add(
+            f"digest:{local.date().isoformat()}", (plain.title, plain.body), facts, targets, now
+        )
+        if queued:
+            log.info("digest for %s queued: %s", local.date(), plain.title)
+        return queued

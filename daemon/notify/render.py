@@ -1,0 +1,232 @@
+"""Notification text: a title that says what happened to what, and a body with
+what a person needs to act on it, as plain text or Markdown.
+
+Pure: the same facts, format and moment render the same text. The facts are
+stored with the notification when it is queued and rendered when it is sent,
+so each target gets its own format and today's "today".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from daemon.config.notify import Template
+from daemon.notify.links import tracking_url
+from parsers.amazon.marketplaces import by_domain
+from parsers.model import Eta, Milestone
+
+_TITLE_CHARS = 60
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()<>#|~"})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a notification is about, as the store knows it at that moment."""
+
+    milestone: Milestone
+    item_titles: tuple[str, ...]
+    order_ids: tuple[str, ...]
+    marketplace: str | None
+    carrier: str | None
+    tracking_number: str | None
+    eta: Eta | None
+    pickup_code: str | None = None
+    delivery_photo_url: str | None = None
+    label: str | None = None
+    account: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "milestone": self.milestone.value,
+            "items": list(self.item_titles),
+            "order_ids": list(self.order_ids),
+            "marketplace": self.marketplace,
+            "carrier": self.carrier,
+            "tracking_number": self.tracking_number,
+            "eta": [self.eta.start.isoformat(), self.eta.end.isoformat()] if self.eta else None,
+            "pickup_code": self.pickup_code,
+            "delivery_photo_url": self.delivery_photo_url,
+            "label": self.label,
+            "account": self.account,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Snapshot:
+        eta = data.get("eta")
+        return cls(
+            milestone=Milestone(data["milestone"]),
+            item_titles=tuple(data.get("items") or ()),
+            order_ids=tuple(data.get("order_ids") or ()),
+            marketplace=data.get("marketplace"),
+            carrier=data.get("carrier"),
+            tracking_number=data.get("tracking_number"),
+            eta=Eta(date.fromisoformat(eta[0]), date.fromisoformat(eta[1])) if eta else None,
+            pickup_code=data.get("pickup_code"),
+            delivery_photo_url=data.get("delivery_photo_url"),
+            label=data.get("label"),
+            account=data.get("account"),
+        )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+    format: str = "text"
+
+
+class Renderer:
+    """Renders snapshots with the user's templates and privacy choice, dates in
+    the user's time zone (None: the system's)."""
+
+    def __init__(
+        self,
+        templates: Mapping[str, Template] | None = None,
+        *,
+        privacy: bool = False,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self._templates = dict(templates or {})
+        self._privacy = privacy
+        self._zone = zone
+
+    def render(self, snap: Snapshot, fmt: str, now: datetime) -> Rendered:
+        markdown = fmt in ("markdown", "html")
+        values = self.values(snap, now)
+        template = self._templates.get(snap.milestone.value) or self._templates.get("default")
+        title = f"{snap.milestone.label}: {values['items']}"
+        if template and template.title is not None:
+            title = template.title.format_map(values)
+        if template and template.body is not None:
+            body = template.body.format_map(values)
+        else:
+            body = self._body(snap, values, markdown=markdown)
+        return Rendered(title, body, "markdown" if markdown else "text")
+
+    def values(self, snap: Snapshot, now: datetime) -> dict[str, str]:
+        """Every template placeholder (config_notify.PLACEHOLDERS), "" when unknown."""
+        orders = tuple(self.order_id(o) for o in snap.order_ids)
+        return {
+            "milestone": snap.milestone.label,
+            "items": describe(snap.item_titles, snap.label, orders),
+            "order_id": orders[0] if orders else "",
+            "order_ids": ", ".join(orders),
+            "carrier": carrier_label(snap.carrier) if snap.carrier else "",
+            "tracking_number": self.tracking(snap.tracking_number or ""),
+            "eta": self.eta(snap.eta, now) if snap.eta else "",
+            "pickup_code": snap.pickup_code or "",
+            "link": self.link(snap),
+            "account": snap.account or "",
+        }
+
+    def order_id(self, order_id: str) -> str:
+        """ "113-1234567-1234567" -> "•••-•••••••-•••4567" under privacy."""
+        if not self._privacy:
+            return order_id
+        keep = 4
+        masked = [c if not c.isalnum() else "•" for c in order_id[:-keep]]
+        return "".join(masked) + order_id[-keep:]
+
+    def tracking(self, number: str) -> str:
+        if not self._privacy or not number:
+            return number
+        return "…" + number[-4:]
+
+    def eta(self, eta: Eta, now: datetime) -> str:
+        today = now.astimezone(self._zone).date()
+        if eta.start == eta.end:
+            return relative_day(eta.start, today)
+        return f"{relative_day(eta.start, today)} – {relative_day(eta.end, today)}"
+
+    def link(self, snap: Snapshot) -> str:
+        """The Amazon order page of the right marketplace, else the carrier's
+        tracking page; under privacy only links that name no order or parcel."""
+        market = by_domain(snap.marketplace) if snap.marketplace else None
+        if market and snap.order_ids:
+            return market.history_url() if self._privacy else market.order_url(snap.order_ids[0])
+        if snap.carrier and snap.tracking_number and not self._privacy:
+            return tracking_url(snap.carrier, snap.tracking_number) or ""
+        return ""
+
+    def _body(self, snap: Snapshot, values: Mapping[str, str], *, markdown: bool) -> str:
+        def field(name: str, value: str, *, code: bool = False) -> str:
+            if not markdown:
+                return f"{name}: {value}" if name else value
+            shown = f"`{value}`" if code else _escape(value)
+            return f"**{name}:** {shown}" if name else shown
+
+        lines: list[str] = []
+        if len(snap.item_titles) > 1:
+            lines.append(field("Items", "; ".join(snap.item_titles)))
+        if values["order_ids"]:
+            lines.append(field("Order", values["order_ids"]))
+        if snap.carrier or snap.tracking_number:
+            carrier = values["carrier"] or "Tracking"
+            lines.append(field(carrier, values["tracking_number"] or "no tracking number"))
+        if values["eta"] and snap.milestone is not Milestone.DELIVERED:
+            lines.append(field("Arriving", values["eta"]))
+        if snap.pickup_code:
+            lines.append(field("Pickup code", snap.pickup_code, code=True))
+        if values["link"]:
+            lines.append(_link(values["link"], snap, markdown=markdown))
+        return "\n".join(lines)
+
+
+def _link(url: str, snap: Snapshot, *, markdown: bool) -> str:
+    if not markdown:
+        return url
+    where = snap.marketplace if snap.order_ids and snap.marketplace else "the carrier's site"
+    return f"[Track on {where}]({url})"
+
+
+def _escape(text: str) -> str:
+    return text.translate(_MARKDOWN_SPECIAL)
+
+
+def render(snapshot: Snapshot, now: datetime) -> Rendered:
+    """The built-in plain-text wording, as kept in the database and logs."""
+    return Renderer().render(snapshot, "text", now)
+
+
+def describe(titles: tuple[str, ...], label: str | None, order_ids: tuple[str, ...]) -> str:
+    """ "USB-C cable (+1 more)", else the label, else the order id."""
+    if titles:
+        first = titles[0]
+        if len(first) > _TITLE_CHARS:
+            first = first[: _TITLE_CHARS - 1].rstrip() + "…"
+        more = len(titles) - 1
+        return f"{first} (+{more} more)" if more else first
+    if label:
+        return label
+    if order_ids:
+        return f"order {order_ids[0]}"
+    return "a parcel"
+
+
+def carrier_label(slug: str) -> str:
+    """ "ups" -> "UPS", "royal_mail" -> "Royal Mail": how people write carriers."""
+    if len(slug) <= 4 and "_" not in slug:
+        return slug.upper()
+    return slug.replace("_", " ").title()
+
+
+def relative_day(day: date, today: date) -> str:
+    """ "today", "tomorrow", else "Sat 21 Nov"."""
+    if day == today:
+        return f"today ({format_date(day)})"
+    if day == today + timedelta(days=1):
+        return f"tomorrow ({format_date(day)})"
+    return format_date(day)
+
+
+def format_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def format_eta(eta: Eta) -> str:
+    if eta.start == eta.end:
+        return format_date(eta.start)
+    return f"{format_date(eta.start)} – {format_date(eta.end)}"

@@ -1,0 +1,82 @@
+"""Who receives a notification: pure routing from (milestone, account) to the
+names of the targets, decided once when the notification is queued.
+
+Without `[[notify.route]]` every target receives every notifying milestone.
+With routes, a notification goes to the targets carrying any tag of any route
+that matches it (a route matches when its milestones and accounts, where given,
+include the notification's); the tag "all" means every target. A notification
+that no route sends anywhere is recorded as "no match" rather than dropped
+silently, so `status` can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from daemon.config.notify import Route
+from parsers.model import Milestone
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A target as routing sees it: its name and its tags."""
+
+    name: str
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Which milestones notify, and which targets each notification goes to."""
+
+    milestones: frozenset[Milestone]
+    recipients: tuple[Recipient, ...] = ()
+    routes: tuple[Route, ...] = ()
+
+    def notifies(self, milestone: Milestone) -> bool:
+        return milestone in self.milestones
+
+    def targets_for(self, milestone: Milestone, account: str | None) -> tuple[str, ...]:
+        """The targets to queue for; empty when routes send it nowhere."""
+        if not self.routes:
+            return tuple(r.name for r in self.recipients)
+        tags: set[str] = set()
+        for route in self.routes:
+            if _matches(route, milestone, account):
+                tags |= route.tags
+        return self.targets_with(tags)
+
+    def targets_with(self, tags: Iterable[str]) -> tuple[str, ...]:
+        """Targets carrying any of `tags`; "all" (or no tags at all) is everyone."""
+        wanted = set(tags)
+        if not wanted or ALL in wanted:
+            return tuple(r.name for r in self.recipients)
+        return tuple(r.name for r in self.recipients if r.tags & wanted)
+
+    def no_match_reason(self, milestone: Milestone, account: str | None) -> str:
+        tags = sorted({t for r in self.routes if _matches(r, milestone, account) for t in r.tags})
+        where = f" from account {account}" if account else ""
+        if not tags:
+            return f"no [[notify.route]] covers {milestone.value}{where}"
+        return f"no target has the tag(s) {', '.join(tags)} routed for {milestone.value}{where}"
+
+    def unused_tags(self) -> list[str]:
+        """Route tags that no target carries: a likely typo, for check-config."""
+        known = {t for r in self.recipients for t in r.tags} | {ALL}
+        return sorted({t for route in self.routes for t in route.tags} - known)
+
+
+def _matches(route: Route, milestone: Milestone, account: str | None) -> bool:
+    if route.milestones and milestone not in route.milestones:
+        return False
+    return not route.accounts or account in route.accounts
+
+
+def account_of(source: str) -> str | None:
+    """The account name in a message's source: "imap:home/INBOX" -> "home",
+    "maildir:archive" -> "archive"."""
+    _, _, rest = source.partition(":")
+    return rest.split("/", 1)[0] or None

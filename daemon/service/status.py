@@ -1,0 +1,195 @@
+"""What the daemon is doing, from the database alone: for `parcelwatch
+status` (any time, also while the service runs) and for systemd's STATUS line.
+
+Read-only and cheap (counts and small ordered queries), because the service
+asks for the one-line summary every half minute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+
+from daemon.notify.outbox import Outbox
+from daemon.notify.render import carrier_label, describe
+from daemon.store.database import Store
+from daemon.store.housekeeping import FINISHED
+from daemon.store.tables import AccountStatus, CarrierCheck, Delivery, Shipment
+from daemon.store.views import AccountView
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    at: datetime
+    carrier: str | None
+    tracking_number: str | None
+    what: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    accounts: tuple[AccountView, ...]
+    active: int
+    finished: int
+    archived: int
+    outbox: dict[str, int]
+    problems: tuple[tuple[str, str, str, str], ...]
+    next_checks: tuple[NextCheck, ...]
+    database: str
+    database_bytes: int | None
+
+    @property
+    def last_mail_check(self) -> datetime | None:
+        times = [a.last_success_at for a in self.accounts if a.last_success_at]
+        return max(times) if times else None
+
+    @property
+    def backlog(self) -> int:
+        return self.outbox.get("pending", 0) + self.outbox.get("sending", 0)
+
+
+def gather(store: Store, outbox: Outbox, *, checks: int = 5) -> Snapshot:
+    counts = _shipment_counts(store)
+    size, where = database_size(store.url)
+    return Snapshot(
+        accounts=tuple(store.account_statuses()),
+        active=counts["active"],
+        finished=counts["finished"],
+        archived=counts["archived"],
+        outbox=outbox.counts(),
+        problems=tuple(outbox.problems(5)),
+        next_checks=tuple(_next_checks(store, checks)),
+        database=where,
+        database_bytes=size,
+    )
+
+
+def one_line(store: Store, zone: tzinfo | None) -> str:
+    """ "3 active shipments, last mail check 12:04, 2 notifications waiting" """
+    counts = _shipment_counts(store)
+    with store.transaction() as session:
+        last = session.exec(select(func.max(AccountStatus.last_success_at))).one()
+        backlog = session.exec(
+            select(func.count())
+            .select_from(Delivery)
+            .where(col(Delivery.status).in_(["pending", "sending"]))
+        ).one()
+    parts = [_plural(counts["active"], "active shipment")]
+    if last is not None:
+        when = _aware(last).astimezone(zone)
+        parts.append(f"last mail check {when:%H:%M}")
+    if backlog:
+        parts.append(_plural(int(backlog), "notification") + " waiting")
+    return ", ".join(parts)
+
+
+def render(snap: Snapshot, configured: Sequence[str], zone: tzinfo | None) -> str:
+    lines = [f"Database: {snap.database}" + _size(snap.database_bytes)]
+    lines.append("Mail accounts:")
+    known = {a.account: a for a in snap.accounts}
+    names = list(dict.fromkeys([*configured, *known]))
+    if not names:
+        lines.append("  none configured")
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        lines.append(f"  {name:<{width}}  " + _account(known.get(name), zone))
+    lines.append(
+        f"Shipments: {snap.active} active, {snap.finished} finished, {snap.archived} archived"
+    )
+    sent = snap.outbox.get("sent", 0)
+    failed, unmatched = snap.outbox.get("failed", 0), snap.outbox.get("no_match", 0)
+    lines.append(
+        f"Outbox: {snap.backlog} waiting, {sent} sent, {failed} failed, {unmatched} no match"
+    )
+    for status, target, title, reason in snap.problems:
+        lines.append(f"  {status} {title!r} to {target}: {reason}")
+    lines.append("Next carrier checks:" if snap.next_checks else "Next carrier checks: none due")
+    for check in snap.next_checks:
+        carrier = carrier_label(check.carrier) if check.carrier else "?"
+        when = f"{check.at.astimezone(zone):%a %H:%M}"
+        lines.append(f"  {when}  {carrier} {check.tracking_number or ''}  {check.what}")
+    return "\n".join(lines)
+
+
+def database_size(url: str) -> tuple[int | None, str]:
+    """Bytes on disk of a SQLite database (with its write-ahead log), else None."""
+    parsed = sa.engine.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return None, f"{parsed.drivername} (size not measured)"
+    path = Path(parsed.database)
+    files = [path, path.with_name(path.name + "-wal")]
+    return sum(f.stat().st_size for f in files if f.exists()), str(path)
+
+
+def _shipment_counts(store: Store) -> dict[str, int]:
+    archived = col(Shipment.archived_at).is_not(None)
+    finished = col(Shipment.progress).in_(FINISHED) | col(Shipment.after_sale).is_not(None)
+    with store.transaction() as session:
+        rows = session.exec(
+            select(
+                func.count().filter(archived),
+                func.count().filter(~archived & finished),
+                func.count().filter(~archived & ~finished),
+            ).select_from(Shipment)
+        ).one()
+    return {"archived": rows[0], "finished": rows[1], "active": rows[2]}
+
+
+def _next_checks(store: Store, limit: int) -> list[NextCheck]:
+    with store.transaction() as session:
+        rows = session.exec(
+            select(CarrierCheck, Shipment)
+            .join(Shipment, col(Shipment.id) == col(CarrierCheck.shipment_pk))
+            .where(col(CarrierCheck.done).is_(False))
+            .where(col(CarrierCheck.next_check_at).is_not(None))
+            .order_by(col(CarrierCheck.next_check_at))
+            .limit(limit)
+        ).all()
+        return [
+            NextCheck(
+                _aware(check.next_check_at),
+                ship.carrier,
+                ship.tracking_number,
+                describe(tuple(str(i["title"]) for i in ship.items), ship.label, ()),
+            )
+            for check, ship in rows
+            if check.next_check_at is not None
+        ]
+
+
+def _account(view: AccountView | None, zone: tzinfo | None) -> str:
+    if view is None:
+        return "not checked yet"
+    text = "last checked " + (
+        _when(view.last_success_at, zone) if view.last_success_at else "never"
+    )
+    if (
+        view.last_error
+        and view.last_error_at
+        and (view.last_success_at is None or view.last_error_at > view.last_success_at)
+    ):
+        text += f"; last error {_when(view.last_error_at, zone)}: {view.last_error}"
+    return text
+
+
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    return f"{_aware(moment).astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    return f" ({size / 1_000_000:.1f} MB)" if size >= 100_000 else f" ({size / 1000:.0f} kB)"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,0 +1,341 @@
+"""Recording one parsed email: orders, shipments, timeline, outbox, in one session.
+
+The store opens the transaction and hands its session here; everything this
+module writes for one message commits together or not at all. Which shipment an
+event belongs to is decided here, by the best identity the event offers:
+tracking number, then Amazon's shipment id, then order id and package index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from daemon import state as machine
+from daemon.notify.render import Snapshot, render
+from daemon.notify.routing import Routing
+from daemon.store.tables import (
+    Delivery,
+    Notification,
+    Order,
+    Shipment,
+    ShipmentOrder,
+    TimelineEvent,
+    TrackedState,
+)
+from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent
+
+_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
+
+
+def load_state(row: TrackedState) -> machine.ShipmentState:
+    eta = Eta(row.eta_start, row.eta_end) if row.eta_start and row.eta_end else None
+    return machine.ShipmentState(
+        progress=Milestone(row.progress) if row.progress else None,
+        side=Milestone(row.side) if row.side else None,
+        after_sale=Milestone(row.after_sale) if row.after_sale else None,
+        eta=eta,
+        occurrences={Milestone(k): v for k, v in row.occurrences.items()},
+    )
+
+
+def _save_state(row: TrackedState, new: machine.ShipmentState, now: datetime) -> None:
+    row.progress = new.progress.value if new.progress else None
+    row.side = new.side.value if new.side else None
+    row.after_sale = new.after_sale.value if new.after_sale else None
+    row.eta_start = new.eta.start if new.eta else None
+    row.eta_end = new.eta.end if new.eta else None
+    row.occurrences = {m.value: n for m, n in new.occurrences.items()}
+    row.updated_at = now
+
+
+class Recorder:
+    """Applies events to the database within one session."""
+
+    def __init__(
+        self, session: Session, routing: Routing, now: datetime, account: str | None = None
+    ) -> None:
+        self.session = session
+        self.routing = routing
+        self.now = now
+        self.account = account  # the mail account the message came from
+        self.queued = 0  # notifications added, for the caller's tally
+
+    def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
+        orders = [self._order(oid, event) for oid in event.order_ids]
+        if event.milestone in _ORDER_LEVEL:
+            self._order_event(orders, event, source, message_pk)
+            return
+        shipment = self._shipment(event, orders)
+        self._update_shipment(shipment, event)
+        self._advance(shipment, event, source, message_pk, orders)
+
+    # --- orders -----------------------------------------------------------------
+
+    def _order(self, order_id: str, event: ShipmentEvent) -> Order:
+        order = self.session.exec(select(Order).where(Order.order_id == order_id)).first()
+        if order is None:
+            order = Order(
+                order_id=order_id,
+                marketplace=event.marketplace,
+                account=self.account,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            self.session.add(order)
+            self.session.flush()
+        if event.milestone is Milestone.ORDERED:
+            order.placed_at = order.placed_at or event.occurred_at
+            if event.items:
+                order.items = _items_json(event.items)
+        return order
+
+    def _order_event(
+        self, orders: list[Order], event: ShipmentEvent, source: str, message_pk: int | None
+    ) -> None:
+        for order in orders:
+            self._transition(order, event, source, message_pk, orders=[order], shipment=None)
+            if event.milestone.kind is Kind.PROGRESS:
+                continue
+            for shipment in self._shipments_of(order):  # a cancellation ends them too
+                new = machine.apply(load_state(shipment), event)
+                _save_state(shipment, new.state, self.now)
+
+    # --- shipments --------------------------------------------------------------
+
+    def _shipment(self, event: ShipmentEvent, orders: list[Order]) -> Shipment:
+        found = self._by_identity(event, orders)
+        if found is None:
+            found = self._adoptable(event, orders)
+        if found is None:
+            account = self.account or next((o.account for o in orders if o.account), None)
+            found = Shipment(
+                marketplace=event.marketplace,
+                account=account,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            self.session.add(found)
+            self.session.flush()
+        assert found.id is not None
+        for order in orders:
+            assert order.id is not None
+            if self.session.get(ShipmentOrder, (found.id, order.id)) is None:
+                self.session.add(ShipmentOrder(shipment_pk=found.id, order_pk=order.id))
+        return found
+
+    def _by_identity(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
+        query = select(Shipment)
+        if event.tracking_number:
+            hit = self.session.exec(
+                query.where(Shipment.tracking_number == event.tracking_number)
+            ).first()
+            if hit is not None:
+                return hit
+        if event.shipment_id:
+            hit = self.session.exec(
+                query.where(Shipment.amazon_shipment_id == event.shipment_id)
+            ).first()
+            if hit is not None:
+                return hit
+        if event.package_index is not None:
+            for order in orders:
+                for shipment in self._shipments_of(order):
+                    if shipment.package_index == event.package_index:
+                        return shipment
+        return None
+
+    def _adoptable(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
+        """An existing shipment of the same order that this event must mean: the
+        only one when the event carries no identity of its own, else the only one
+        that has none yet. With several candidates, item titles decide."""
+        has_identity = bool(
+            event.tracking_number or event.shipment_id or event.package_index is not None
+        )
+        candidates: list[Shipment] = []
+        for order in orders:
+            for shipment in self._shipments_of(order):
+                if not has_identity or not _has_identity(shipment):
+                    candidates.append(shipment)
+        if len(candidates) == 1:
+            return candidates[0]
+        titles = {item.title for item in event.items}
+        matching = [s for s in candidates if titles & {item["title"] for item in s.items}]
+        return matching[0] if len(matching) == 1 else None
+
+    def _shipments_of(self, order: Order) -> Sequence[Shipment]:
+        return self.session.exec(
+            select(Shipment)
+            .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
+            .where(ShipmentOrder.order_pk == order.id)
+            .order_by(col(Shipment.id))
+        ).all()
+
+    def _update_shipment(self, shipment: Shipment, event: ShipmentEvent) -> None:
+        """Fill in what the shipment did not know; never overwrite with nothing."""
+        if event.tracking_number and not shipment.tracking_number:
+            shipment.tracking_number = event.tracking_number
+        if event.carrier and (not shipment.carrier or event.tracking_number):
+            shipment.carrier = event.carrier
+        if event.shipment_id and not shipment.amazon_shipment_id:
+            shipment.amazon_shipment_id = event.shipment_id
+        if event.package_index is not None and shipment.package_index is None:
+            shipment.package_index = event.package_index
+        if event.items:
+            shipment.items = _items_json(event.items)
+        shipment.pickup_code = event.pickup_code or shipment.pickup_code
+        shipment.delivery_photo_url = event.delivery_photo_url or shipment.delivery_photo_url
+        shipment.marketplace = shipment.marketplace or event.marketplace
+        when = event.occurred_at or self.now
+        if shipment.last_event_at is None or when > shipment.last_event_at:
+            shipment.last_event_at = when
+        if event.milestone is Milestone.DELIVERED and shipment.delivered_at is None:
+            shipment.delivered_at = when
+
+    def _advance(
+        self,
+        shipment: Shipment,
+        event: ShipmentEvent,
+        source: str,
+        message_pk: int | None,
+        orders: list[Order],
+    ) -> None:
+        if not orders:
+            orders = list(self._orders_of(shipment))
+        self._transition(shipment, event, source, message_pk, orders=orders, shipment=shipment)
+
+    def _orders_of(self, shipment: Shipment) -> Sequence[Order]:
+        return self.session.exec(
+            select(Order)
+            .join(ShipmentOrder, col(ShipmentOrder.order_pk) == col(Order.id))
+            .where(ShipmentOrder.shipment_pk == shipment.id)
+            .order_by(col(Order.id))
+        ).all()
+
+    # --- shared -----------------------------------------------------------------
+
+    def _transition(
+        self,
+        row: Order | Shipment,
+        event: ShipmentEvent,
+        source: str,
+        message_pk: int | None,
+        *,
+        orders: list[Order],
+        shipment: Shipment | None,
+    ) -> None:
+        new = machine.apply(load_state(row), event)
+        _save_state(row, new.state, self.now)
+        self.session.add(row)
+        if row.id is None:
+            self.session.flush()  # the timeline row needs its key
+        self.session.add(
+            TimelineEvent(
+                shipment_pk=shipment.id if shipment else None,
+                order_pk=None if shipment else row.id,
+                milestone=event.milestone.value,
+                source=source,
+                description=event.description,
+                eta_start=event.eta.start if event.eta else None,
+                eta_end=event.eta.end if event.eta else None,
+                message_pk=message_pk,
+                occurred_at=event.occurred_at or self.now,
+                recorded_at=self.now,
+            )
+        )
+        for note in new.notifications:
+            self._enqueue(row, note, orders, shipment)
+
+    def _enqueue(
+        self,
+        row: Order | Shipment,
+        note: machine.Notification,
+        orders: list[Order],
+        shipment: Shipment | None,
+    ) -> None:
+        if not self.routing.notifies(note.milestone):
+            return
+        kind = "shipment" if shipment else "order"
+        key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
+        if self.session.exec(select(Notification).where(Notification.dedupe_key == key)).first():
+            return
+        snapshot = _snapshot(row, note.milestone, orders, shipment)
+        text = render(snapshot, self.now)
+        notification = Notification(
+            dedupe_key=key,
+            shipment_pk=shipment.id if shipment else None,
+            order_pk=None if shipment else row.id,
+            milestone=note.milestone.value,
+            occurrence=note.occurrence,
+            account=row.account,
+            title=text.title,
+            body=text.body,
+            facts=snapshot.to_json(),
+            created_at=self.now,
+        )
+        self.session.add(notification)
+        self.session.flush()
+        self.queued += 1
+        assert notification.id is not None
+        if not self.routing.recipients:
+            return  # no target configured: kept in the database, sent nowhere
+        add_deliveries(
+            self.session,
+            notification.id,
+            self.routing.targets_for(note.milestone, row.account),
+            self.now,
+            no_match=self.routing.no_match_reason(note.milestone, row.account),
+        )
+
+
+def add_deliveries(
+    session: Session, notification_pk: int, targets: Sequence[str], now: datetime, *, no_match: str
+) -> None:
+    """One outbox row per target; a lone "no_match" row when routing chose none
+    (so it is visible, and never retried)."""
+    for target in targets:
+        session.add(Delivery(notification_pk=notification_pk, target=target, next_attempt_at=now))
+    if not targets:
+        session.add(
+            Delivery(
+                notification_pk=notification_pk,
+                target="-",
+                status="no_match",
+                next_attempt_at=now,
+                last_error=no_match,
+            )
+        )
+
+
+def _has_identity(shipment: Shipment) -> bool:
+    return bool(
+        shipment.tracking_number
+        or shipment.amazon_shipment_id
+        or shipment.package_index is not None
+    )
+
+
+def _items_json(items: Sequence[Item]) -> list[dict[str, object]]:
+    return [item.to_json() for item in items]
+
+
+def _snapshot(
+    row: Order | Shipment, milestone: Milestone, orders: list[Order], shipment: Shipment | None
+) -> Snapshot:
+    items = row.items or next((order.items for order in orders if order.items), [])
+    eta = Eta(row.eta_start, row.eta_end) if row.eta_start and row.eta_end else None
+    return Snapshot(
+        milestone=milestone,
+        item_titles=tuple(str(item["title"]) for item in items),
+        order_ids=tuple(order.order_id for order in orders),
+        marketplace=row.marketplace,
+        carrier=shipment.carrier if shipment else None,
+        tracking_number=shipment.tracking_number if shipment else None,
+        eta=eta,
+        pickup_code=shipment.pickup_code if shipment else None,
+        delivery_photo_url=shipment.delivery_photo_url if shipment else None,
+        label=shipment.label if shipment else None,
+        account=row.account,
+    )

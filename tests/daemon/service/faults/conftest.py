@@ -1,0 +1,210 @@
+"""Fixtures for the process-level fault tests: the real Dovecot of the IMAP tests,
+config files for `parcelwatch run`, daemons that are always ended, the shipping
+emails of the golden corpus, and what the receiver and the outbox hold.
+
+The Dovecot fixtures (`tls`, `server`, `mailbox`) are the IMAP tests' own,
+imported so that both suites start the server the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from tests.daemon.mail.conftest import (  # noqa: F401  (mailbox, server, tls: fixtures)
+    mailbox,
+    server,
+    tls,
+    toml_value,
+)
+from tests.daemon.service.faults.daemon_process import DaemonProcess
+from tests.support import dovecot
+from tests.support.receiver import Receiver, ReceiverServer
+
+CORPUS = Path(__file__).resolve().parents[3] / "emails"
+ACCOUNT = "home"
+PASSWORD_ENV = "FAULTS_IMAP_PASSWORD"
+HOOK_ENV = "FAULTS_HOOK_URL"
+# Marketplaces of the shipping mailbox: eight locales, sixty emails.
+MARKETPLACES = (
+    "amazon_com", "amazon_de", "amazon_fr", "amazon_uk",
+    "amazon_jp", "amazon_it", "amazon_es", "amazon_ca",
+)  # fmt: skip
+_MILESTONES = ("ordered", "shipped", "out_for_delivery", "delivered")
+
+# One notification as a person sees it: (title, body).
+Note = tuple[str, str]
+
+
+# --- mail ----------------------------------------------------------------------------
+
+
+def shipping_emails(marketplaces: tuple[str, ...] = MARKETPLACES) -> list[bytes]:
+    """The corpus emails of `marketplaces` whose every event is an ordered,
+    shipped, out-for-delivery or delivered milestone, in a fixed order: per
+    marketplace, by the rank of that milestone, then by file name. The order
+    matters: a shipment only moves forward, so it decides which ones notify."""
+    chosen: list[tuple[str, int, str, bytes]] = []
+    for family in marketplaces:
+        for path in sorted((CORPUS / family).glob("*.eml")):
+            expected = json.loads(path.with_name(path.stem + ".expected.json").read_text())
+            milestones = {event["milestone"] for event in expected["events"]}
+            if milestones and milestones <= set(_MILESTONES):
+                rank = min(_MILESTONES.index(m) for m in milestones)
+                chosen.append((family, rank, path.name, path.read_bytes()))
+    chosen.sort(key=lambda item: item[:3])
+    return [data for *_, data in chosen]
+
+
+# --- configuration -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Where one daemon's config and state live, and what it needs to start."""
+
+    config: Path
+    database: Path
+    env: Mapping[str, str]
+
+
+def write_setup(
+    directory: Path,
+    imap: dovecot.Dovecot,
+    user: str,
+    password: str,
+    target_url: str,
+    *,
+    general: Mapping[str, object] | None = None,
+    notify: Mapping[str, object] | None = None,
+) -> Setup:
+    """A config file with one [[imap]] account (`user` on the test server, INBOX,
+    IDLE) and one json:// target; `general` and `notify` add keys to theirs.
+    The target's URL comes from the environment, as a user's secret would."""
+    directory.mkdir(parents=True, exist_ok=True)
+    state = directory / "state"
+    sections: dict[str, Mapping[str, object]] = {
+        "general": {"state_dir": str(state), "log_level": "info", **(general or {})},
+        "imap": {
+            "name": ACCOUNT,
+            "host": "127.0.0.1",
+            "port": imap.port,
+            "security": "plain",
+            "username": user,
+            "password": {"env": PASSWORD_ENV},
+        },
+        # photos = false: the corpus links photos on Amazon's servers, not fetched here
+        "notify": {"photos": False, **(notify or {})},
+        "notify.target": {"name": "hook", "url": {"env": HOOK_ENV}},
+    }
+    lines: list[str] = []
+    for name, values in sections.items():
+        header = f"[[{name}]]" if name in ("imap", "notify.target") else f"[{name}]"
+        lines.append(header)
+        lines += [f"{key} = {toml_value(value)}" for key, value in values.items()]
+        lines.append("")
+    config = directory / "config.toml"
+    config.write_text("\n".join(lines))
+    env = {"HOME": str(directory), PASSWORD_ENV: password, HOOK_ENV: target_url}
+    return Setup(config, state / "parcelwatch.db", env)
+
+
+# --- daemons -------------------------------------------------------------------------
+
+
+class StartDaemon(Protocol):
+    """Starts `parcelwatch run` for a setup; `changed` as in DaemonProcess."""
+
+    def __call__(
+        self, setup: Setup, changed: threading.Condition | None = None
+    ) -> DaemonProcess: ...
+
+
+@pytest.fixture
+def daemons() -> Iterator[StartDaemon]:
+    """Starts `parcelwatch run` processes; any still running at the end of the
+    test (it failed half-way) is killed."""
+    started: list[DaemonProcess] = []
+
+    def start(setup: Setup, changed: threading.Condition | None = None) -> DaemonProcess:
+        process = DaemonProcess(setup.config, setup.env, changed)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.close()
+
+
+# --- what arrived, what is left --------------------------------------------------------
+
+
+@contextmanager
+def receiver_on(port: int) -> Iterator[Receiver]:
+    """A receiver on a given loopback port, for one that comes back after an outage."""
+    with ReceiverServer(port) as receiver:
+        yield receiver
+
+
+def notes(receiver: Receiver) -> list[Note]:
+    """Every notification the receiver accepted, as (title, body), in order."""
+    with receiver.lock:
+        requests = list(receiver.requests)
+    received: list[Note] = []
+    for request in requests:
+        data = request.json()
+        received.append((str(data.get("title")), str(data.get("message"))))
+    return received
+
+
+def wait_for_notes(receiver: Receiver, wanted: Counter[Note], timeout: float) -> bool:
+    """Block until every notification in `wanted` arrived at least as often as
+    it is counted there (True), or `timeout` passes (False)."""
+
+    def complete() -> bool:
+        return not wanted - Counter(notes(receiver))
+
+    with receiver.changed:
+        return receiver.changed.wait_for(complete, timeout)
+
+
+def outbox_counts(database: Path) -> Counter[str]:
+    """The outbox's deliveries by status, read straight from the SQLite file
+    (read-only, beside a running daemon: WAL lets readers in)."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = connection.execute("SELECT status, count(*) FROM delivery GROUP BY status")
+        return Counter({str(status): int(count) for status, count in rows})
+    finally:
+        connection.close()
+
+
+def all_sent(database: Path) -> bool:
+    """The outbox holds deliveries, and every one of them is sent."""
+    if not database.exists():
+        return False
+    counts = outbox_counts(database)
+    return bool(counts) and set(counts) == {"sent"}
+
+
+def poll_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    """Check `predicate` every `interval` seconds until it holds (True) or
+    `timeout` passes (False): for state with no event to wait on (a database)."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        tick.wait(interval)
