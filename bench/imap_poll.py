@@ -26,9 +26,8 @@ from bench.mail import (
     running_dovecot,
     unique_copy,
 )
-from daemon.app import build
+from daemon.app import App, build
 from daemon.config.settings import load_settings
-from daemon.mail.accounts import Mailboxes
 from daemon.mail.imap_connect import open_connection
 from tests.support import dovecot
 
@@ -43,12 +42,12 @@ def folder_messages(size: int, seed: int = 1) -> list[bytes]:
     return messages
 
 
-def app_for(server: dovecot.Dovecot) -> Mailboxes:
+def app_for(server: dovecot.Dovecot) -> App:
     state = Path(tempfile.mkdtemp(prefix="parcelwatch-bench-"))
     config = state / "config.toml"
     config.write_text(config_text(server, state / "state", None))
     env = {"HOME": str(state), "BENCH_IMAP_PASSWORD": PASSWORD}
-    return Mailboxes(build(load_settings(config, env, required=True)))
+    return build(load_settings(config, env, required=True))
 
 
 def measure(size: int, rounds: int) -> tuple[float, float, float]:
@@ -56,8 +55,9 @@ def measure(size: int, rounds: int) -> tuple[float, float, float]:
     a whole sync)."""
     with running_dovecot() as server:
         fill(server, folder_messages(size))
-        boxes = app_for(server)
-        account = boxes.app.settings.imap[0]
+        app = app_for(server)
+        boxes = app.mailboxes()
+        account = app.settings.imap[0]
         [first] = boxes.sync([account])
         assert first.error is None, first.error
         [reader] = boxes.readers(account)
@@ -77,7 +77,7 @@ def measure(size: int, rounds: int) -> tuple[float, float, float]:
             [result] = boxes.sync([account])
             sync_times.append(time.perf_counter() - start)
             assert result.reports[0].fetched == 0
-        boxes.app.close()
+        app.close()
     return (
         statistics.median(open_times),
         statistics.median(cpu_times),

@@ -14,12 +14,17 @@ from daemon.carriers.ledger import Checks
 from daemon.carriers.refresher import Refresher
 from daemon.carriers.routing import Router
 from daemon.carriers.schedule import Policy
+from daemon.config.imap import ImapAccount
 from daemon.config.settings import Settings
 from daemon.errors import ConfigError
+from daemon.mail.accounts import Mailboxes
+from daemon.mail.backoff import Backoff
+from daemon.mail.imap import sender_criteria
+from daemon.mail.imap_connect import ImapConnection
 from daemon.notify.digest import Digests
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
-from daemon.notify.routing import Routing
+from daemon.notify.routing import Announcements
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
 from parsers.registry import default_registry
@@ -43,11 +48,30 @@ class App:
     clock: Clock
     checks: Checks
     refresher: Refresher
+    routing: Announcements
 
     def deliver(self) -> OutboxRun:
         """Queue a due digest, then send what the outbox holds that is due."""
         self.digests.run_due(self.clock())
         return self.notifier.deliver_due(self.outbox)
+
+    def mailboxes(
+        self,
+        *,
+        connect_for: Callable[[ImapAccount], Callable[[], ImapConnection]] | None = None,
+        backoff: Callable[[], Backoff] = Backoff,
+    ) -> Mailboxes:
+        """The configured IMAP accounts, feeding this app's pipeline and outbox."""
+        senders = sender_criteria(self.settings.marketplaces, self.settings.forwarding_addresses)
+        return Mailboxes(
+            senders,
+            self.store,
+            self.clock,
+            self.pipeline.process_new,
+            self.deliver,
+            connect_for=connect_for,
+            backoff=backoff,
+        )
 
     def close(self) -> None:
         self.refresher.close()
@@ -84,7 +108,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     except ConfigError:
         notifier.close()
         raise
-    routing = Routing(settings.notify.milestones, notifier.recipients, settings.notify.routes)
+    routing = Announcements(settings.notify.milestones, notifier.recipients, settings.notify.routes)
     outbox = Outbox(store)
     digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)
     registry = default_registry(
@@ -97,4 +121,16 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     router = Router.from_settings(settings.carriers, clock, checks.answered_by)
     refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
         days=settings.carriers.stale_days)))  # fmt: skip
-    return App(settings, store, pipeline, notifier, outbox, digests, zone, clock, checks, refresher)
+    return App(
+        settings,
+        store,
+        pipeline,
+        notifier,
+        outbox,
+        digests,
+        zone,
+        clock,
+        checks,
+        refresher,
+        routing,
+    )

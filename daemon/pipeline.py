@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from daemon.mail.raw import RawMessage
-from daemon.notify.routing import Routing
-from daemon.store.database import Recorded, Store
+from daemon.store.database import Recorded, Store, content_hash
+from daemon.store.recorder import Announcer
+from daemon.store.views import MessageRecord
 from parsers.message import MailMessage, parse_message
 from parsers.model import ParseResult
 from parsers.registry import Registry
@@ -69,12 +70,12 @@ class Pipeline:
         self,
         registry: Registry,
         store: Store,
-        routing: Routing,
+        announcer: Announcer,
         clock: Callable[[], datetime],
     ) -> None:
         self.registry = registry
         self.store = store
-        self.routing = routing
+        self.announcer = announcer
         self.clock = clock
 
     def process(self, raw: RawMessage) -> Outcome:
@@ -82,7 +83,7 @@ class Pipeline:
         is still recorded, with the reason, so it is not retried forever."""
         message, failure = _decode(raw)
         message_id = message.message_id if message else None
-        if self.store.is_processed(raw.data, message_id):
+        if self.store.is_processed(content_hash(raw.data), message_id):
             return Outcome(raw, duplicate=True, result=None, notifications=0)
         return self._parse_and_record(raw, message, failure)
 
@@ -96,19 +97,14 @@ class Pipeline:
     def _parse_and_record(
         self, raw: RawMessage, message: MailMessage | None, failure: ParseResult
     ) -> Outcome:
-        message_id = message.message_id if message else None
         result = failure
         if message is not None:
             result = self.registry.parse_message(message)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        meta = (
-            (message.subject, message.sender.address if message.sender else "", message.date)
-            if message
-            else ("", "", None)
-        )
+        record = _record_of(raw, message)
         try:
-            recorded = self._record(raw, message_id, meta, result)
+            recorded = self._record(record, result)
         except _UNRECORDABLE as exc:
             # What the email says cannot be stored (a number too large for the
             # database, text UTF-8 cannot encode): keep the message with the
@@ -116,21 +112,17 @@ class Pipeline:
             log.error("could not record %s %s", raw.source, raw.location, exc_info=True)
             reason = _storable(f"could not record: {type(exc).__name__}: {exc}")
             result = ParseResult(parser=result.parser, error=reason)
-            subject, sender, sent_at = meta
-            safe_id = _storable(message_id) if message_id else None
-            recorded = self._record(
-                raw, safe_id, (_storable(subject), _storable(sender), sent_at), result
+            safe = replace(
+                record,
+                message_id=_storable(record.message_id) if record.message_id else None,
+                subject=_storable(record.subject),
+                sender=_storable(record.sender),
             )
+            recorded = self._record(safe, result)
         return Outcome(raw, recorded.duplicate, result, recorded.notifications)
 
-    def _record(
-        self,
-        raw: RawMessage,
-        message_id: str | None,
-        meta: tuple[str, str, datetime | None],
-        result: ParseResult,
-    ) -> Recorded:
-        return self.store.record_message(raw, message_id, meta, result, self.routing, self.clock())
+    def _record(self, record: MessageRecord, result: ParseResult) -> Recorded:
+        return self.store.record_message(record, result, self.announcer, self.clock())
 
     def process_all(self, messages: Iterable[RawMessage]) -> Tally:
         tally = Tally()
@@ -143,6 +135,21 @@ class Pipeline:
 # failures (SQLAlchemy's errors) are not among them: they propagate, and the
 # message is read again on the next pass.
 _UNRECORDABLE = (ValueError, TypeError, LookupError, ArithmeticError)
+
+
+def _record_of(raw: RawMessage, message: MailMessage | None) -> MessageRecord:
+    """What the audit trail keeps of this message."""
+    record = MessageRecord(raw.source, raw.location, content_hash(raw.data), account=raw.account)
+    if message is None:
+        return record
+    sender = message.sender.address if message.sender else ""
+    return replace(
+        record,
+        message_id=message.message_id,
+        subject=message.subject,
+        sender=sender,
+        sent_at=message.date,
+    )
 
 
 def _storable(text: str) -> str:

@@ -13,10 +13,8 @@ Everything here is pure: no I/O, no clock, precompiled patterns only.
 - `normalise` puts a number into the one spelling used for keys and comparisons.
 - `identify` names the carrier of one candidate string, using the carrier named in the
   email (`carrier_hint`) and the marketplace's country to settle ambiguous formats.
-- `find_all` picks the tracking numbers out of an email's text. It is deliberately
-  conservative: a wrong tracking number creates a phantom shipment and notifications
-  the user did not ask for, which is worse than missing one (the email's "Track
-  package" link still identifies the shipment).
+- `parsers.tracking_text.find_all` picks the tracking numbers out of an email's text
+  with these formats.
 
 Sources for the formats and check digits: UPU standard S10; the USPS IMpb guide
 (Publication 199, mod 10 with weights 3 and 1); GS1 SSCC; DPD's parcel label
@@ -30,12 +28,26 @@ from __future__ import annotations
 
 import enum
 import re
-import string
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["TrackingNumber", "find_all", "identify", "normalise"]
+from parsers.check_digits import (
+    dhl_identcode_check,
+    dpd_check,
+    fedex_express_check,
+    fedex_ground96_check,
+    fedex_smartpost_check,
+    gs1_mod10,
+    mod7_check,
+    s10_check,
+    sscc_check,
+    ups_check,
+    ups_style_mod10,
+    usps_routed_check,
+)
+
+__all__ = ["TrackingNumber", "identify", "normalise"]
 
 
 @dataclass(frozen=True)
@@ -44,155 +56,6 @@ class TrackingNumber:
 
     carrier: str
     number: str
-
-
-# --------------------------------------------------------------------------------------
-# Check digits. Each function takes the whole normalised number (check digit included)
-# and says whether its check digit is right. They assume the format's regex matched.
-# --------------------------------------------------------------------------------------
-
-
-# UPS's digit for a character: digits stand for themselves, letters run A=2 ... H=9, I=0,
-# J=1 ... (ASCII code - 63) mod 10, which UPS documents as a table. OnTrac reuses it for
-# its leading C or D.
-_UPS_VALUES = bytes.maketrans(
-    string.ascii_uppercase.encode(),
-    bytes(0x30 + (code - 63) % 10 for code in string.ascii_uppercase.encode()),
-)
-
-
-def _digit_sum(digits: bytes) -> int:
-    """The sum of a string of ASCII digits (the format regexes admit no others)."""
-    return sum(digits) - 0x30 * len(digits)
-
-
-def _ups_style_mod10(chars: str) -> bool:
-    """Mod 10 over letters-and-digits, weighting every second character by 2.
-
-    Used by UPS over the 15 characters after "1Z", and by OnTrac over the whole number.
-    """
-    body, check = chars[:-1].encode().translate(_UPS_VALUES), chars[-1]
-    if not check.isdigit():
-        return False
-    total = _digit_sum(body[0::2]) + 2 * _digit_sum(body[1::2])
-    return (10 - total % 10) % 10 == int(check)
-
-
-def _gs1_mod10(digits: str) -> bool:
-    """GS1 mod 10: weights 3 and 1 alternating, 3 on the digit next to the check digit.
-
-    The common scheme behind SSCC-18, USPS IMpb, FedEx Ground, DHL's 20-digit numbers
-    and Canada Post's 16-digit numbers. Weighting from the right makes the result
-    independent of how many digits the number has.
-    """
-    body = digits[-2::-1].encode()  # the digits before the check digit, right to left
-    total = 3 * _digit_sum(body[0::2]) + _digit_sum(body[1::2])
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
-def _ups_check(number: str) -> bool:
-    """UPS "1Z" numbers: the check covers everything after the "1Z"."""
-    return _ups_style_mod10(number[2:])
-
-
-def _fedex_express_check(number: str) -> bool:
-    """FedEx Express 12 digits: weights 3, 1, 7 repeating from the left, mod 11, mod 10."""
-    body = number[:-1].encode()
-    total = 3 * _digit_sum(body[0::3]) + _digit_sum(body[1::3]) + 7 * _digit_sum(body[2::3])
-    return total % 11 % 10 == int(number[-1])
-
-
-def _fedex_smartpost_check(number: str) -> bool:
-    """FedEx SmartPost prints its IMpb without the leading "92", which the check includes."""
-    return _gs1_mod10("92" + number)
-
-
-def _fedex_ground96_check(number: str) -> bool:
-    """FedEx Ground "96" barcodes: the check covers only the last 15 digits."""
-    return _gs1_mod10(number[7:])
-
-
-def _usps_routed_check(number: str) -> bool:
-    """USPS "420" + ZIP (5 or 9 digits) + IMpb: the check belongs to the IMpb alone.
-
-    The ZIP length is not marked, so both readings are tried; each must leave an IMpb
-    of a real length that starts with a channel application id 91-95.
-    """
-    for zip_length in (5, 9):
-        impb = number[3 + zip_length :]
-        if len(impb) in (22, 26) and "91" <= impb[:2] <= "95" and _gs1_mod10(impb):
-            return True
-    return False
-
-
-def _sscc_check(number: str) -> bool:
-    """DHL's 20 digits are AI "00" + SSCC-18, and the GS1 check covers the SSCC."""
-    return _gs1_mod10(number[2:])
-
-
-def _mod7_check(number: str) -> bool:
-    """The Japanese "7DR" check: the check digit is the rest of the number mod 7.
-
-    DHL Express uses the same rule for its 10-digit waybills.
-    """
-    return int(number[:-1]) % 7 == int(number[-1])
-
-
-def _dhl_identcode_check(number: str) -> bool:
-    """DHL Paket 12-digit Identcode: weights 4 and 9 alternating from the left, mod 10."""
-    body = number[:-1].encode()
-    total = 4 * _digit_sum(body[0::2]) + 9 * _digit_sum(body[1::2])
-    return (10 - total % 10) % 10 == int(number[-1])
-
-
-_ISO7064_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _iso7064_mod37_36(body: str) -> str:
-    """The ISO 7064 Mod 37,36 check character DPD appends to its parcel numbers."""
-    product = 36
-    for char in body:
-        subtotal = (product + _ISO7064_ALPHABET.index(char)) % 36 or 36
-        product = subtotal * 2 % 37
-    return _ISO7064_ALPHABET[(37 - product) % 36]
-
-
-def _dpd_check(number: str) -> bool:
-    """DPD 14-digit parcel number followed by its Mod 37,36 check character."""
-    return _iso7064_mod37_36(number[:-1]) == number[-1]
-
-
-_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-
-# ISO 3166-1 alpha-2 codes: an S10 number ends in the issuing post's country code, and a
-# made-up suffix ("XX") is the cheapest way to tell a look-alike from the real thing.
-# A word list reads better than 249 quoted strings, one per line after formatting.
-_ISO_COUNTRIES = frozenset(
-    """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
-    BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
-    DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
-    GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM
-    JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
-    MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP
-    NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD
-    SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
-    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-    """.split()  # noqa: SIM905
-)
-
-
-def _s10_check(number: str) -> bool:
-    """UPU S10: weights 8 6 4 2 3 5 9 7 over the serial, 11 minus the sum mod 11.
-
-    A result of 10 becomes 0 and 11 becomes 5. The suffix must be a real country code.
-    """
-    if number[-2:] not in _ISO_COUNTRIES:
-        return False
-    total = sum(int(d) * w for d, w in zip(number[2:10], _S10_WEIGHTS, strict=True))
-    expected = 11 - total % 11
-    expected = {10: 0, 11: 5}.get(expected, expected)
-    return expected == int(number[10])
 
 
 def _shape_only(number: str) -> bool:
@@ -205,7 +68,7 @@ def _shape_only(number: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-class _Trust(enum.Enum):
+class Trust(enum.Enum):
     """How much a format match proves on its own, which decides where it is accepted.
 
     STRONG formats carry a distinctive prefix or a check digit over a long number, so a
@@ -230,7 +93,7 @@ class _Format:
     pattern: re.Pattern[str]
     check: Callable[[str], bool]
     lengths: tuple[int, ...]
-    trust: _Trust
+    trust: Trust
     countries: frozenset[str] = frozenset()
     """Marketplaces where this reading is the likely one when several validate."""
     carrier_from_suffix: bool = False
@@ -241,7 +104,7 @@ def _fmt(
     carrier: str,
     pattern: str,
     check: Callable[[str], bool],
-    trust: _Trust,
+    trust: Trust,
     lengths: Iterable[int],
     *,
     countries: str = "",
@@ -261,7 +124,7 @@ def _fmt(
 
 _JP = "JP"
 _DPD_COUNTRIES = "AT BE CH CZ DE EE FR GB HR HU IE LT LU LV NL PL PT SI SK"
-_STRONG, _CONTEXT, _HINT = _Trust.STRONG, _Trust.CONTEXT, _Trust.HINT
+_STRONG, _CONTEXT, _HINT = Trust.STRONG, Trust.CONTEXT, Trust.HINT
 
 # Order matters twice: it is the preference among readings that all validate when
 # neither a hint nor the country decides (FedEx before the Japanese carriers, USPS
@@ -269,21 +132,21 @@ _STRONG, _CONTEXT, _HINT = _Trust.STRONG, _Trust.CONTEXT, _Trust.HINT
 # fmt: off
 _FORMATS: tuple[_Format, ...] = (
     # UPS: "1Z", shipper (6), service (2), package (7), check digit.
-    _fmt("ups", r"1Z[0-9A-Z]{16}", _ups_check, _STRONG, [18]),
+    _fmt("ups", r"1Z[0-9A-Z]{16}", ups_check, _STRONG, [18]),
     # UPU S10: service (2 letters), serial (8), check digit, ISO country of the post.
-    _fmt("upu", r"[A-Z]{2}\d{9}[A-Z]{2}", _s10_check, _STRONG, [13], carrier_from_suffix=True),
+    _fmt("upu", r"[A-Z]{2}\d{9}[A-Z]{2}", s10_check, _STRONG, [13], carrier_from_suffix=True),
     # Amazon Logistics: TBA (and TBC, TBM) + 12 digits; no check digit.
     _fmt("amazon_logistics", r"TB[ACM]\d{12}", _shape_only, _STRONG, [15]),
     # FedEx Ground "96" barcode: 96, SCNC (2), service (3), shipper (7), package (7), check.
-    _fmt("fedex", r"96\d{20}", _fedex_ground96_check, _STRONG, [22]),
+    _fmt("fedex", r"96\d{20}", fedex_ground96_check, _STRONG, [22]),
     # USPS IMpb: channel application id 91-95, service, mailer id, serial, check.
-    _fmt("usps", r"9[1-5]\d{20}(?:\d{4})?", _gs1_mod10, _STRONG, [22, 26]),
+    _fmt("usps", r"9[1-5]\d{20}(?:\d{4})?", gs1_mod10, _STRONG, [22, 26]),
     # USPS IMpb behind the "420" + ZIP (5 or 9 digits) routing prefix.
-    _fmt("usps", r"420\d{27}(?:\d{4})?", _usps_routed_check, _STRONG, [30, 34]),
+    _fmt("usps", r"420\d{27}(?:\d{4})?", usps_routed_check, _STRONG, [30, 34]),
     # FedEx SmartPost as a full IMpb: the same digits as USPS's, told apart by a hint.
-    _fmt("fedex", r"92\d{20}", _gs1_mod10, _STRONG, [22]),
+    _fmt("fedex", r"92\d{20}", gs1_mod10, _STRONG, [22]),
     # DHL Paket 20 digits: "00" + SSCC with DHL's GS1 company prefix.
-    _fmt("dhl", r"00340\d{15}", _sscc_check, _STRONG, [20]),
+    _fmt("dhl", r"00340\d{15}", sscc_check, _STRONG, [20]),
     # DHL piece ids (Express and Paket); no check digit.
     _fmt("dhl", r"JJD\d{10,18}", _shape_only, _STRONG, range(13, 22)),
     _fmt("dhl", r"JD\d{18}", _shape_only, _STRONG, [20]),
@@ -291,34 +154,34 @@ _FORMATS: tuple[_Format, ...] = (
     # DHL eCommerce: GM + 16 to 18 digits; no check digit.
     _fmt("dhl", r"GM\d{16,18}", _shape_only, _STRONG, [18, 19, 20]),
     # OnTrac: C or D + 14 digits; UPS's check, counting the letter.
-    _fmt("ontrac", r"[CD]\d{14}", _ups_style_mod10, _STRONG, [15]),
+    _fmt("ontrac", r"[CD]\d{14}", ups_style_mod10, _STRONG, [15]),
     # LaserShip: 1LS7 + 11 digits; no check digit.
     _fmt("lasership", r"1LS7[12]\d{10}", _shape_only, _STRONG, [15]),
     # DPD: 14-digit parcel number + its ISO 7064 Mod 37,36 check character (a letter).
-    _fmt("dpd", r"\d{14}[A-Z]", _dpd_check, _STRONG, [15]),
+    _fmt("dpd", r"\d{14}[A-Z]", dpd_check, _STRONG, [15]),
     # FedEx Express: 12 digits, weights 3-1-7 mod 11.
-    _fmt("fedex", r"\d{12}", _fedex_express_check, _CONTEXT, [12]),
+    _fmt("fedex", r"\d{12}", fedex_express_check, _CONTEXT, [12]),
     # FedEx Ground: 15 digits, GS1 mod 10.
-    _fmt("fedex", r"\d{15}", _gs1_mod10, _CONTEXT, [15]),
+    _fmt("fedex", r"\d{15}", gs1_mod10, _CONTEXT, [15]),
     # DPD whose check character happens to be a digit.
-    _fmt("dpd", r"\d{15}", _dpd_check, _CONTEXT, [15], countries=_DPD_COUNTRIES),
+    _fmt("dpd", r"\d{15}", dpd_check, _CONTEXT, [15], countries=_DPD_COUNTRIES),
     # FedEx SmartPost as printed: the IMpb without its leading "92". Neither it nor USPS's
     # 20 digits start with "00", which is the SSCC's application identifier.
-    _fmt("fedex", r"(?!00)\d{20}", _fedex_smartpost_check, _CONTEXT, [20]),
+    _fmt("fedex", r"(?!00)\d{20}", fedex_smartpost_check, _CONTEXT, [20]),
     # USPS 20 digits (Certified Mail and older barcodes), GS1 mod 10.
-    _fmt("usps", r"(?!00)\d{20}", _gs1_mod10, _CONTEXT, [20]),
+    _fmt("usps", r"(?!00)\d{20}", gs1_mod10, _CONTEXT, [20]),
     # DHL Express waybill: 10 digits, mod 7.
-    _fmt("dhl", r"\d{10}", _mod7_check, _CONTEXT, [10]),
+    _fmt("dhl", r"\d{10}", mod7_check, _CONTEXT, [10]),
     # Yamato, Sagawa and Japan Post (Yu-Pack): 12 digits, mod 7, and indistinguishable.
-    _fmt("yamato", r"\d{12}", _mod7_check, _CONTEXT, [12], countries=_JP),
-    _fmt("sagawa", r"\d{12}", _mod7_check, _CONTEXT, [12], countries=_JP),
-    _fmt("japan_post", r"\d{12}", _mod7_check, _CONTEXT, [12], countries=_JP),
+    _fmt("yamato", r"\d{12}", mod7_check, _CONTEXT, [12], countries=_JP),
+    _fmt("sagawa", r"\d{12}", mod7_check, _CONTEXT, [12], countries=_JP),
+    _fmt("japan_post", r"\d{12}", mod7_check, _CONTEXT, [12], countries=_JP),
     # Japan Post registered mail: 11 digits, mod 7 of the first ten.
-    _fmt("japan_post", r"\d{11}", _mod7_check, _CONTEXT, [11], countries=_JP),
+    _fmt("japan_post", r"\d{11}", mod7_check, _CONTEXT, [11], countries=_JP),
     # DHL Paket 12-digit Identcode: weights 4 and 9, mod 10.
-    _fmt("dhl", r"\d{12}", _dhl_identcode_check, _CONTEXT, [12], countries="DE AT"),
+    _fmt("dhl", r"\d{12}", dhl_identcode_check, _CONTEXT, [12], countries="DE AT"),
     # Canada Post domestic: 16 digits, GS1 mod 10.
-    _fmt("canada_post", r"\d{16}", _gs1_mod10, _CONTEXT, [16], countries="CA"),
+    _fmt("canada_post", r"\d{16}", gs1_mod10, _CONTEXT, [16], countries="CA"),
     # LaserShip: L + letter + 8 digits; no check digit.
     _fmt("lasership", r"L[AEHINX][1-3]\d{7}", _shape_only, _CONTEXT, [10]),
     # Amazon UK: QA + 10 digits; no check digit (shape unverified, so hint or GB only).
@@ -326,7 +189,7 @@ _FORMATS: tuple[_Format, ...] = (
     # Evri (formerly Hermes UK): 16 characters; no check digit known.
     _fmt("evri", r"\d{16}|H[0-9A-Z]{15}", _shape_only, _HINT, [16]),
     # Hermes Germany: 14 digits, GS1 mod 10.
-    _fmt("hermes", r"\d{14}", _gs1_mod10, _HINT, [14]),
+    _fmt("hermes", r"\d{14}", gs1_mod10, _HINT, [14]),
     # DPD parcel number written without its check character.
     _fmt("dpd", r"\d{14}", _shape_only, _HINT, [14]),
 )
@@ -342,9 +205,9 @@ def _index_by_length(formats: Sequence[_Format]) -> dict[int, tuple[_Format, ...
     return {length: tuple(fmts) for length, fmts in by_length.items()}
 
 
-_BY_LENGTH = _index_by_length(_FORMATS)
-_MIN_LENGTH = min(_BY_LENGTH)
-_MAX_LENGTH = max(_BY_LENGTH)
+BY_LENGTH = _index_by_length(_FORMATS)
+MIN_LENGTH = min(BY_LENGTH)
+MAX_LENGTH = max(BY_LENGTH)
 
 _S10_POSTS = {
     "US": "usps",
@@ -377,7 +240,7 @@ def _alias(spellings: str, carriers: str, *, in_text: bool = True) -> _Alias:
     return _Alias(tuple(spellings.split("|")), frozenset(carriers.split()), in_text)
 
 
-_ALIASES: tuple[_Alias, ...] = (
+ALIASES: tuple[_Alias, ...] = (
     _alias(r"\bups\b|united parcel", "ups"),
     _alias(r"fed ?ex|federal express", "fedex"),
     _alias(r"\busps\b|united states postal|u\.s\. postal", "usps"),
@@ -400,11 +263,11 @@ _ALIASES: tuple[_Alias, ...] = (
 )
 
 _HINT_PATTERNS = tuple(
-    (re.compile("|".join(a.spellings), re.IGNORECASE), a.carriers) for a in _ALIASES
+    (re.compile("|".join(a.spellings), re.IGNORECASE), a.carriers) for a in ALIASES
 )
 
 
-def _carriers_named(hint: str | None) -> frozenset[str]:
+def carriers_named(hint: str | None) -> frozenset[str]:
     """The carrier slugs a hint names: a slug itself or a name as an email writes it."""
     if not hint:
         return frozenset()
@@ -422,7 +285,7 @@ def _carriers_named(hint: str | None) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class _Context:
+class Context:
     """What is known about a candidate besides its characters.
 
     `labelled`: a tracking label ("Tracking ID", "Sendungsnummer", "伝票番号") introduces
@@ -439,7 +302,7 @@ class _Context:
 
 
 @dataclass(frozen=True)
-class _Reading:
+class Reading:
     """One way of reading a number: the format that validated and the carrier it gives."""
 
     fmt: _Format
@@ -452,39 +315,37 @@ def _carrier_of(fmt: _Format, number: str) -> str:
     return fmt.carrier
 
 
-def _readings(number: str) -> list[_Reading]:
+def readings(number: str) -> list[Reading]:
     """Every format under which a normalised number validates, in table order."""
     return [
-        _Reading(fmt, _carrier_of(fmt, number))
-        for fmt in _BY_LENGTH.get(len(number), ())
+        Reading(fmt, _carrier_of(fmt, number))
+        for fmt in BY_LENGTH.get(len(number), ())
         if fmt.pattern.fullmatch(number) and fmt.check(number)
     ]
 
 
-def _acceptable(reading: _Reading, country: str | None, context: _Context) -> bool:
-    """Whether a reading may be believed given what surrounds the number (see _Trust).
+def _acceptable(reading: Reading, country: str | None, context: Context) -> bool:
+    """Whether a reading may be believed given what surrounds the number (see Trust).
 
     Naming the carrier vouches for any of its formats. A tracking label vouches for the
     CONTEXT formats, except another country's domestic ones where that is ruled out
-    (see _Context.abroad_ok), and for the HINT formats only in their own country. A
+    (see Context.abroad_ok), and for the HINT formats only in their own country. A
     carrier's name does not vouch for another carrier, so "FedEx 1-800-555-0102" does
     not become a Japan Post number.
     """
     trust = reading.fmt.trust
-    if trust is _Trust.STRONG or reading.carrier in context.hinted:
+    if trust is Trust.STRONG or reading.carrier in context.hinted:
         return True
     if not context.labelled:
         return False
     domestic_to = reading.fmt.countries
     local = country is not None and country in domestic_to
-    if trust is _Trust.HINT:
+    if trust is Trust.HINT:
         return local
     return local or not domestic_to or country is None or context.abroad_ok
 
 
-def _choose(
-    readings: Sequence[_Reading], country: str | None, context: _Context
-) -> _Reading | None:
+def choose(readings: Sequence[Reading], country: str | None, context: Context) -> Reading | None:
     """Pick one reading: the hinted carrier, else the country's carrier, else table order."""
     usable = [r for r in readings if _acceptable(r, country, context)]
     for reading in usable:
@@ -525,227 +386,9 @@ def identify(
     names their carrier (or, for Amazon UK's "QA" numbers, the marketplace is GB).
     """
     number = normalise(raw)
-    if not _MIN_LENGTH <= len(number) <= _MAX_LENGTH:
+    if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
         return None
     country = country.upper() if country else None
-    context = _Context(labelled=True, hinted=_carriers_named(carrier_hint))
-    chosen = _choose(_readings(number), country, context)
+    context = Context(labelled=True, hinted=carriers_named(carrier_hint))
+    chosen = choose(readings(number), country, context)
     return TrackingNumber(chosen.carrier, number) if chosen else None
-
-
-# --------------------------------------------------------------------------------------
-# Finding numbers in text.
-# --------------------------------------------------------------------------------------
-
-# Printed tracking numbers are either one unbroken piece or split into short groups
-# ("1Z 999 AA1 01 2345 6784", "4470-1234-5671"). A candidate is therefore one piece of
-# upper-case letters and digits, or several pieces of at most six characters joined by
-# one and the same separator, bounded by anything that is not a letter or digit. Longer
-# pieces are whole numbers in their own right, and joining them (or mixing separators)
-# is how order ids, addresses and phone numbers would turn into false tracking numbers.
-# Lower-case letters end a candidate, so ordinary words never join one. Full-width forms
-# (common in Japanese mail) are accepted and translated per candidate, which spares a
-# pass over the whole text. The first character comes before the look-behind so that the
-# engine can skip quickly to plausible starts, and the look-ahead drops candidates too
-# poor in digits for any format (all have at least eight) before they cost a match.
-_MAX_JOINED_GROUP = 6
-_DIGITS = "0-9\uff10-\uff19"
-_PIECE_CHAR = f"[A-Z\uff21-\uff3a{_DIGITS}]"
-_NOT_ADJACENT = f"[{_DIGITS}A-Za-z\uff21-\uff3a\uff41-\uff5a]"
-_SEPARATORS = " \u00a0\u2009\u202f\\-\u2010\u2011\uff0d"
-_CANDIDATE = re.compile(
-    rf"{_PIECE_CHAR}(?<!{_NOT_ADJACENT}{_PIECE_CHAR})"
-    rf"(?=(?:[A-Z\uff21-\uff3a{_SEPARATORS}]*[{_DIGITS}]){{7}})"
-    rf"(?:{_PIECE_CHAR}{{0,{_MAX_JOINED_GROUP - 1}}}"
-    rf"([{_SEPARATORS}]){_PIECE_CHAR}{{1,{_MAX_JOINED_GROUP}}}"
-    rf"(?:\1{_PIECE_CHAR}{{1,{_MAX_JOINED_GROUP}}})*"
-    rf"|{_PIECE_CHAR}{{{_MIN_LENGTH - 1},}})"
-    rf"(?!{_NOT_ADJACENT})"
-)
-_TO_ASCII = str.maketrans(
-    {chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
-    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
-    | {"\uff0d": "-"}
-)
-_SPLIT = re.compile(f"([{_SEPARATORS}])")
-_PHONE_PREFIX = re.compile(rf"\+(?:[0-9]{{1,3}}[{_SEPARATORS}(]*)?\Z")
-_ORDER_ID = re.compile(r"(?<![A-Za-z0-9])[0-9D]\d{2}-\d{7}-\d{7}(?![A-Za-z0-9])")
-_DIGIT = re.compile(r"\d")
-
-_CONTEXT_CHARS = 100
-"""How far before a number its label ("Tracking ID:", "伝票番号") may start."""
-_NUMBERS_IN_REACH = _CONTEXT_CHARS // _MIN_LENGTH
-"""At most this many accepted numbers fit between a label and the next candidate."""
-
-# Words that introduce a tracking number, in the languages of Amazon's marketplaces.
-# Like the carrier spellings, each starts with a literal so that _any_of can skip ahead.
-_LABEL_WORDS = (
-    "track", "trace", "waybill", r"\bawb\b", "consignment", r"parcel ?(?:id|no\b|number|#)",
-    r"package ?(?:id|no\b|number|#)", r"shipment ?(?:id|no\b|number|#)", "sendungs",
-    "paketnummer", "suivi", "colis", "seguimiento", "rastreio", "rastreamento",
-    "tracciamento", "spedizione", "zending", "przesy[lł]k", "追跡", "伝票番号",
-    "問い?合わ?せ番号", "送り状番号", "配送番号", "荷物番号",
-)  # fmt: skip
-
-# Words that introduce something else; after one of them, a label no longer applies.
-_OTHER_WORDS = (
-    r"\borders?\b", r"\bbestell", r"\bcommande", r"\bpedido", r"\bordine", r"\bzam[oó]wien",
-    r"\bphone", r"\btel\b", r"\btelefon", r"\bt[ée]l[ée]phone", r"\btel[ée]fono", r"\bfax\b",
-    r"\bcall\b", r"\bhotline", r"\bappel", r"\banruf", r"\bllam", r"\bchiam", r"\bisbn",
-    r"\binvoice", r"\brechnung", r"\bfactur", r"\bfattura", r"\biban\b", r"\baccount",
-    r"\bkonto", r"\bkundennummer", r"\bcustomer", "注文", "電話", "請求",
-    "問い?合わ?せ先", "フリーダイヤル", "ナビダイヤル",
-)  # fmt: skip
-
-
-def _any_of(alternatives: Sequence[str], carrier_names: Sequence[str] = ()) -> re.Pattern[str]:
-    """One regex for many lower-case alternatives, fast on text that rarely matches.
-
-    A look-ahead on the alternatives' possible first characters lets the engine reject
-    most positions with one test instead of trying every alternative in turn, which is
-    what makes reading a label cheap enough to do for every bare-digit candidate.
-    """
-    sources = [*carrier_names, *alternatives]
-    firsts = {src.removeprefix(r"\b")[0] for src in sources}
-    carrier_part = f"(?P<carrier>{'|'.join(carrier_names)})|" if carrier_names else ""
-    return re.compile(
-        f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{carrier_part}{'|'.join(alternatives)})"
-    )
-
-
-_LABEL = _any_of(_LABEL_WORDS, [s for a in _ALIASES if a.in_text for s in a.spellings])
-_OTHER_LABEL = _any_of(_OTHER_WORDS)
-
-
-class _Finder:
-    """One pass of find_all over one text; remembers what it accepted, in order."""
-
-    def __init__(self, text: str, country: str | None) -> None:
-        self.text = text
-        self.country = country
-        self.found: dict[str, TrackingNumber] = {}
-        self.accepted: list[range] = []
-
-    def scan(self) -> list[TrackingNumber]:
-        text = self.text
-        for candidate in _CANDIDATE.finditer(text):
-            start, end = candidate.span()
-            if end - start < _MIN_LENGTH:
-                continue
-            if _PHONE_PREFIX.search(text, max(0, start - 6), start):
-                continue  # an international phone number: "+1 206-266-1000"
-            chunk = candidate.group()
-            if not chunk.isascii():
-                chunk = chunk.translate(_TO_ASCII)
-            self._scan_candidate(chunk, start)
-        return list(self.found.values())
-
-    def _scan_candidate(self, chunk: str, start: int) -> None:
-        """Try the windows of a candidate's pieces from left to right (see _window_ends)."""
-        parts = _SPLIT.split(chunk)
-        if len(parts) == 1:
-            self._accept_from(parts, (start,), 0)
-            return
-        pieces = parts[0::2]
-        offsets = [start]
-        for piece in pieces[:-1]:
-            offsets.append(offsets[-1] + len(piece) + 1)
-        first = 0
-        while first < len(pieces):
-            end = self._accept_from(pieces, offsets, first)
-            first = end if end else first + 1
-
-    def _accept_from(self, pieces: Sequence[str], offsets: Sequence[int], first: int) -> int | None:
-        """Accept the longest valid window starting at piece `first`; return its end."""
-        context: _Context | None = None
-        for end in _window_ends(pieces, first):
-            number = "".join(pieces[first:end])
-            readings = _readings(number)
-            if not readings:
-                continue
-            if len(readings) == 1 and readings[0].fmt.trust is _Trust.STRONG:
-                chosen: _Reading | None = readings[0]  # nothing around it can change this
-            else:
-                context = context or self._context_before(offsets[first])
-                chosen = _choose(readings, self.country, context)
-            if chosen:
-                if number not in self.found:
-                    self.found[number] = TrackingNumber(chosen.carrier, number)
-                self.accepted.append(range(offsets[first], offsets[end - 1] + len(pieces[end - 1])))
-                return end
-        return None
-
-    def _context_before(self, pos: int) -> _Context:
-        """Read the label, if any, that introduces the candidate starting at `pos`.
-
-        The last tracking word and the last carrier name within reach count only if
-        nothing labelling something else ("Order", "Tel", "ISBN") follows them and no
-        other number sits between them and the candidate. Numbers already accepted and
-        Amazon order ids do not count as "other", so lists of numbers keep their label.
-        """
-        lo = max(0, pos - _CONTEXT_CHARS)
-        window = _lower(self.text[lo:pos])
-        word_end = name_end = -1
-        name = ""
-        for match in _LABEL.finditer(window):
-            if match.group("carrier"):
-                name_end, name = match.end(), match.group("carrier")
-            else:
-                word_end = match.end()
-        labelled = word_end >= 0 and self._still_applies(window, word_end, lo)
-        named = name_end >= 0 and self._still_applies(window, name_end, lo)
-        hinted = _carriers_named(name) if named else frozenset()
-        return _Context(labelled, hinted, abroad_ok=False)
-
-    def _still_applies(self, window: str, label_end: int, lo: int) -> bool:
-        """Whether a label ending at window[label_end] still introduces the window's end."""
-        if _OTHER_LABEL.search(window, label_end):
-            return False
-        recent = [span for span in self.accepted[-_NUMBERS_IN_REACH:] if span.stop > lo]
-        order_ids = _ORDER_ID.finditer(self.text, lo, lo + len(window))
-        excused = recent + [range(*m.span()) for m in order_ids]
-        return all(
-            any(lo + digit.start() in span for span in excused)
-            for digit in _DIGIT.finditer(window, label_end)
-        )
-
-
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def _lower(text: str) -> str:
-    """Lower-case text without changing its length, so positions stay comparable."""
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
-
-
-def _window_ends(pieces: Sequence[str], first: int) -> list[int]:
-    """End indices (exclusive) of the windows starting at piece `first`, longest first.
-
-    The pieces of one candidate may be joined (the candidate pattern made sure they are
-    short and share a separator), but only to a length that some format has, and not
-    when every piece has one or two characters: that is how phone numbers are written
-    ("01 23 45 67 89"), not tracking numbers.
-    """
-    length = longest = len(pieces[first])
-    ends = [first + 1] if length in _BY_LENGTH else []
-    for end in range(first + 1, len(pieces)):
-        length += len(pieces[end])
-        if length > _MAX_LENGTH:
-            break
-        longest = max(longest, len(pieces[end]))
-        if longest > 2 and length in _BY_LENGTH:
-            ends.append(end + 1)
-    return ends[::-1]
-
-
-def find_all(text: str, *, country: str | None = None) -> list[TrackingNumber]:
-    """The tracking numbers in an email's text, validated, unique, in order of appearance.
-
-    Numbers may be grouped with spaces or dashes. Formats with a distinctive shape and
-    check (UPS, S10, IMpb, ...) are found anywhere; bare digit strings are taken only
-    right after a tracking label or carrier name, which is what keeps order ids, phone
-    numbers, prices, dates and ISBNs out. `country` is the marketplace's ISO code and
-    settles ambiguous formats as in `identify`.
-    """
-    return _Finder(text, country.upper() if country else None).scan()

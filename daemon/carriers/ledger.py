@@ -16,10 +16,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from daemon.carriers.base import CarrierEvent, CarrierStatus
-from daemon.notify.routing import Routing
 from daemon.state import ShipmentState
 from daemon.store.database import Store
-from daemon.store.recorder import Recorder, load_state
+from daemon.store.recorder import Announcer, Recorder, load_state
 from daemon.store.tables import CarrierCheck, Shipment, TimelineEvent
 from parsers.model import Eta, Kind, Milestone, ShipmentEvent
 
@@ -49,9 +48,9 @@ class CheckState:
 
 
 class Checks:
-    def __init__(self, store: Store, routing: Routing) -> None:
+    def __init__(self, store: Store, announcer: Announcer) -> None:
         self.store = store
-        self.routing = routing
+        self.announcer = announcer
 
     def due(self, now: datetime, *, shipment_pks: Sequence[int] | None = None) -> list[DueCheck]:
         """Shipments with a tracking number, not finished, whose next check has
@@ -89,7 +88,7 @@ class Checks:
         """Add the carrier's new events to the timeline and move the shipment's
         state; returns the notifications queued and the state after."""
         with self.store.transaction() as session:
-            recorder = Recorder(session, self.routing, now)
+            recorder = Recorder(session, self.announcer, now)
             for event in status.events:
                 self._event(session, recorder, due, event, status.eta)
             if status.milestone is not None and not status.events:
@@ -155,7 +154,7 @@ class Checks:
                 return 0
             check.stale_notified = True
             session.add(check)
-            recorder = Recorder(session, self.routing, now)
+            recorder = Recorder(session, self.announcer, now)
             event = _shipment_event(due, Milestone.STALE, now, "no news from the carrier", None)
             recorder.record(event, SOURCE, None)
             return recorder.queued

@@ -1,7 +1,8 @@
 """The configured IMAP accounts, read once (`sync`) or watched (`run`).
 
-This is wiring: it turns settings into folder readers and watchers that feed
-the one pipeline, and delivers the outbox when a watcher found mail. Several
+It turns accounts into folder readers and watchers that hand each message to
+`handle` (the pipeline), and calls `deliver` (the outbox) when a watcher found
+mail; daemon.app builds it from the settings (`App.mailboxes`). Several
 watcher threads share one pipeline and one store (SQLite serialises the writes,
 and a message is recorded all-or-nothing); outbox delivery is serialised by a
 lock so two threads never send the same notification.
@@ -14,17 +15,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from daemon.app import App
 from daemon.config.imap import ImapAccount
 from daemon.errors import ParcelwatchError
 from daemon.mail.backoff import Backoff
-from daemon.mail.imap import FolderReader, FolderReport, sender_criteria, sync_account
+from daemon.mail.imap import FolderReader, FolderReport, sync_account
 from daemon.mail.imap_auth import TokenSource, token_source
 from daemon.mail.imap_connect import ImapConnection, connector
 from daemon.mail.imap_watch import FolderWatcher
 from daemon.mail.raw import RawMessage
-from daemon.notify.notifier import OutboxRun
+from daemon.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +41,36 @@ class AccountResult:
     seconds: float
 
 
+class Delivered(Protocol):
+    """What one outbox run did, as far as the log line after new mail says."""
+
+    @property
+    def sent(self) -> int: ...
+
+    @property
+    def failed(self) -> int: ...
+
+    @property
+    def gave_up(self) -> int: ...
+
+
 class Mailboxes:
     def __init__(
         self,
-        app: App,
+        senders: Sequence[str],
+        store: Store,
+        clock: Callable[[], datetime],
+        handle: Callable[[RawMessage], object],
+        deliver: Callable[[], Delivered],
+        *,
         connect_for: Callable[[ImapAccount], Callable[[], ImapConnection]] | None = None,
         backoff: Callable[[], Backoff] = Backoff,
     ) -> None:
-        self.app = app
-        self.senders = sender_criteria(app.settings.marketplaces, app.settings.forwarding_addresses)
+        self.senders = list(senders)
+        self.store = store
+        self.clock = clock
+        self._handle = handle
+        self._deliver = deliver
         self._connect_for = connect_for or self._default_connect
         self._backoff = backoff
         self._deliver_lock = threading.Lock()
@@ -61,23 +84,18 @@ class Mailboxes:
         # One token source per account for the life of this object, so a token
         # is reused by every connection until it expires.
         if account.name not in self._tokens:
-            self._tokens[account.name] = token_source(account, self.app.clock)
+            self._tokens[account.name] = token_source(account, self.clock)
         return connector(account, self._tokens[account.name])
-
-    def _handle(self, raw: RawMessage) -> None:
-        self.app.pipeline.process_new(raw)
 
     def readers(self, account: ImapAccount) -> list[FolderReader]:
         return [
-            FolderReader(
-                account, folder, self.app.store, self.senders, self._handle, self.app.clock
-            )
+            FolderReader(account, folder, self.store, self.senders, self._handle, self.clock)
             for folder in account.folders
         ]
 
-    def deliver(self) -> OutboxRun:
+    def deliver(self) -> Delivered:
         with self._deliver_lock:
-            run = self.app.deliver()
+            run = self._deliver()
         self.after_deliver()
         return run
 
@@ -94,8 +112,8 @@ class Mailboxes:
                     account,
                     self._connect_for(account),
                     self.readers(account),
-                    self.app.store,
-                    self.app.clock,
+                    self.store,
+                    self.clock,
                 )
             except ParcelwatchError as exc:
                 log.error("%s", exc)
@@ -117,8 +135,8 @@ class Mailboxes:
                     account,
                     reader,
                     connect,
-                    self.app.store,
-                    self.app.clock,
+                    self.store,
+                    self.clock,
                     on_news=self._news,
                     backoff=self._backoff(),
                 )

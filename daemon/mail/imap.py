@@ -33,7 +33,7 @@ from parsers.amazon.marketplaces import by_domain
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[RawMessage], None]
+Handler = Callable[[RawMessage], object]
 
 
 @dataclass(frozen=True)
@@ -185,8 +185,8 @@ class FolderReader:
     def _skip(self, uidvalidity: int, uid: int, size: int, message_id: str | None) -> int:
         limit = self.account.max_message_bytes
         reason = f"skipped: {size:,} bytes is over the limit of {limit:,} (imap.max_message_bytes)"
-        raw = RawMessage(b"", self.source, f"{uidvalidity}:{uid}")
-        if self.store.record_skipped(raw, message_id, reason, self.clock()):
+        location = f"{uidvalidity}:{uid}"
+        if self.store.record_skipped(self.source, location, message_id, reason, self.clock()):
             log.warning("%s uid %d: %s", self.source, uid, reason)
         return 1
 

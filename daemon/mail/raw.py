@@ -13,3 +13,10 @@ class RawMessage:
     data: bytes
     source: str
     location: str
+
+    @property
+    def account(self) -> str | None:
+        """The account or mailbox name: "imap:home/INBOX" -> "home",
+        "maildir:archive" -> "archive"."""
+        _, _, rest = self.source.partition(":")
+        return rest.split("/", 1)[0] or None

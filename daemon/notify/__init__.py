@@ -4,7 +4,9 @@
 body per format (`links` gives the carrier's tracking page); `quiet` holds
 notifications back during quiet hours; `digest` composes the morning summary;
 `outbox` claims and settles the rows the store queued; `notifier` sends them
-(with `photo` for delivery photos); `sample` is the notification
-`notify-test` sends. May import `store`, `config`, the core and `parsers`;
+to the `targets` (one Apprise service each; the only module that knows Apprise
+URLs), with `photo` for delivery photos; `sample` is the notification
+`notify-test` sends. `routing.Announcements` is what the store asks when it
+queues a notification. May import `store`, `config`, the core and `parsers`;
 never `mail`, `carriers`, `service` or `cli`.
 """

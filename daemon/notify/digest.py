@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from daemon.config.notify import DigestSettings
-from daemon.notify.render import Rendered, Renderer, Snapshot, describe
+from daemon.notify.render import Rendered, Renderer, describe
 from daemon.notify.routing import Routing
-from daemon.store.views import ShipmentView
+from daemon.store.views import ShipmentView, Snapshot
 from parsers.model import Milestone
 
 log = logging.getLogger(__name__)

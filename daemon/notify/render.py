@@ -11,64 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
 from daemon.config.notify import Template
 from daemon.notify.links import tracking_url
+from daemon.store.views import Snapshot
 from parsers.amazon.marketplaces import by_domain
 from parsers.model import Eta, Milestone
 
 _TITLE_CHARS = 60
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()<>#|~"})
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a notification is about, as the store knows it at that moment."""
-
-    milestone: Milestone
-    item_titles: tuple[str, ...]
-    order_ids: tuple[str, ...]
-    marketplace: str | None
-    carrier: str | None
-    tracking_number: str | None
-    eta: Eta | None
-    pickup_code: str | None = None
-    delivery_photo_url: str | None = None
-    label: str | None = None
-    account: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "milestone": self.milestone.value,
-            "items": list(self.item_titles),
-            "order_ids": list(self.order_ids),
-            "marketplace": self.marketplace,
-            "carrier": self.carrier,
-            "tracking_number": self.tracking_number,
-            "eta": [self.eta.start.isoformat(), self.eta.end.isoformat()] if self.eta else None,
-            "pickup_code": self.pickup_code,
-            "delivery_photo_url": self.delivery_photo_url,
-            "label": self.label,
-            "account": self.account,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Snapshot:
-        eta = data.get("eta")
-        return cls(
-            milestone=Milestone(data["milestone"]),
-            item_titles=tuple(data.get("items") or ()),
-            order_ids=tuple(data.get("order_ids") or ()),
-            marketplace=data.get("marketplace"),
-            carrier=data.get("carrier"),
-            tracking_number=data.get("tracking_number"),
-            eta=Eta(date.fromisoformat(eta[0]), date.fromisoformat(eta[1])) if eta else None,
-            pickup_code=data.get("pickup_code"),
-            delivery_photo_url=data.get("delivery_photo_url"),
-            label=data.get("label"),
-            account=data.get("account"),
-        )
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from daemon.config.notify import Route
+from daemon.notify.render import render
+from daemon.store.views import Snapshot
 from parsers.model import Milestone
 
 ALL = "all"
@@ -35,6 +38,10 @@ class Routing:
     milestones: frozenset[Milestone]
     recipients: tuple[Recipient, ...] = ()
     routes: tuple[Route, ...] = ()
+
+    @property
+    def has_targets(self) -> bool:
+        return bool(self.recipients)
 
     def notifies(self, milestone: Milestone) -> bool:
         return milestone in self.milestones
@@ -75,8 +82,11 @@ def _matches(route: Route, milestone: Milestone, account: str | None) -> bool:
     return not route.accounts or account in route.accounts
 
 
-def account_of(source: str) -> str | None:
-    """The account name in a message's source: "imap:home/INBOX" -> "home",
-    "maildir:archive" -> "archive"."""
-    _, _, rest = source.partition(":")
-    return rest.split("/", 1)[0] or None
+@dataclass(frozen=True)
+class Announcements(Routing):
+    """Routing plus the headline kept with each queued notification: what the
+    store asks while it records an event (daemon.store.recorder.Announcer)."""
+
+    def headline(self, snapshot: Snapshot, now: datetime) -> tuple[str, str]:
+        text = render(snapshot, now)
+        return text.title, text.body

@@ -8,7 +8,7 @@ import zlib
 from datetime import date, timedelta
 
 from daemon.notify.photo import Photo
-from daemon.notify.render import Snapshot
+from daemon.store.views import Snapshot
 from parsers.model import Eta, Milestone
 
 _ORDER = "113-0000000-0000000"

@@ -104,7 +104,7 @@ class Service:
     ) -> None:
         self.app = app
         self.accounts = tuple(accounts)
-        self.boxes = mailboxes or Mailboxes(app)
+        self.boxes = mailboxes or app.mailboxes()
         self.outbox_seconds = outbox_seconds
         self.scheduler = BackgroundScheduler(
             timezone=app.zone or UTC,

@@ -1,49 +1,43 @@
-"""The only owner of the database: engine, sessions, transactions, queries.
+"""The store: sessions, transactions and the queries the daemon asks.
 
-SQLite by default (WAL so readers never block the daemon, foreign keys on, a busy
-timeout so a second process waits instead of failing), any SQLAlchemy URL
-otherwise. Everything outside this module gets frozen views, never live rows.
+Everything outside the store package gets frozen views (store/views.py), never
+live rows. Two feature packages keep a table of their own and work inside
+`Store.transaction()`: the outbox (daemon.notify.outbox) and the carrier-check
+ledger (daemon.carriers.ledger); nothing else opens a session.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, create_engine, or_, select
+from sqlmodel import Session, SQLModel, col, or_, select
 
-from daemon.mail.raw import RawMessage
-from daemon.notify.routing import Routing, account_of
-from daemon.store.recorder import Recorder, load_state
+from daemon.store.engine import SQLITE_BUSY_MS, add_missing_columns, open_engine
+from daemon.store.reading import order_view, shipment_view
+from daemon.store.recorder import Announcer, Recorder
 from daemon.store.tables import (
     AccountStatus,
-    CarrierCheck,
     MailboxCursor,
     Order,
     ProcessedMessage,
     Shipment,
     ShipmentOrder,
-    TimelineEvent,
 )
 from daemon.store.views import (
     AccountView,
-    CheckView,
     Cursor,
+    MessageRecord,
     OrderView,
     ShipmentView,
-    TimelineLine,
 )
-from parsers.model import Eta, Milestone, ParseResult
-
-_SQLITE_BUSY_MS = 30_000
+from parsers.model import Milestone, ParseResult
 
 
 @dataclass(frozen=True)
@@ -60,19 +54,19 @@ def content_hash(data: bytes) -> str:
 
 
 class Store:
-    def __init__(self, url: str, *, busy_timeout: float = _SQLITE_BUSY_MS / 1000) -> None:
+    def __init__(self, url: str, *, busy_timeout: float = SQLITE_BUSY_MS / 1000) -> None:
         self.url = url
-        self.engine = _engine(url, busy_timeout)
+        self.engine = open_engine(url, busy_timeout)
         SQLModel.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        add_missing_columns(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction, for the store's sibling modules
-        (checks.py) that own a table of their own."""
+        """A session in one transaction, for the outbox and the carrier-check
+        ledger, which own a table of their own."""
         with self._session() as session:
             yield session
 
@@ -83,36 +77,27 @@ class Store:
 
     # --- messages ---------------------------------------------------------------
 
-    def is_processed(self, data: bytes, message_id: str | None) -> bool:
-        digest = content_hash(data)
+    def is_processed(self, sha256: str, message_id: str | None) -> bool:
         with self._session() as session:
-            return _find_processed(session, digest, message_id) is not None
+            return _find_processed(session, sha256, message_id) is not None
 
     def record_message(
-        self,
-        raw: RawMessage,
-        message_id: str | None,
-        meta: tuple[str, str, datetime | None],
-        result: ParseResult,
-        routing: Routing,
-        now: datetime,
+        self, message: MessageRecord, result: ParseResult, announcer: Announcer, now: datetime
     ) -> Recorded:
         """Write the message record, its orders, shipments, timeline and outbox
         rows in one transaction; a message already recorded changes nothing."""
-        digest = content_hash(raw.data)
-        subject, sender, sent_at = meta
         try:
             with self._session() as session:
-                if _find_processed(session, digest, message_id) is not None:
+                if _find_processed(session, message.sha256, message.message_id) is not None:
                     return Recorded(duplicate=True, events=0, notifications=0)
                 record = ProcessedMessage(
-                    sha256=digest,
-                    message_id=message_id,
-                    source=raw.source,
-                    location=raw.location,
-                    subject=subject[:500],
-                    sender=sender[:200],
-                    sent_at=sent_at,
+                    sha256=message.sha256,
+                    message_id=message.message_id,
+                    source=message.source,
+                    location=message.location,
+                    subject=message.subject[:500],
+                    sender=message.sender[:200],
+                    sent_at=message.sent_at,
                     parser=result.parser,
                     error=result.error,
                     event_count=len(result.events),
@@ -120,7 +105,7 @@ class Store:
                 )
                 session.add(record)
                 session.flush()
-                recorder = Recorder(session, routing, now, account_of(raw.source))
+                recorder = Recorder(session, announcer, now, message.account)
                 for event in result.events:
                     recorder.record(event, "email", record.id)
                 session.flush()
@@ -141,11 +126,11 @@ class Store:
             return {row for row in rows if row is not None}
 
     def record_skipped(
-        self, raw: RawMessage, message_id: str | None, reason: str, now: datetime
+        self, source: str, location: str, message_id: str | None, reason: str, now: datetime
     ) -> bool:
         """Record a message that was not read (too large), so the audit trail
         says why; False when it was recorded before."""
-        digest = content_hash(f"skipped\0{raw.source}\0{raw.location}".encode())
+        digest = content_hash(f"skipped\0{source}\0{location}".encode())
         try:
             with self._session() as session:
                 if _find_processed(session, digest, message_id) is not None:
@@ -154,8 +139,8 @@ class Store:
                     ProcessedMessage(
                         sha256=digest,
                         message_id=message_id,
-                        source=raw.source,
-                        location=raw.location,
+                        source=source,
+                        location=location,
                         error=reason,
                         processed_at=now,
                     )
@@ -214,7 +199,7 @@ class Store:
             query = query.where(col(Shipment.archived_at).is_(None))
         with self._session() as session:
             rows = session.exec(query).all()
-            views = [_shipment_view(session, row) for row in rows]
+            views = [shipment_view(session, row) for row in rows]
         return [view for view in views if include_finished or view.active]
 
     def unshipped_orders(self, *, include_finished: bool = False) -> list[OrderView]:
@@ -226,7 +211,7 @@ class Store:
                 .where(col(Order.id).not_in(shipped))
                 .order_by(col(Order.updated_at).desc())
             ).all()
-            views = [_order_view(session, row) for row in rows]
+            views = [order_view(session, row) for row in rows]
         return [
             view for view in views if include_finished or view.status in (None, Milestone.ORDERED)
         ]
@@ -234,7 +219,7 @@ class Store:
     def find_order(self, order_id: str) -> OrderView | None:
         with self._session() as session:
             row = session.exec(select(Order).where(Order.order_id == order_id)).first()
-            return _order_view(session, row) if row else None
+            return order_view(session, row) if row else None
 
     def add_tracked(
         self, number: str, carrier: str | None, label: str | None, now: datetime
@@ -264,7 +249,7 @@ class Store:
                     )
                 )
             ).all()
-            return [_shipment_view(session, row) for row in rows]
+            return [shipment_view(session, row) for row in rows]
 
     def message_errors(self) -> list[tuple[str, str, str]]:
         """(source, location, error) of every message that failed to parse."""
@@ -277,46 +262,6 @@ class Store:
     def message_count(self) -> int:
         with self._session() as session:
             return _count(session, ProcessedMessage)
-
-
-def _engine(url: str, busy_timeout: float) -> Engine:
-    if url.startswith("sqlite"):
-        path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": busy_timeout})
-        sa.event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring a database made by an older parcelwatch up to date: create_all
-    makes missing tables, this adds the nullable columns added since. (Columns
-    are only ever added, never changed, so this is the whole migration story.)"""
-    inspector = sa.inspect(engine)
-    with engine.begin() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                connection.execute(
-                    sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-                )
-
-
-def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    return on_connect
 
 
 def _cursor_row(session: Session, account: str, folder: str) -> MailboxCursor | None:
@@ -346,84 +291,3 @@ def _find_processed(session: Session, digest: str, message_id: str | None) -> in
     if message_id:
         condition = or_(condition, col(ProcessedMessage.message_id) == message_id)
     return session.exec(select(ProcessedMessage.id).where(condition).limit(1)).first()
-
-
-def _eta(start: Any, end: Any) -> Eta | None:
-    return Eta(start, end) if start and end else None
-
-
-def _timeline(
-    session: Session, *, shipment_pk: int | None, order_pk: int | None
-) -> tuple[TimelineLine, ...]:
-    query = select(TimelineEvent)
-    if shipment_pk is not None:
-        query = query.where(TimelineEvent.shipment_pk == shipment_pk)
-    else:
-        query = query.where(TimelineEvent.order_pk == order_pk)
-    rows = session.exec(query.order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id)))
-    return tuple(
-        TimelineLine(
-            occurred_at=row.occurred_at,
-            milestone=Milestone(row.milestone),
-            source=row.source,
-            description=row.description,
-            eta=_eta(row.eta_start, row.eta_end),
-        )
-        for row in rows
-    )
-
-
-def _shipment_view(session: Session, row: Shipment) -> ShipmentView:
-    orders = session.exec(
-        select(Order.order_id)
-        .join(ShipmentOrder, col(ShipmentOrder.order_pk) == col(Order.id))
-        .where(ShipmentOrder.shipment_pk == row.id)
-        .order_by(col(Order.id))
-    ).all()
-    state = load_state(row)
-    check = session.exec(select(CarrierCheck).where(CarrierCheck.shipment_pk == row.id)).first()
-    return ShipmentView(
-        pk=_pk(row.id),
-        order_ids=tuple(orders),
-        marketplace=row.marketplace,
-        status=state.status,
-        carrier=row.carrier,
-        tracking_number=row.tracking_number,
-        amazon_shipment_id=row.amazon_shipment_id,
-        package_index=row.package_index,
-        eta=state.eta,
-        item_titles=tuple(str(item["title"]) for item in row.items),
-        label=row.label,
-        pickup_code=row.pickup_code,
-        delivery_photo_url=row.delivery_photo_url,
-        delivered_at=row.delivered_at,
-        updated_at=row.updated_at,
-        timeline=_timeline(session, shipment_pk=row.id, order_pk=None),
-        carrier_check=_check_view(check),
-    )
-
-
-def _check_view(check: CarrierCheck | None) -> CheckView | None:
-    if check is None:
-        return None
-    return CheckView(check.backend, check.last_checked_at, check.next_check_at, check.note)
-
-
-def _order_view(session: Session, row: Order) -> OrderView:
-    shipments = session.exec(
-        select(Shipment)
-        .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
-        .where(ShipmentOrder.order_pk == row.id)
-        .order_by(col(Shipment.id))
-    ).all()
-    state = load_state(row)
-    return OrderView(
-        order_id=row.order_id,
-        marketplace=row.marketplace,
-        status=state.status,
-        placed_at=row.placed_at,
-        eta=state.eta,
-        item_titles=tuple(str(item["title"]) for item in row.items),
-        timeline=_timeline(session, shipment_pk=None, order_pk=row.id),
-        shipments=tuple(_shipment_view(session, shipment) for shipment in shipments),
-    )

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
 from daemon import state as machine
-from daemon.notify.render import Snapshot, render
-from daemon.notify.routing import Routing
 from daemon.store.tables import (
     Delivery,
     Notification,
@@ -25,9 +24,28 @@ from daemon.store.tables import (
     TimelineEvent,
     TrackedState,
 )
+from daemon.store.views import Snapshot
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent
 
 _ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
+
+
+class Announcer(Protocol):
+    """What recording asks when an event is news: whether its milestone is
+    announced, to which targets, and the headline kept with the outbox row.
+    The notify package answers (daemon.notify.routing.Announcements); the
+    store only asks, so it knows nothing of routes, formats or Apprise."""
+
+    @property
+    def has_targets(self) -> bool: ...
+
+    def notifies(self, milestone: Milestone) -> bool: ...
+
+    def targets_for(self, milestone: Milestone, account: str | None) -> tuple[str, ...]: ...
+
+    def no_match_reason(self, milestone: Milestone, account: str | None) -> str: ...
+
+    def headline(self, snapshot: Snapshot, now: datetime) -> tuple[str, str]: ...
 
 
 def load_state(row: TrackedState) -> machine.ShipmentState:
@@ -55,10 +73,10 @@ class Recorder:
     """Applies events to the database within one session."""
 
     def __init__(
-        self, session: Session, routing: Routing, now: datetime, account: str | None = None
+        self, session: Session, announcer: Announcer, now: datetime, account: str | None = None
     ) -> None:
         self.session = session
-        self.routing = routing
+        self.announcer = announcer
         self.now = now
         self.account = account  # the mail account the message came from
         self.queued = 0  # notifications added, for the caller's tally
@@ -255,14 +273,14 @@ class Recorder:
         orders: list[Order],
         shipment: Shipment | None,
     ) -> None:
-        if not self.routing.notifies(note.milestone):
+        if not self.announcer.notifies(note.milestone):
             return
         kind = "shipment" if shipment else "order"
         key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
         if self.session.exec(select(Notification).where(Notification.dedupe_key == key)).first():
             return
         snapshot = _snapshot(row, note.milestone, orders, shipment)
-        text = render(snapshot, self.now)
+        title, body = self.announcer.headline(snapshot, self.now)
         notification = Notification(
             dedupe_key=key,
             shipment_pk=shipment.id if shipment else None,
@@ -270,8 +288,8 @@ class Recorder:
             milestone=note.milestone.value,
             occurrence=note.occurrence,
             account=row.account,
-            title=text.title,
-            body=text.body,
+            title=title,
+            body=body,
             facts=snapshot.to_json(),
             created_at=self.now,
         )
@@ -279,14 +297,14 @@ class Recorder:
         self.session.flush()
         self.queued += 1
         assert notification.id is not None
-        if not self.routing.recipients:
+        if not self.announcer.has_targets:
             return  # no target configured: kept in the database, sent nowhere
         add_deliveries(
             self.session,
             notification.id,
-            self.routing.targets_for(note.milestone, row.account),
+            self.announcer.targets_for(note.milestone, row.account),
             self.now,
-            no_match=self.routing.no_match_reason(note.milestone, row.account),
+            no_match=self.announcer.no_match_reason(note.milestone, row.account),
         )
 
 

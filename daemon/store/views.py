@@ -3,8 +3,9 @@ Frozen values, so nothing outside the store can touch a live database row."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from parsers.model import Eta, Kind, Milestone
@@ -98,3 +99,67 @@ class AccountView:
     last_success_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a notification is about, as the store knows it at that moment."""
+
+    milestone: Milestone
+    item_titles: tuple[str, ...]
+    order_ids: tuple[str, ...]
+    marketplace: str | None
+    carrier: str | None
+    tracking_number: str | None
+    eta: Eta | None
+    pickup_code: str | None = None
+    delivery_photo_url: str | None = None
+    label: str | None = None
+    account: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "milestone": self.milestone.value,
+            "items": list(self.item_titles),
+            "order_ids": list(self.order_ids),
+            "marketplace": self.marketplace,
+            "carrier": self.carrier,
+            "tracking_number": self.tracking_number,
+            "eta": [self.eta.start.isoformat(), self.eta.end.isoformat()] if self.eta else None,
+            "pickup_code": self.pickup_code,
+            "delivery_photo_url": self.delivery_photo_url,
+            "label": self.label,
+            "account": self.account,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Snapshot:
+        eta = data.get("eta")
+        return cls(
+            milestone=Milestone(data["milestone"]),
+            item_titles=tuple(data.get("items") or ()),
+            order_ids=tuple(data.get("order_ids") or ()),
+            marketplace=data.get("marketplace"),
+            carrier=data.get("carrier"),
+            tracking_number=data.get("tracking_number"),
+            eta=Eta(date.fromisoformat(eta[0]), date.fromisoformat(eta[1])) if eta else None,
+            pickup_code=data.get("pickup_code"),
+            delivery_photo_url=data.get("delivery_photo_url"),
+            label=data.get("label"),
+            account=data.get("account"),
+        )
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One email as the audit trail keeps it: where it came from, what
+    identifies it (content hash, Message-ID) and what a person reads of it."""
+
+    source: str
+    location: str
+    sha256: str
+    message_id: str | None = None
+    account: str | None = None
+    subject: str = ""
+    sender: str = ""
+    sent_at: datetime | None = None

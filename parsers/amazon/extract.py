@@ -17,7 +17,8 @@ from parsers.amazon.links import ORDER_ID, TrackLink, order_id_of, product_asin,
 from parsers.carrier_names import carrier_slug
 from parsers.message import MailMessage
 from parsers.model import Item
-from parsers.tracking_numbers import TrackingNumber, find_all, identify
+from parsers.tracking_numbers import TrackingNumber, identify
+from parsers.tracking_text import find_all
 
 _SUBJECT_ITEM = re.compile(r"[\"“”„«»「](?P<title>[^\"“”„«»」]{3,})[\"“”„«»」]")
 _TRUNCATION = re.compile(r"(?:\.\.\.|…)\s*$")

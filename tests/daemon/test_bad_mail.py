@@ -89,7 +89,7 @@ def good_email() -> RawMessage:
 def pipeline_with(app: App, first: Parser) -> Pipeline:
     """The app's pipeline, with `first` ahead of the parsers parcelwatch ships."""
     registry = Registry((first, *default_registry().parsers))
-    return Pipeline(registry, app.store, app.pipeline.routing, app.clock)
+    return Pipeline(registry, app.store, app.routing, app.clock)
 
 
 def assert_good_email_notified(app: App, receiver: Receiver) -> None:

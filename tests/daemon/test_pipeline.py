@@ -197,7 +197,7 @@ class ExplodingParser:
 def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(tmp_path: Path) -> None:
     app = make_app(tmp_path, {}, Clock())
     pipeline = Pipeline(
-        Registry((ExplodingParser(), AmazonParser())), app.store, app.pipeline.routing, Clock()
+        Registry((ExplodingParser(), AmazonParser())), app.store, app.routing, Clock()
     )
     garbage = RawMessage(b"\x00\xff not an email \x80" * 50, "test", "garbage")
     tally = pipeline.process_all([garbage, *local.read(SAMPLE)])

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.tracking_numbers import TrackingNumber, find_all, identify, normalise
+from parsers.tracking_numbers import TrackingNumber, identify, normalise
+from parsers.tracking_text import find_all
 
 # --------------------------------------------------------------------------------------
 # Valid numbers: (number, expected carrier, keyword arguments for identify)

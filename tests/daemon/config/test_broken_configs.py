@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from daemon.cli.main import EXIT_CONFIG, main
+from daemon.cli.main import main
+from daemon.cli.statuses import EXIT_CONFIG
 from daemon.config.paths import default_state_dir
 
 IMAP = '[[imap]]\nname = "home"\nhost = "127.0.0.1"\nusername = "me"\npassword = "pw"\n'

@@ -13,7 +13,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from daemon.mail.accounts import Mailboxes
 from tests.daemon.mail.conftest import PASSWORD, AppFactory, Mailbox, sample_messages
 from tests.support import dovecot
 
@@ -33,7 +32,7 @@ def test_tls_with_the_servers_ca_file(
 ) -> None:
     port = server.tls_port if security == "tls" else server.port
     app = make_app(security=security, port=port, host="localhost", ca_file=str(tls.ca_file))
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is None
     assert result.reports[0].fetched == 2
 
@@ -44,7 +43,7 @@ def test_an_untrusted_certificate_is_refused_with_advice(
 ) -> None:
     port = server.tls_port if security == "tls" else server.port
     app = make_app(security=security, port=port, host="localhost")
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is not None
     assert "certificate is not trusted" in result.error and "ca_file" in result.error
 
@@ -85,7 +84,7 @@ def test_oauth_with_a_refresh_token(
         refresh_token=REFRESH_TOKEN,
         scope="https://mail.example/imap",
     )
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is None and result.reports[0].fetched == 2
     [form] = seen
     assert form["grant_type"] == ["refresh_token"]
@@ -104,7 +103,7 @@ def test_a_refused_refresh_token_says_what_to_do(
         client_id="parcelwatch-test",
         refresh_token="revoked",
     )
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is not None
     assert "refused the refresh token (invalid_grant, HTTP 400)" in result.error
     assert "revoked" not in result.error
@@ -123,7 +122,7 @@ def test_a_token_the_server_refuses_is_renewed_once(
         client_id="parcelwatch-test",
         refresh_token=REFRESH_TOKEN,
     )
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
     [first] = boxes.sync(app.settings.imap)
     assert first.error is None and first.reports[0].fetched == 2
     assert len(seen) == 2
@@ -141,7 +140,7 @@ def test_a_token_refused_twice_is_an_auth_error(
         client_id="parcelwatch-test",
         refresh_token=REFRESH_TOKEN,
     )
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is not None
     assert "login refused" in result.error and "access token and its scope" in result.error
     assert len(seen) == 2 and "wrong-" not in result.error
@@ -152,12 +151,12 @@ def test_token_command(make_app: AppFactory, tmp_path: Path) -> None:
     script = tmp_path / "print-token.py"
     script.write_text(f"print({PASSWORD!r})\n")
     app = make_app(password=None, auth="xoauth2", token_command=f"{sys.executable} {script}")
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is None and result.reports[0].fetched == 2
 
 
 def test_a_failing_token_command_is_named(make_app: AppFactory) -> None:
     app = make_app(password=None, auth="xoauth2", token_command=f"{sys.executable} -c 'exit(3)'")
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is not None
     assert "token_command" in result.error and "exited with status 3" in result.error

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from daemon.config.imap import ImapAccount
-from daemon.mail.accounts import Mailboxes
 from daemon.mail.imap_connect import ImapConnection, connector
 from tests.daemon.mail.conftest import (
     NOT_AMAZON,
@@ -62,7 +61,7 @@ def test_backfill_reads_amazon_mail_once_and_notifies_each_milestone_once(
 ) -> None:
     mailbox.append([NOT_AMAZON, *sample_messages()])
     app = make_app(receiver)
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
 
     [result] = boxes.sync(app.settings.imap)
     boxes.deliver()
@@ -85,7 +84,7 @@ def test_a_check_without_new_mail_is_one_status_command(
     mailbox.append(sample_messages()[:3])
     app = make_app()
     log = CallLog()
-    boxes = Mailboxes(app, connect_for=log.connect_for)
+    boxes = app.mailboxes(connect_for=log.connect_for)
     boxes.sync(app.settings.imap)
     assert log.calls[0] == "status" and "bodies" in log.calls
 
@@ -106,7 +105,7 @@ def test_incremental_sync_reads_only_new_mail(make_app: AppFactory, mailbox: Mai
     messages = sample_messages()
     mailbox.append(messages[:10])
     app = make_app()
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
     boxes.sync(app.settings.imap)
     mailbox.append(messages[10:])
 
@@ -125,7 +124,7 @@ def test_sync_never_changes_flags(make_app: AppFactory, mailbox: Mailbox) -> Non
     assert any(b"\\Seen" not in flags for flags in before.values())  # unread mail exists
 
     app = make_app()
-    Mailboxes(app).sync(app.settings.imap)
+    app.mailboxes().sync(app.settings.imap)
 
     assert app.store.message_count() == 16
     assert mailbox.flags() == before
@@ -137,12 +136,12 @@ def test_backfill_goes_back_only_backfill_days(make_app: AppFactory, mailbox: Ma
     mailbox.append(messages[4:6], when=now() - timedelta(days=2))
     app = make_app(backfill_days=30)
 
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
 
     assert result.reports[0].fetched == 2
     # Older mail is behind the cursor now; new mail still arrives.
     mailbox.append(messages[6:7], when=now() - timedelta(days=60))
-    [later] = Mailboxes(app).sync(app.settings.imap)
+    [later] = app.mailboxes().sync(app.settings.imap)
     assert later.reports[0].fetched == 1
 
 
@@ -152,7 +151,7 @@ def test_uidvalidity_change_rescans_without_duplicates(
     messages = sample_messages()
     mailbox.append(messages[:12], folder="Orders")
     app = make_app(receiver, folders=["Orders"])
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
     boxes.sync(app.settings.imap)
     boxes.deliver()
     sent_before = len(receiver.requests)
@@ -177,7 +176,7 @@ def test_several_folders_and_the_same_mail_in_two_of_them(
     mailbox.append(messages[:8])
     mailbox.append(messages, folder="Archive")
     app = make_app(receiver, folders=["INBOX", "Archive"])
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
 
     [result] = boxes.sync(app.settings.imap)
     boxes.deliver()
@@ -195,12 +194,12 @@ def test_mail_over_the_size_limit_is_recorded_not_read(
     mailbox.append([big, *sample_messages()[1:3]])
     app = make_app(max_message_bytes=20_000)
 
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
 
     assert (result.reports[0].fetched, result.reports[0].too_large) == (2, 1)
     [(_, _, error)] = app.store.message_errors()
     assert "over the limit of 20,000" in error and "max_message_bytes" in error
-    [again] = Mailboxes(app).sync(app.settings.imap)
+    [again] = app.mailboxes().sync(app.settings.imap)
     assert again.reports[0].too_large == 0
 
 
@@ -209,7 +208,7 @@ def test_a_missing_folder_is_named_and_other_accounts_go_on(
 ) -> None:
     mailbox.append(sample_messages()[:2])
     app = make_app(folders=["Nope"])
-    [result] = Mailboxes(app).sync(app.settings.imap)
+    [result] = app.mailboxes().sync(app.settings.imap)
     assert result.error is not None
     assert "folder 'Nope'" in result.error and "imap account 'home'" in result.error
     [status] = app.store.account_statuses()
@@ -223,7 +222,7 @@ def test_wrong_password_is_one_clear_line_and_the_other_account_still_syncs(
     good = make_app(name="bob", username=OTHER_USER, password=OTHER_PASSWORD)
     bad = [replace_password(a, "wrong") for a in make_app().settings.imap]
 
-    results = Mailboxes(good).sync([*bad, *good.settings.imap])
+    results = good.mailboxes().sync([*bad, *good.settings.imap])
 
     failed, ok = results
     assert failed.error is not None and "\n" not in failed.error

@@ -34,7 +34,7 @@ WAIT = 20.0
 
 def fast_mailboxes(app: App) -> Mailboxes:
     """Watchers that reconnect within milliseconds, so a restart test is quick."""
-    return Mailboxes(app, backoff=lambda: Backoff(0.05, 0.2))
+    return app.mailboxes(backoff=lambda: Backoff(0.05, 0.2))
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_idle_is_reissued_after_idle_refresh(
     mailbox.append(CONFIRMED_AND_SHIPPED)
     app = make_app(receiver)
     account = app.settings.imap[0]
-    boxes = Mailboxes(app)
+    boxes = app.mailboxes()
     cycles = threading.Semaphore(0)
 
     def connect() -> ImapConnection:

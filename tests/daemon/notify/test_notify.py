@@ -76,7 +76,7 @@ def target(name: str, url: str, tags: str = "", extra: str = "") -> str:
 
 def record(app: App, event: ShipmentEvent, account: str | None = "home") -> None:
     with app.store.transaction() as session:
-        Recorder(session, app.pipeline.routing, app.clock(), account).record(event, "email", None)
+        Recorder(session, app.routing, app.clock(), account).record(event, "email", None)
 
 
 def shipped(**changes: Any) -> ShipmentEvent:

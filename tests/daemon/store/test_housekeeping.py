@@ -27,7 +27,7 @@ def test_finished_parcels_are_archived_after_the_configured_days(tmp_path: Path)
         def record(number: str, milestone: Milestone, when: datetime) -> None:
             event = ShipmentEvent(milestone, carrier="ups", tracking_number=number)
             with app.store.transaction() as session:
-                Recorder(session, app.pipeline.routing, when).record(event, "email", None)
+                Recorder(session, app.routing, when).record(event, "email", None)
 
         record("1Z999AA10123456784", Milestone.DELIVERED, NOW - timedelta(days=31))
         record("1ZA6W6840396542128", Milestone.DELIVERED, NOW - timedelta(days=29))

@@ -1,0 +1,89 @@
+"""What every command needs: its settings from the arguments, the app built
+from them, the exit statuses, and the few steps several commands share."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from daemon.app import App, build
+from daemon.config.imap import ImapAccount
+from daemon.config.paths import default_state_dir
+from daemon.config.secrets import Secret
+from daemon.config.settings import Settings, load_settings
+from daemon.errors import ConfigError
+from daemon.service import logs
+
+
+def settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    """The settings of the file named by --config (or the default one), with
+    the demo's database under --demo; warnings are logged once."""
+    path = Path(args.config).expanduser() if args.config else None
+    loaded = load_settings(path, env, required=path is not None)
+    if args.demo:
+        loaded = demo_settings(loaded, env)
+    if not args.log_level and loaded.log_level != "info":
+        logs.configure(loaded.log_level, env, sys.stderr)
+    for warning in loaded.warnings:
+        logging.getLogger("parcelwatch").warning("%s", warning)
+    return loaded
+
+
+def with_app(args: argparse.Namespace, env: Mapping[str, str], work: Callable[[App], int]) -> int:
+    """Run `work` with the app of these arguments, closing it afterwards."""
+    app = build(settings(args, env))
+    try:
+        return work(app)
+    finally:
+        app.close()
+
+
+def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
+    """The demo's own database, apart from the user's, with no real targets."""
+    state_dir = default_state_dir(env) / "demo"
+    return replace(
+        base,
+        state_dir=state_dir,
+        database_url=Secret("inline", f"sqlite:///{state_dir / 'demo.db'}"),
+        notify=replace(base.notify, targets=()),
+        mailboxes=(),
+        imap=(),
+        carriers=replace(base.carriers, order=(), backends=()),
+    )
+
+
+def deliver(app: App) -> None:
+    """Send what the outbox holds that is due, and say what happened."""
+    run = app.deliver()
+    if run.sent or run.failed or run.gave_up:
+        print(f"notifications: {run.sent} sent, {run.failed} to retry, {run.gave_up} given up")
+
+
+def refresh(app: App, pks: list[int] | None) -> None:
+    """Ask the carriers about these shipments (None: all that are due), then deliver."""
+    report = app.refresher.run_due(pks)
+    print(
+        f"carriers: {report.checked} checked, {report.notifications} notifications queued"
+        + (f", {report.email_only} email-only" if report.email_only else "")
+        + (f", {report.rejected} rejected" if report.rejected else "")
+        + (f", {report.failed} failed (see the log)" if report.failed else "")
+    )
+    deliver(app)
+
+
+def selected_accounts(settings: Settings, names: Sequence[str] | None) -> tuple[ImapAccount, ...]:
+    """The [[imap]] accounts named (all when none are), or a ConfigError."""
+    accounts = settings.imap
+    if names:
+        accounts = tuple(a for a in accounts if a.name in names)
+        unknown = sorted(set(names) - {a.name for a in accounts})
+        if unknown:
+            known = ", ".join(a.name for a in settings.imap) or "none"
+            raise ConfigError(
+                settings.source, "imap", f"no account named {unknown[0]!r} (known: {known})"
+            )
+    return accounts

@@ -1,0 +1,62 @@
+"""`parcelwatch parse`: what the parsers find in email files, stored nowhere."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from parsers.registry import default_registry
+
+
+def configure_parse(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("files", nargs="+", metavar="FILE", help="raw email files (.eml)")
+    cmd.add_argument(
+        "--json", action="store_true", help="one JSON object per file (DESIGN.md's interface)"
+    )
+
+
+def run_parse(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    registry = default_registry()
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            line = {
+                "file": name,
+                "parser": None,
+                "error": f"cannot read: {exc.strerror}",
+                "events": [],
+            }
+            status = EXIT_FAILURE
+        else:
+            line = {"file": name, **registry.parse(data).to_json()}
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(summary(line))
+    return status
+
+
+def summary(line: Mapping[str, object]) -> str:
+    """One line a person reads: the milestones, orders, numbers and ETAs found."""
+    head = f"{line['file']}: "
+    if line["error"]:
+        return head + f"error: {line['error']}"
+    events = line["events"]
+    assert isinstance(events, list)
+    if line["parser"] is None:
+        return head + "not an order email"
+    parts = []
+    for event in events:
+        text = f"{event['milestone']} {','.join(event['order_ids'])}"
+        if event["tracking_number"]:
+            text += f" {event['carrier']} {event['tracking_number']}"
+        if event["eta"]:
+            text += f" eta {event['eta']['start']}..{event['eta']['end']}"
+        parts.append(text)
+    return head + ("; ".join(parts) if parts else "claimed, no events")
