@@ -3,11 +3,15 @@ them in. There are no module-level singletons anywhere else."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from importlib import metadata
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy import exc as sa_exc
 
 from daemon.carriers.ledger import Checks
@@ -15,6 +19,8 @@ from daemon.carriers.refresher import Refresher
 from daemon.carriers.routing import Router
 from daemon.carriers.schedule import Policy
 from daemon.config.imap import ImapAccount
+from daemon.config.mqtt import MqttSettings
+from daemon.config.notify import NotifySettings
 from daemon.config.settings import Settings
 from daemon.errors import ConfigError
 from daemon.mail.accounts import Mailboxes
@@ -22,12 +28,19 @@ from daemon.mail.backoff import Backoff
 from daemon.mail.imap import sender_criteria
 from daemon.mail.imap_connect import ImapConnection
 from daemon.notify.digest import Digests
+from daemon.notify.links import shipment_page
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
+from daemon.notify.photo import PhotoError, fetch_photo
 from daemon.notify.routing import Announcements
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
 from parsers.registry import default_registry
+
+if TYPE_CHECKING:
+    from daemon.mqtt.bridge import Bridge
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -73,10 +86,55 @@ class App:
             backoff=backoff,
         )
 
+    def calendar_feed(self, *, include_archived: bool = False) -> bytes:
+        """The iCalendar feed of the parcels not archived (all with
+        `include_archived`). daemon.calendar is loaded here, so that other
+        commands never import icalendar."""
+        from daemon.calendar.feed import feed
+
+        shipments = self.store.shipments(include_finished=True, include_archived=include_archived)
+        return feed(shipments, zone=self.zone, link=shipment_page)
+
+    def home_assistant(self, settings: MqttSettings, *, client_id: str) -> Bridge:
+        """The MQTT bridge to Home Assistant for these [mqtt] settings. paho is
+        loaded here, so that commands that do not publish never import it."""
+        from daemon.mqtt.bridge import Bridge
+        from daemon.mqtt.publisher import Publisher
+
+        photos = _photo_download(self.settings.notify) if settings.delivery_photo else None
+        publisher = Publisher(
+            settings, self.store, self.clock, self.zone, shipment_page, photos, _version()
+        )
+        return Bridge(settings, publisher, client_id=client_id)
+
     def close(self) -> None:
         self.refresher.close()
         self.notifier.close()
         self.store.close()
+
+
+def _photo_download(settings: NotifySettings) -> Callable[[str], tuple[bytes, str] | None]:
+    """Delivery photos for Home Assistant, downloaded within the limits the
+    notifications use ([notify] photo_max_bytes, photo_timeout)."""
+
+    def download(url: str) -> tuple[bytes, str] | None:
+        try:
+            with httpx.Client() as client:
+                photo = fetch_photo(client, url, max_bytes=settings.photo_max_bytes,
+                                    timeout=settings.photo_timeout)  # fmt: skip
+        except PhotoError as exc:
+            log.warning("home assistant: no delivery photo: %s", exc)
+            return None
+        return photo.content, photo.mime_type
+
+    return download
+
+
+def _version() -> str:
+    try:
+        return metadata.version("parcelwatch")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def open_store(settings: Settings) -> Store:

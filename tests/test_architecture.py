@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # service, cli).
 CORE = frozenset({"daemon.state", "daemon.errors"})
 BASE = CORE | {"daemon.config", "daemon.store"}
-FEATURES = frozenset({"daemon.mail", "daemon.notify", "daemon.carriers"})
+FEATURES = frozenset(
+    {"daemon.mail", "daemon.notify", "daemon.carriers", "daemon.mqtt", "daemon.calendar"}
+)
 WIRING = BASE | FEATURES | {"daemon.pipeline", "daemon.app"}
 LAYERS: Mapping[str, frozenset[str]] = {
     "daemon.errors": frozenset(),
@@ -114,6 +116,8 @@ def test_every_daemon_package_has_a_row() -> None:
         ("daemon/carriers/x.py", [(8, "daemon.cli.main")], "daemon.carriers imports daemon.cli"),
         ("daemon/store/x.py", [(9, "daemon.notify.render")], "daemon.store imports daemon.notify"),
         ("daemon/web/x.py", [(1, "daemon.store")], "daemon.web has no row in LAYERS"),
+        ("daemon/mqtt/x.py", [(2, "daemon.notify.links")], "daemon.mqtt imports daemon.notify"),
+        ("daemon/calendar/x.py", [(3, "daemon.app")], "daemon.calendar imports daemon.app"),
     ],
 )
 def test_each_rule_catches_its_breach(

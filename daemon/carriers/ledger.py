@@ -104,7 +104,9 @@ class Checks:
             check.note = None
             session.add(check)
             session.flush()
-            return recorder.queued, _state(session, due.shipment_pk)
+            answer = recorder.queued, _state(session, due.shipment_pk)
+        self.store.changed()
+        return answer
 
     def _event(
         self,
@@ -157,7 +159,9 @@ class Checks:
             recorder = Recorder(session, self.announcer, now)
             event = _shipment_event(due, Milestone.STALE, now, "no news from the carrier", None)
             recorder.record(event, SOURCE, None)
-            return recorder.queued
+            queued = recorder.queued
+        self.store.changed()
+        return queued
 
     def answered_by(self, backend: str) -> list[str]:
         """The tracking numbers `backend` has answered for, so that a new process

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from daemon.app import App, build
 from daemon.config.imap import ImapAccount
+from daemon.config.mqtt import CalendarSettings
 from daemon.config.paths import default_state_dir
 from daemon.config.secrets import Secret
 from daemon.config.settings import Settings, load_settings
@@ -43,7 +44,8 @@ def with_app(args: argparse.Namespace, env: Mapping[str, str], work: Callable[[A
 
 
 def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
-    """The demo's own database, apart from the user's, with no real targets."""
+    """The demo's own database, apart from the user's, with no real targets
+    (nor Home Assistant, nor the calendar file)."""
     state_dir = default_state_dir(env) / "demo"
     return replace(
         base,
@@ -53,6 +55,8 @@ def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
         mailboxes=(),
         imap=(),
         carriers=replace(base.carriers, order=(), backends=()),
+        mqtt=None,
+        calendar=CalendarSettings(),
     )
 
 

@@ -8,8 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from daemon.app import App
+from daemon.calendar.file import FeedFile
 from daemon.cli.context import deliver, refresh, with_app
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.config.mqtt import MqttSettings
+from daemon.errors import TransientError
 from daemon.mail import local
 
 
@@ -60,6 +63,26 @@ def run_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             refresh(app, None)
         else:
             deliver(app)
+        if settings.calendar.path is not None:
+            FeedFile(settings.calendar.path, app.calendar_feed).refresh()
+        if settings.mqtt is not None and not publish_once(app, settings.mqtt):
+            status = EXIT_FAILURE
         return status
 
     return with_app(args, env, work)
+
+
+def publish_once(app: App, mqtt: MqttSettings) -> bool:
+    """Bring Home Assistant up to date once (a timer-driven install has no
+    daemon to do it); under its own client id, beside a running daemon."""
+    bridge = app.home_assistant(mqtt, client_id=f"{mqtt.client_id}-sync")
+    try:
+        report = bridge.publish_once()
+    except TransientError as exc:
+        print(f"home assistant: {exc}; the next sync tries again", file=sys.stderr)
+        return False
+    print(
+        f"home assistant: {report.published} published, {report.cleared} cleared, "
+        f"{report.fired} events fired"
+    )
+    return True

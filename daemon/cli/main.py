@@ -56,6 +56,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("list", "shipments", "Show active shipments as a table."),
     Command("show", "shipments", "Show an order (or tracking number): its shipments and their "
             "timelines."),
+    Command("calendar", "calendar", "Write the parcels as an iCalendar feed (stdout or "
+            "--output FILE)."),
     Command("parse", "parse", "Parse email files and print what parcelwatch finds, without "
             "storing it."),
     Command("check-config", "checks", "Validate the config file; say what is wrong, if "

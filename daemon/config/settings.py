@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from daemon.config.carriers import CarrierSettings, read_carriers
 from daemon.config.imap import ImapAccount, read_accounts
+from daemon.config.mqtt import CalendarSettings, MqttSettings, read_calendar, read_mqtt
 from daemon.config.notify import NotifySettings, read_notify
 from daemon.config.paths import default_config_path, default_state_dir
 from daemon.config.secrets import Secret
@@ -69,6 +70,8 @@ class Settings:
     notify: NotifySettings
     carriers: CarrierSettings
     warnings: tuple[str, ...]
+    mqtt: MqttSettings | None
+    calendar: CalendarSettings
 
 
 def load_settings(path: Path | None, env: Mapping[str, str], *, required: bool = False) -> Settings:
@@ -113,7 +116,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     root = Table(
         document,
         "",
-        ("general", "amazon", "mailbox", "imap", "notify", "carriers"),
+        ("general", "amazon", "mailbox", "imap", "notify", "carriers", "mqtt", "calendar"),
         location=location,
         env=env,
         warnings=warnings,
@@ -145,6 +148,8 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     imap = read_accounts(root)
     notify = read_notify(root)
     carriers = read_carriers(root)
+    mqtt = read_mqtt(root)
+    calendar = read_calendar(root)
 
     return Settings(
         source=location,
@@ -162,6 +167,8 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         notify=notify,
         carriers=carriers,
         warnings=tuple(warnings),
+        mqtt=mqtt,
+        calendar=calendar,
     )
 
 

@@ -22,7 +22,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from urllib.parse import quote
 
-__all__ = ["KNOWN_CARRIERS", "NO_TRACKING_PAGE", "tracking_url"]
+from daemon.store.views import ShipmentView
+from parsers.amazon.marketplaces import by_domain
+
+__all__ = ["KNOWN_CARRIERS", "NO_TRACKING_PAGE", "shipment_page", "tracking_url"]
 
 _NUMBER = "{number}"
 
@@ -100,3 +103,15 @@ def tracking_url(carrier: str, tracking_number: str) -> str | None:
     if template is None or not number:
         return None
     return template.replace(_NUMBER, quote(number, safe=""))
+
+
+def shipment_page(view: ShipmentView) -> str | None:
+    """Where a person follows a parcel: its Amazon order page on the right
+    marketplace, else its carrier's tracking page (the notifications' choice,
+    without their privacy mode: Home Assistant and a calendar are the user's own)."""
+    market = by_domain(view.marketplace) if view.marketplace else None
+    if market and view.order_ids:
+        return market.order_url(view.order_ids[0])
+    if view.carrier and view.tracking_number:
+        return tracking_url(view.carrier, view.tracking_number)
+    return None

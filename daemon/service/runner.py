@@ -25,18 +25,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import OperationalError
 
 from daemon.app import App
+from daemon.calendar.file import FeedFile
 from daemon.config.imap import ImapAccount
 from daemon.errors import ConfigError
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.imap_watch import FolderWatcher
+from daemon.service.followers import Follower
 from daemon.service.status import one_line
 from daemon.service.systemd import SystemdNotifier
 from daemon.store import housekeeping
+
+if TYPE_CHECKING:
+    from daemon.mqtt.bridge import Bridge
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +122,10 @@ class Service:
         # locks while waiting for that very job: scheduling and stopping take turns.
         self._scheduling = threading.Lock()
         self._stopping = False
+        # Home Assistant and the calendar file follow the store in threads of their own.
+        self.bridge: Bridge | None = None
+        self.followers: dict[str, Follower] = {}
+        self._unlisten: list[Callable[[], None]] = []
 
     def start(self, *, recover: bool = True) -> None:
         """Start watchers and jobs; `recover` (at process start only, not on a
@@ -124,6 +134,7 @@ class Service:
             self.app.notifier.recover(self.app.outbox)
         watched = [a for a in self.accounts if a.idle]
         polled = [a for a in self.accounts if not a.idle]
+        self._follow()
         self.watchers = self.boxes.start(watched)
         self._schedule(polled)
         self.scheduler.start()
@@ -151,6 +162,29 @@ class Service:
         hour, minute = HOUSEKEEPING_AT
         add(guarded("housekeeping", self._housekeeping), "cron", hour=hour, minute=minute,
             id="housekeeping")  # fmt: skip
+        if "home assistant" in self.followers:  # "arriving today" becomes "late" at midnight
+            add(self.followers["home assistant"].poke, "cron", hour=0, minute=0, second=5,
+                id="midnight")  # fmt: skip
+
+    def _follow(self) -> None:
+        """Start what keeps Home Assistant ([mqtt]) and the calendar file
+        ([calendar] path) current: each pass runs after the store changed, in a
+        thread of its own, so mail and carrier checks never wait for them."""
+        settings = self.app.settings
+        if settings.mqtt is not None:
+            bridge = self.app.home_assistant(settings.mqtt, client_id=settings.mqtt.client_id)
+            follower = self._add_follower(Follower("home assistant", bridge.run_pass))
+            bridge.start(follower.poke)  # connecting asks for the first pass
+            self.bridge = bridge
+        if settings.calendar.path is not None:
+            feed = FeedFile(settings.calendar.path, self.app.calendar_feed)
+            self._add_follower(Follower("calendar", feed.refresh)).poke()
+
+    def _add_follower(self, follower: Follower) -> Follower:
+        follower.start()
+        self.followers[follower.name] = follower
+        self._unlisten.append(self.app.store.listen(follower.poke))
+        return follower
 
     def _retry_soon(self) -> None:
         """A failed delivery due before the next outbox run gets a run of its
@@ -199,6 +233,12 @@ class Service:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.boxes.stop()
+        for unlisten in self._unlisten:
+            unlisten()
+        for follower in self.followers.values():
+            follower.stop()
+        if self.bridge is not None:
+            self.bridge.stop()  # "offline" for Home Assistant, then disconnect
 
 
 def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:

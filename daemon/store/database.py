@@ -9,7 +9,8 @@ ledger (daemon.carriers.ledger); nothing else opens a session.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,9 +60,37 @@ class Store:
         self.engine = open_engine(url, busy_timeout)
         SQLModel.metadata.create_all(self.engine)
         add_missing_columns(self.engine)
+        self._listeners: list[Callable[[], None]] = []
+        self._listeners_lock = threading.Lock()
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # --- who wants to know of changes -------------------------------------------
+
+    def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` after each committed change to what the views show: an
+        email's events recorded, a carrier's answer, a parcel tracked by hand,
+        parcels archived. It runs in the writer's thread (an IMAP watcher, the
+        scheduler), so it must return at once: set a flag, wake a thread.
+        Returns what stops the calls."""
+        with self._listeners_lock:
+            self._listeners.append(callback)
+
+        def stop() -> None:
+            with self._listeners_lock:
+                if callback in self._listeners:
+                    self._listeners.remove(callback)
+
+        return stop
+
+    def changed(self) -> None:
+        """Tell the listeners that a change was committed (the feature packages
+        that write through `transaction()` call this after theirs)."""
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for callback in listeners:
+            callback()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -113,6 +142,8 @@ class Store:
         except IntegrityError:
             # Another process recorded the same message in the meantime.
             return Recorded(duplicate=True, events=0, notifications=0)
+        if result.events:
+            self.changed()
         return Recorded(duplicate=False, events=len(result.events), notifications=queued)
 
     def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
@@ -235,7 +266,9 @@ class Store:
             row.label = label or row.label
             session.add(row)
             session.flush()
-            return _pk(row.id), created
+            key = _pk(row.id)
+        self.changed()
+        return key, created
 
     def find_shipments(self, reference: str) -> list[ShipmentView]:
         """Shipments whose tracking number or Amazon shipment id is `reference`."""

@@ -41,6 +41,7 @@ def archive_finished(store: Store, now: datetime, after_days: int) -> int:
             session.execute(delete(CarrierCheck).where(col(CarrierCheck.shipment_pk).in_(pks)))
     if rows:
         log.info("archived %d finished shipment(s) older than %d days", len(rows), after_days)
+        store.changed()
     return len(rows)
 
 

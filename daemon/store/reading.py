@@ -70,6 +70,8 @@ def shipment_view(session: Session, row: Shipment) -> ShipmentView:
         updated_at=row.updated_at,
         timeline=_timeline(session, shipment_pk=row.id, order_pk=None),
         carrier_check=_check_view(check),
+        occurrences=tuple(state.occurrences.items()),
+        created_at=row.created_at,
     )
 
 

@@ -196,3 +196,19 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = _when()
     last_error: str | None = None
     sent_at: datetime | None = _when(default=None)
+
+
+class HomeAssistantEvent(SQLModel, table=True):
+    """A milestone entered by a shipment, as told to Home Assistant (daemon.mqtt):
+    unique per (shipment, milestone, occurrence), so a restart never fires it
+    again. `fired` is false for one that was history when first seen (older than
+    [mqtt] event_max_age, or superseded by a later occurrence): recorded, not fired."""
+
+    __tablename__ = "homeassistant_event"
+    __table_args__ = (sa.UniqueConstraint("shipment_pk", "milestone", "occurrence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_pk: int = Field(foreign_key="shipment.id", index=True, ondelete="CASCADE")
+    milestone: str
+    occurrence: int
+    fired: bool
+    recorded_at: datetime = _when()

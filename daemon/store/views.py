@@ -50,10 +50,30 @@ class ShipmentView:
     updated_at: datetime
     timeline: tuple[TimelineLine, ...]
     carrier_check: CheckView | None = None
+    # How often each milestone was entered (the state machine's occurrence
+    # counts): (milestone, occurrence) is what a Home Assistant event is keyed by.
+    occurrences: tuple[tuple[Milestone, int], ...] = ()
+    created_at: datetime | None = None
 
     @property
     def active(self) -> bool:
         return self.status is None or self.status.kind in (Kind.PROGRESS, Kind.SIDE)
+
+    @property
+    def short_name(self) -> str:
+        """The parcel in a few words, for an entity or a calendar entry: its
+        label, else its first item (and how many more), else its number."""
+        if self.label:
+            return _shortened(self.label)
+        if self.item_titles:
+            more = len(self.item_titles) - 1
+            return _shortened(self.item_titles[0]) + (f" (+{more})" if more else "")
+        return self.tracking_number or f"Parcel {self.pk}"
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
