@@ -32,6 +32,7 @@ class Watcher:
         self._changed = threading.Condition()
         self._subscribed = threading.Event()
         self._topics = topics
+        self._markers = 0
         client = paho.Client(CallbackAPIVersion.VERSION2, client_id="test-watcher")
         client.on_connect = self._on_connect
         client.on_subscribe = self._on_subscribe
@@ -48,10 +49,11 @@ class Watcher:
         self._subscribed.set()
 
     def _on_message(self, client: paho.Client, userdata: Any, message: paho.MQTTMessage) -> None:
+        payload = bytes(message.payload)
         with self._changed:
-            self.messages.append(Received(message.topic, message.payload, message.retain))
-            if message.payload:
-                self.retained[message.topic] = message.payload
+            self.messages.append(Received(message.topic, payload, message.retain))
+            if payload:
+                self.retained[message.topic] = payload
             else:
                 self.retained.pop(message.topic, None)
             self._changed.notify_all()
@@ -66,8 +68,15 @@ class Watcher:
 
     def on(self, topic: str) -> list[bytes]:
         """Every payload that came on `topic`, in order."""
-        with self._changed:
-            return [m.payload for m in self.messages if m.topic == topic]
+        return [m.payload for m in list(self.messages) if m.topic == topic]
+
+    def settle(self, marker_topic: str) -> None:
+        """Wait until everything the broker took before now has reached this
+        client: the broker forwards in order, so a marker sent now comes last."""
+        self._markers += 1
+        payload = f"marker {self._markers}".encode()
+        self.client.publish(marker_topic, payload, qos=1)
+        self.wait_for(lambda: payload in self.on(marker_topic), "the marker")
 
     def close(self) -> None:
         self.client.disconnect()

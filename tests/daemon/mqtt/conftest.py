@@ -86,13 +86,14 @@ def mailbox(tmp_path: Path) -> Mailbox:
 AppFactory = Callable[..., App]
 
 
-def config_text(tmp_path: Path, broker: mosquitto.Mosquitto, mqtt: str = "") -> str:
+def config_text(tmp_path: Path, url: str, mqtt: str = "", *, photo: bool = False) -> str:
+    # The sample links its photo on Amazon's servers: not fetched unless a test
+    # records a parcel whose photo is on a loopback server.
     return (
         f'[general]\nstate_dir = "{tmp_path / "state"}"\ntimezone = "America/Los_Angeles"\n'
-        f'[notify]\nphotos = false\n'
+        f"[notify]\nphotos = false\n"
         f'[[mailbox]]\nname = "sample"\npath = "{tmp_path / "Maildir"}"\n'
-        # The sample links its photo on Amazon's servers: not fetched in tests.
-        f'[mqtt]\nurl = "{broker.url}"\ndelivery_photo = false\n{mqtt}\n'
+        f'[mqtt]\nurl = "{url}"\ndelivery_photo = {str(photo).lower()}\n{mqtt}\n'
     )
 
 
@@ -103,9 +104,9 @@ def make_app(
     """A new app (as a new process would build it) on the same database."""
     apps: list[App] = []
 
-    def make(mqtt: str = "") -> App:
+    def make(mqtt: str = "", *, url: str | None = None, photo: bool = False) -> App:
         config = tmp_path / "config.toml"
-        config.write_text(config_text(tmp_path, broker, mqtt))
+        config.write_text(config_text(tmp_path, url or broker.url, mqtt, photo=photo))
         app = build(load_settings(config, {"HOME": str(tmp_path)}, required=True), clock)
         apps.append(app)
         return app
