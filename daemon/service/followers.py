@@ -30,13 +30,20 @@ class Follower:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"follow:{name}", daemon=True)
-        self.runs = 0  # finished runs, for tests and status
+        self.runs = 0  # finished runs
+        self._ran = threading.Condition()
 
     def start(self) -> None:
         self._thread.start()
 
     def poke(self) -> None:
         self._wake.set()
+
+    def wait_for_runs(self, count: int, timeout: float) -> bool:
+        """Wait until `count` runs have finished (for whoever needs to know
+        that a change reached the outside: tests, a shutdown)."""
+        with self._ran:
+            return self._ran.wait_for(lambda: self.runs >= count, timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the run at hand, then end the thread."""
@@ -65,5 +72,7 @@ class Follower:
             log.exception("%s failed; trying again in %.0f s", self.name, self._retry_seconds)
             return False
         finally:
-            self.runs += 1
+            with self._ran:
+                self.runs += 1
+                self._ran.notify_all()
         return True
