@@ -482,6 +482,7 @@ def test_example_config_commented_examples_are_valid(
         "PARCELWATCH_TELEGRAM_URL": "tgram://123456:abc/987",
         "PARCELWATCH_DISCORD_URL": "discord://1234/abcd",
         "PARCELWATCH_PUSHOVER_URL": "pover://user@token",
+        "PARCELWATCH_MQTT_PASSWORD": "mqtt-password",
     }
     settings = load_settings(write_config(tmp_path, text), env)
     assert settings.state_dir == home / ".local/state/parcelwatch"
@@ -498,6 +499,10 @@ def test_example_config_commented_examples_are_valid(
     home_imap, gmail, work = settings.imap
     assert (home_imap.host, home_imap.port, home_imap.auth) == ("mail.example.org", 993, "login")
     assert home_imap.folders == ("INBOX", "Shopping")
+    mqtt = settings.mqtt
+    assert mqtt is not None and mqtt.address == "mqtt://homeassistant.local:1883"
+    assert mqtt.password is not None and mqtt.password.source == "env:PARCELWATCH_MQTT_PASSWORD"
+    assert settings.calendar.path == Path("/var/www/html/parcels.ics")
     assert (gmail.host, gmail.auth, gmail.folders) == (
         "imap.gmail.com",
         "xoauth2",
