@@ -1,6 +1,6 @@
 """What the idle `parcelwatch run` daemon costs: resident memory and CPU time.
 
-Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--json]
+Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--mqtt] [--json]
 
 A self-hosted daemon spends almost all of its life waiting in IDLE, so its
 steady cost (memory it keeps, CPU it burns while nothing happens) matters more
@@ -12,6 +12,11 @@ the real `parcelwatch run` as a subprocess. Start-up ends when every watcher has
 logged that it waits in IDLE (it logs that only after its backfill, and the
 notifications of that backfill, are done). Then /proc/<pid> is read at the start
 and at the end of a window of `seconds` in which nothing happens.
+
+With --mqtt a real Mosquitto runs on loopback too and the config points `[mqtt]`
+at it (delivery photos off: the corpus links them on Amazon's servers), so the
+same figures include Home Assistant's publishing: the difference is paho-mqtt's
+cost.
 
 Everything is measured from outside the daemon (/proc), so the benchmark adds
 nothing to the daemon's own figures.
@@ -31,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
@@ -39,7 +44,7 @@ from typing import IO
 from imapclient import IMAPClient
 
 from bench.mail import PASSWORD, amazon_templates, filler, unique_copy
-from tests.support import dovecot
+from tests.support import dovecot, mosquitto
 from tests.support.receiver import Receiver, ReceiverServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -219,7 +224,9 @@ def append(server: dovecot.Dovecot, login: str, messages: list[bytes]) -> None:
             imap.logout()
 
 
-def config_text(server: dovecot.Dovecot, state_dir: Path, accounts: int) -> str:
+def config_text(
+    server: dovecot.Dovecot, state_dir: Path, accounts: int, mqtt_url: str | None = None
+) -> str:
     """A config with one [[imap]] section per account (INBOX only, IDLE on)
     and one notification target, whose URL `daemon()` passes in the environment."""
     parts = [f'[general]\nstate_dir = "{state_dir}"\nlog_level = "info"\n']
@@ -230,6 +237,8 @@ def config_text(server: dovecot.Dovecot, state_dir: Path, accounts: int) -> str:
             f'password = {{ env = "{PASSWORD_ENV}" }}\nfolders = ["INBOX"]\nidle = true\n'
         )
     parts.append(f'[[notify.target]]\nname = "hook"\nurl = {{ env = "{HOOK_ENV}" }}\n')
+    if mqtt_url is not None:
+        parts.append(f'[mqtt]\nurl = "{mqtt_url}"\ndelivery_photo = false\n')
     return "\n".join(parts)
 
 
@@ -280,6 +289,7 @@ class Result:
     """The figures of one run; sizes in MB of 1024 KiB, times in seconds."""
 
     accounts: int
+    mqtt: bool
     messages_per_account: int
     amazon_per_account: int
     startup_wall_s: float
@@ -302,6 +312,7 @@ class Result:
         read = "?" if self.startup_emails_read is None else str(self.startup_emails_read)
         return [
             f"python {self.python}, {self.nproc} CPUs; {self.accounts} account(s), "
+            f"{'with' if self.mqtt else 'without'} [mqtt], "
             f"{self.messages_per_account} emails each ({self.amazon_per_account} from Amazon)",
             f"start-up until every watcher is in IDLE: {self.startup_wall_s:.2f} s wall, "
             f"{self.startup_cpu_s:.2f} s CPU ({read} emails read, "
@@ -315,24 +326,27 @@ class Result:
         ]
 
 
-def measure(seconds: float, accounts: int) -> Result:
+def measure(seconds: float, accounts: int, mqtt: bool = False) -> Result:
     rng = random.Random(11)
     with (
         running_dovecot(accounts) as server,
         ReceiverServer() as receiver,
         tempfile.TemporaryDirectory(prefix="parcelwatch-bench-") as name,
+        ExitStack() as stack,
     ):
+        broker = stack.enter_context(mosquitto.running()) if mqtt else None
         for index in range(accounts):
             append(server, user(index), inbox(index, rng))
         home = Path(name)
         config = home / "config.toml"
-        config.write_text(config_text(server, home / "state", accounts))
+        mqtt_url = broker.url if broker is not None else None
+        config.write_text(config_text(server, home / "state", accounts, mqtt_url))
         watchers = [f"{account_name(index)}/INBOX" for index in range(accounts)]
         started = time.monotonic()
         with daemon(config, home, receiver.url()) as process:
             assert process.stderr is not None
             log = DaemonLog(process.stderr, watchers)
-            result = observe(process, log, receiver, started, seconds, accounts)
+            result = observe(process, log, receiver, started, seconds, accounts, mqtt)
         log.close()  # the daemon has ended: its stderr is at its end
     return result
 
@@ -344,6 +358,7 @@ def observe(
     started: float,
     seconds: float,
     accounts: int,
+    mqtt: bool,
 ) -> Result:
     """Wait for the end of start-up, then read /proc at both ends of the idle
     window."""
@@ -359,6 +374,7 @@ def observe(
     window_cpu = (last.cpu_ticks - first.cpu_ticks) / ticks
     return Result(
         accounts=accounts,
+        mqtt=mqtt,
         messages_per_account=MESSAGES_PER_ACCOUNT,
         amazon_per_account=AMAZON_PER_ACCOUNT,
         startup_wall_s=first.at - started,
@@ -388,11 +404,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=300.0, help="idle window (300)")
     parser.add_argument("--accounts", type=int, default=2, help="IMAP accounts (2)")
+    parser.add_argument("--mqtt", action="store_true", help="also publish to a local Mosquitto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.seconds <= 0 or args.accounts < 1:
         parser.error("--seconds must be positive and --accounts at least 1")
-    result = measure(args.seconds, args.accounts)
+    result = measure(args.seconds, args.accounts, args.mqtt)
     if args.json:
         print(json.dumps(asdict(result)))
     else:
