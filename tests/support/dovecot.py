@@ -22,16 +22,15 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.process import LoggedProcess
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 _READY_LINE = "starting up"
-_STOP_TIMEOUT = 10.0
-_START_TIMEOUT = 20.0
 
 
 def available() -> bool:
@@ -85,10 +84,8 @@ class Dovecot:
         self.users = dict(users)
         self.port = free_port()
         self.tls_port = free_port()
-        self.process: subprocess.Popen[str] | None = None
-        self.log_lines: list[str] = []
+        self.process: LoggedProcess | None = None
         self._owner = _mail_owner()
-        self._reader: threading.Thread | None = None
         self._write_config()
 
     # --- lifecycle --------------------------------------------------------------
@@ -97,34 +94,8 @@ class Dovecot:
         """Start and return once the listeners are open (Dovecot logs that it is
         starting up only after binding them)."""
         assert self.process is None, "already running"
-        process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        self.process = process
-        ready = threading.Event()
-        self._reader = threading.Thread(
-            target=self._read_log, args=(process, ready), name="dovecot-log", daemon=True
-        )
-        self._reader.start()
-        if not ready.wait(_START_TIMEOUT) or process.poll() is not None:
-            self.stop()
-            log = "\n".join(self.log_lines[-20:])
-            raise RuntimeError(f"dovecot did not start:\n{log}")
-
-    def _read_log(self, process: subprocess.Popen[str], ready: threading.Event) -> None:
-        """Drain Dovecot's log (a full pipe would block it) and say when its
-        listeners are open."""
-        assert process.stderr is not None
-        for line in process.stderr:
-            self.log_lines.append(line.rstrip("\n"))
-            if _READY_LINE in line:
-                ready.set()
-        ready.set()  # exited: start() sees poll() is not None
+        argv = [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")]
+        self.process = LoggedProcess("dovecot", argv, _READY_LINE)
 
     def stop(self) -> None:
         """Stop the server and all its children (the whole process group)."""
@@ -132,20 +103,10 @@ class Dovecot:
         if process is None:
             return
         self.process = None
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        if self._reader is not None:
-            self._reader.join(_STOP_TIMEOUT)
+        process.stop()
         # Login and imap processes may outlive the master for a moment.
         with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(process.process.pid, signal.SIGKILL)
 
     def restart(self) -> None:
         self.stop()

@@ -13,20 +13,18 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.dovecot import Tls, free_port
+from tests.support.process import LoggedProcess
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 PASSWD = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
 _READY = " running"  # "mosquitto version 2.0.11 running"
-_TIMEOUT = 20.0
 
 
 def available() -> bool:
@@ -41,52 +39,18 @@ class Mosquitto:
         self.port = free_port()
         self.users = dict(users or {})
         self.tls = tls
-        self.process: subprocess.Popen[str] | None = None
-        self.log_lines: list[str] = []
-        self._reader: threading.Thread | None = None
+        self.process: LoggedProcess | None = None
         self._write_config()
 
     def start(self) -> None:
         assert self.process is None, "already running"
-        process = subprocess.Popen(
-            [MOSQUITTO, "-c", str(self.root / "mosquitto.conf")],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        self.process = process
-        ready = threading.Event()
-        self._reader = threading.Thread(
-            target=self._read_log, args=(process, ready), name="mosquitto-log", daemon=True
-        )
-        self._reader.start()
-        if not ready.wait(_TIMEOUT) or process.poll() is not None:
-            self.stop()
-            raise RuntimeError("mosquitto did not start:\n" + "\n".join(self.log_lines[-20:]))
-
-    def _read_log(self, process: subprocess.Popen[str], ready: threading.Event) -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            self.log_lines.append(line.rstrip("\n"))
-            if _READY in line:
-                ready.set()
-        ready.set()
+        argv = [MOSQUITTO, "-c", str(self.root / "mosquitto.conf")]
+        self.process = LoggedProcess("mosquitto", argv, _READY)
 
     def stop(self) -> None:
-        process = self.process
-        if process is None:
-            return
-        self.process = None
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        if self._reader is not None:
-            self._reader.join(_TIMEOUT)
+        if self.process is not None:
+            self.process.stop()
+            self.process = None
 
     def restart(self) -> None:
         self.stop()
