@@ -39,6 +39,21 @@ log = logging.getLogger(__name__)
 ONLINE, OFFLINE = b"online", b"offline"
 KEEPALIVE = 60
 RECONNECT_DELAYS = (1, 120)  # seconds: paho doubles the wait from the first up to the second
+# How long paho's network thread waits for traffic before it looks at its
+# keep-alive: paho's own thread wakes every second, which an idle daemon pays for
+# (bench/idle.py --mqtt); a publish wakes it at once anyway, and pings stay on time
+# (the broker allows 1.5 x KEEPALIVE of silence).
+LOOP_SECONDS = 10.0
+
+
+class _Client(paho.Client):
+    """paho's client, its network thread waking every LOOP_SECONDS, not every second."""
+
+    def _thread_main(self) -> None:
+        try:
+            self.loop_forever(timeout=LOOP_SECONDS, retry_first_connection=True)
+        finally:
+            self._thread = None
 
 
 class Bridge:
@@ -66,9 +81,7 @@ class Bridge:
 
     def _make_client(self, client_id: str, delays: tuple[int, int]) -> paho.Client:
         settings = self.settings
-        client = paho.Client(
-            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv311
-        )
+        client = _Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv311)
         if settings.username:
             password = settings.password.reveal() if settings.password else None
             client.username_pw_set(settings.username, password)
