@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from daemon.state import Notification, ShipmentState, apply
-from parsers.model import Eta, Milestone, ShipmentEvent
+from parsers.model import Eta, Kind, Milestone, ShipmentEvent
 
 M = Milestone
 T0 = datetime(2026, 3, 25, 12, tzinfo=UTC)
@@ -106,3 +108,60 @@ def test_replaying_every_prefix_never_repeats_a_notification() -> None:
         state = step.state
         keys.extend(step.notifications)
     assert len(keys) == len(set(keys)) == 4
+
+
+# --- the rules, stated over every history -------------------------------------------
+
+PROGRESS = [m for m in Milestone if m.rank is not None]
+ANY_EVENT = st.builds(
+    ev, st.sampled_from(list(Milestone)), st.none() | st.sampled_from([MAR28, MAR31, APR2])
+)
+
+
+@given(st.lists(ANY_EVENT, max_size=12))
+def test_progress_rank_never_falls(history: list[ShipmentEvent]) -> None:
+    """Forward only: whatever arrives, the rank of the progress milestone never
+    goes down (out for delivery <-> ready for pickup share a rank)."""
+    state = ShipmentState()
+    for event in history:
+        before = state.progress
+        state = apply(state, event).state
+        if before is not None and before.rank is not None:
+            assert state.progress is not None
+            after_rank = state.progress.rank
+            assert after_rank is None or after_rank >= before.rank
+
+
+@given(st.lists(ANY_EVENT, max_size=12))
+def test_a_progress_milestone_is_notified_at_most_once(history: list[ShipmentEvent]) -> None:
+    _, sent = run(history)
+    progress = [name for name, _ in sent if Milestone(name).rank is not None]
+    assert len(progress) == len(set(progress))
+
+
+@given(st.sampled_from([M.DELIVERED, M.RETURNED, M.CANCELLED]), st.lists(ANY_EVENT, max_size=8))
+def test_a_terminal_state_only_moves_by_after_sale_events(
+    end: Milestone, later: list[ShipmentEvent]
+) -> None:
+    state = apply(ShipmentState(), ev(end)).state
+    for event in later:
+        step = apply(state, event)
+        if event.milestone.kind is not Kind.AFTER_SALE:
+            assert step.state.progress is end
+            assert step.notifications == ()
+        state = step.state
+
+
+@pytest.mark.parametrize("first", PROGRESS)
+@pytest.mark.parametrize("second", PROGRESS)
+def test_every_pair_of_progress_milestones(first: Milestone, second: Milestone) -> None:
+    """The pairwise table behind the forward rule, spelled out: the second
+    milestone moves the shipment only when its rank is higher, or when it swaps
+    out for delivery and ready for pickup."""
+    assert first.rank is not None and second.rank is not None
+    state = apply(ShipmentState(), ev(first)).state
+    step = apply(state, ev(second))
+    swap = {first, second} == {M.OUT_FOR_DELIVERY, M.AVAILABLE_FOR_PICKUP}
+    moves = second.rank > first.rank or swap
+    assert step.state.progress is (second if moves else first)
+    assert step.notifications == ((Notification(second, 1),) if moves else ())

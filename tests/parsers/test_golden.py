@@ -1,6 +1,8 @@
 """The golden corpus: every tests/emails/<family>/<case>.eml parses to exactly its
-<case>.expected.json. Expectations were written by hand from each email; run with
---regen-golden only on purpose, and read the diff."""
+<case>.expected.json. Expectations are written by hand from each email.
+--regen-golden rewrites every expectation that differs from the parsers' output
+and then fails the run, so that a regeneration is read as a diff (git diff
+tests/emails) and never shows green; run again without the flag once it is."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from typing import Any
 import pytest
 
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
-from parsers.message import parse_message
 from parsers.registry import default_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "emails"
@@ -31,9 +32,10 @@ def test_corpus_is_not_empty() -> None:
 def test_golden(email: Path, request: pytest.FixtureRequest) -> None:
     actual: dict[str, Any] = REGISTRY.parse(email.read_bytes()).to_json()
     expected_path = _expected_path(email)
-    if request.config.getoption("--regen-golden"):
+    expected = json.loads(expected_path.read_text()) if expected_path.exists() else None
+    if request.config.getoption("--regen-golden") and actual != expected:
         expected_path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
-    expected = json.loads(expected_path.read_text())
+        pytest.fail(f"rewrote {expected_path.relative_to(CORPUS)}: review the diff, then rerun")
     assert actual == expected
 
 
@@ -48,13 +50,6 @@ def _expected(email: Path) -> dict[str, Any]:
 
 
 NEGATIVES = [p for p in CASES if _expected(p)["parser"] is None]
-
-
-@pytest.mark.parametrize("email", CASES, ids=[str(p.relative_to(CORPUS)) for p in CASES])
-def test_claimed_by_exactly_one_parser_or_none_for_negatives(email: Path) -> None:
-    message = parse_message(email.read_bytes())
-    claimants = [p.name for p in REGISTRY.parsers if p.score(message) > 0]
-    assert len(claimants) == (0 if email in NEGATIVES else 1)
 
 
 def test_corpus_size() -> None:

@@ -2,7 +2,9 @@
 
 Tests point real Apprise at it and assert on what arrived. It can be told to
 fail the next N requests with HTTP 500, to stand for a notification service
-that is down for a while.
+that is down for a while, and to hold its first answers until several senders
+are in the middle of a request at once (`hold`), so that a race between two
+deliverers happens every time instead of by chance.
 """
 
 from __future__ import annotations
@@ -26,10 +28,15 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Records every request; fails the next `fail_next` ones."""
+    """Records every request; fails the next `fail_next` ones; answers none of
+    the first `hold` requests before `hold` of them have arrived (at most
+    `hold_seconds`)."""
 
     port: int = 0
     fail_next: int = 0
+    hold: int = 0
+    hold_seconds: float = 10.0
+    arrived: int = 0
     fail_paths: set[str] = field(default_factory=set)
     requests: list[Received] = field(default_factory=list)
     failures_served: int = 0
@@ -53,6 +60,12 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
+            with receiver.changed:
+                receiver.arrived += 1
+                receiver.changed.notify_all()
+                receiver.changed.wait_for(
+                    lambda: receiver.arrived >= receiver.hold, receiver.hold_seconds
+                )
             with receiver.lock:
                 failing = receiver.fail_next > 0 or self.path in receiver.fail_paths
                 if failing:
