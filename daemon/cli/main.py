@@ -72,8 +72,12 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(_chosen(argv)).parse_args(argv)
-    logs.configure(args.log_level or "info", env, sys.stderr)
-    handler: Handler = args.handler
+    with logs.installed(args.log_level or "info", env, sys.stderr):
+        return _run(args.handler, args, env)
+
+
+def _run(handler: Handler, args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """The command's exit status; errors of the tiers as one line on stderr."""
     try:
         return handler(args, env)
     except ConfigError as exc:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TextIO
 
 LEVELS: Mapping[str, int] = {
@@ -59,6 +60,23 @@ def configure(level: str, env: Mapping[str, str], stream: TextIO) -> None:
     quiet = logging.NOTSET if threshold <= logging.DEBUG else max(threshold, logging.WARNING)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(quiet)
+
+
+@contextmanager
+def installed(level: str, env: Mapping[str, str], stream: TextIO) -> Iterator[None]:
+    """`configure` for the length of one command, then logging as it was. A
+    command run inside another program (the test suite calls `main` in-process)
+    must not leave a handler behind on a stream that program closes later."""
+    root = logging.getLogger()
+    saved = [(logger, logger.level) for logger in (root, *map(logging.getLogger, QUIET_LOGGERS))]
+    configure(level, env, stream)
+    try:
+        yield
+    finally:
+        for handler in [h for h in root.handlers if isinstance(h, _Handler)]:
+            root.removeHandler(handler)
+        for logger, was in saved:
+            logger.setLevel(was)
 
 
 def parse_level(name: str) -> int:

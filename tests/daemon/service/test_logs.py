@@ -12,6 +12,7 @@ from typing import TextIO
 
 import pytest
 
+from daemon.cli.main import main
 from daemon.service import logs
 
 TEXT_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (?P<level>[A-Z]+) (?P<rest>.*)")
@@ -191,3 +192,15 @@ def test_level_names_ignore_case_and_unknown_ones_are_refused() -> None:
     assert logs.parse_level("DEBUG") == logging.DEBUG
     with pytest.raises(ValueError, match="unknown log level 'verbose'"):
         logs.parse_level("verbose")
+
+
+def test_a_command_run_in_process_leaves_logging_as_it_found_it(tmp_path: Path) -> None:
+    """The test suite calls main() in-process: no handler may stay behind on
+    the stream it was given (pytest closes it; later threads would write there)."""
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level, logging.getLogger("apprise").level)
+    email = tmp_path / "x.eml"
+    email.write_bytes(b"From: a@example.org\r\nSubject: hello\r\n\r\nbody\r\n")
+    assert main(["--log-level", "debug", "parse", str(email)], env={}) == 0
+    after = (list(root.handlers), root.level, logging.getLogger("apprise").level)
+    assert after == before
