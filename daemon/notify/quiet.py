@@ -26,9 +26,10 @@ def held_until(
     end_day = local.date()
     if quiet.start > quiet.end and clock >= quiet.start:
         end_day += timedelta(days=1)  # 23:00 -> tomorrow's 07:00
-    end = datetime.combine(end_day, quiet.end, tzinfo=local.tzinfo)
-    if zone is not None:
-        end = end.replace(tzinfo=zone)
+    wall = datetime.combine(end_day, quiet.end)
+    # A naive wall-clock time is the system's zone to astimezone(), with that
+    # day's offset: right across a daylight-saving change, like the zone's own.
+    end = wall.replace(tzinfo=zone) if zone is not None else wall
     return end.astimezone(UTC)
 
 

@@ -72,6 +72,13 @@ CASES: list[tuple[str, list[ShipmentEvent], Milestone | None, list[tuple[str, in
     ("cancelled ends an unshipped order",
      [ev(M.ORDERED), ev(M.CANCELLED), ev(M.SHIPPED)],
      M.CANCELLED, [("ordered", 1), ("cancelled", 1)]),
+    ("a repeated progress milestone changes nothing, a side state included",
+     [ev(M.OUT_FOR_DELIVERY), ev(M.DELIVERY_ATTEMPTED), ev(M.OUT_FOR_DELIVERY)],
+     M.DELIVERY_ATTEMPTED, [("out_for_delivery", 1), ("delivery_attempted", 1)]),
+    ("a second return of the same order is news again",
+     [ev(M.DELIVERED), ev(M.RETURN_STARTED), ev(M.REFUNDED), ev(M.RETURN_STARTED)],
+     M.RETURN_STARTED,
+     [("delivered", 1), ("return_started", 1), ("refunded", 1), ("return_started", 2)]),
     ("returned to sender is terminal",
      [ev(M.SHIPPED), ev(M.RETURNED), ev(M.DELIVERED)],
      M.RETURNED, [("shipped", 1), ("returned", 1)]),
@@ -96,6 +103,21 @@ def test_eta_follows_the_latest_estimate_and_clears_on_delivery() -> None:
     assert state.eta == MAR31
     state = apply(state, ev(M.DELIVERED)).state
     assert state.eta is None
+
+
+@pytest.mark.parametrize(
+    ("events", "eta"),
+    [
+        ([ev(M.SHIPPED, MAR28), ev(M.OUT_FOR_DELIVERY, MAR31)], MAR31),  # a new estimate wins
+        ([ev(M.SHIPPED, MAR28), ev(M.IN_TRANSIT)], MAR28),  # no estimate keeps the last one
+        ([ev(M.SHIPPED, MAR28), ev(M.EXCEPTION)], MAR28),  # so does a side state without one
+        ([ev(M.SHIPPED, MAR28), ev(M.EXCEPTION, APR2)], APR2),  # and one with one moves it
+        ([ev(M.SHIPPED, MAR28), ev(M.DELAYED, MAR31), ev(M.SHIPPED)], MAR31),
+    ],
+)
+def test_the_estimate_is_the_latest_one_given(events: list[ShipmentEvent], eta: Eta) -> None:
+    state, _ = run(events)
+    assert state.eta == eta
 
 
 def test_replaying_every_prefix_never_repeats_a_notification() -> None:

@@ -60,7 +60,9 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
     ],
 )
 def test_held_until(quiet: QuietHours, now: datetime, expected: datetime | None) -> None:
-    assert held_until(quiet, Milestone.SHIPPED, now, BERLIN) == expected
+    held = held_until(quiet, Milestone.SHIPPED, now, BERLIN)
+    assert held == expected
+    assert held is None or held.tzinfo is UTC  # stored as UTC, like every time in the database
 
 
 def test_milestones_outside_the_rule_are_never_held() -> None:
