@@ -55,6 +55,12 @@ class Milestone(enum.Enum):
         """A short human label ("Out for delivery")."""
         return _LABELS[self]
 
+    @property
+    def order_level(self) -> bool:
+        """Whether the milestone belongs to a whole order rather than one of its
+        parcels: ordering, cancelling, refunding."""
+        return self in _ORDER_LEVEL
+
 
 _RANKS: dict[Milestone, int] = {
     Milestone.ORDERED: 0,
@@ -64,6 +70,8 @@ _RANKS: dict[Milestone, int] = {
     Milestone.AVAILABLE_FOR_PICKUP: 3,
     Milestone.DELIVERED: 4,
 }
+
+_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
 
 _KINDS: dict[Milestone, Kind] = {
     Milestone.ORDERED: Kind.PROGRESS,
@@ -116,6 +124,11 @@ class Eta:
     @classmethod
     def day(cls, when: date) -> Eta:
         return cls(when, when)
+
+    @classmethod
+    def between(cls, start: date | None, end: date | None) -> Eta | None:
+        """The estimate stored as two nullable columns, or None when either is missing."""
+        return cls(start, end) if start and end else None
 
     def to_json(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}

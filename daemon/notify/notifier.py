@@ -26,7 +26,13 @@ from daemon.notify.photo import Photo, PhotoError, fetch_photo
 from daemon.notify.quiet import held_until
 from daemon.notify.render import Rendered, Renderer
 from daemon.notify.routing import Recipient
-from daemon.notify.targets import Redactor, Target, TargetResult
+from daemon.notify.targets import (
+    Redactor,
+    Target,
+    TargetResult,
+    file_secret_parts,
+    secret_parts,
+)
 from daemon.store.views import DueDelivery, Snapshot
 from parsers.model import Milestone
 
@@ -70,13 +76,25 @@ class Notifier:
         zone: tzinfo | None = None,
         source: str = "config",
     ) -> None:
-        targets = [Target.from_url(t, i, source) for i, t in enumerate(settings.targets)]
+        # The redactor goes on first, so that nothing Apprise logs while it
+        # parses the URLs can show a token; it comes off again in close().
+        self._redactor = Redactor(p for t in settings.targets for p in secret_parts(t.url.reveal()))
         if settings.apprise_config is not None:
-            targets += Target.from_file(settings.apprise_config)
-        self.targets = {target.name: target for target in targets}
-        self._redactor = Redactor(tuple(p for t in targets for p in t.secret_parts))
+            self._redactor.add(file_secret_parts(settings.apprise_config))
         for name in _CHATTY_LOGGERS:
             logging.getLogger(name).addFilter(self._redactor)
+        try:
+            targets = [
+                Target.from_url(t, i, source, self._redactor)
+                for i, t in enumerate(settings.targets)
+            ]
+            if settings.apprise_config is not None:
+                targets += Target.from_file(settings.apprise_config)
+        except BaseException:
+            self.close()
+            raise
+        self._redactor.add(p for t in targets for p in t.secret_parts)
+        self.targets = {target.name: target for target in targets}
         self.settings = settings
         self._renderer = Renderer(settings.templates, privacy=settings.privacy, zone=zone)
         self.zone = zone
@@ -89,6 +107,7 @@ class Notifier:
         self.halted.set()
 
     def close(self) -> None:
+        """Take the redactor off the libraries' loggers (again: a no-op)."""
         for name in _CHATTY_LOGGERS:
             logging.getLogger(name).removeFilter(self._redactor)
 

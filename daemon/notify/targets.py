@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,23 +57,20 @@ class Target:
     def __init__(self, name: str, server: Any, tags: frozenset[str], fmt: str | None) -> None:
         self.name = name
         self.tags = tags
-        self.secret_parts = _secret_parts(server.url())
+        self.secret_parts = secret_parts(server.url())
         self.format = fmt or _natural_format(server)
         self.attachments = bool(getattr(server, "attachment_support", False))
         self._apprise = apprise.Apprise()
         self._apprise.add(server)
 
     @classmethod
-    def from_url(cls, target: NotifyTarget, index: int, source: str) -> Target:
-        # Apprise logs an unparseable URL verbatim, tokens and all: keep it quiet
-        # and say what is wrong ourselves, naming the key instead of the URL.
-        apprise_log = logging.getLogger("apprise")
-        level = apprise_log.level
-        apprise_log.setLevel(logging.CRITICAL + 1)
-        try:
+    def from_url(cls, target: NotifyTarget, index: int, source: str, redactor: Redactor) -> Target:
+        """The target of a configured URL. Apprise logs what it cannot parse:
+        `redactor`, installed before any URL is parsed, masks our tokens in
+        whatever it logs, and drops this thread's parse complaint, which the
+        ConfigError below says better, naming the key instead of the URL."""
+        with redactor.own_complaints():
             server = apprise.Apprise.instantiate(target.url.reveal())
-        finally:
-            apprise_log.setLevel(level)
         if not server:
             raise ConfigError(
                 source,
@@ -156,17 +156,41 @@ def _natural_format(server: Any) -> str:
     return "markdown" if flat & _MARKDOWN_SERVICES else "text"
 
 
-class Redactor(logging.Filter):
-    """Masks secret parts of target URLs in log records of chatty libraries."""
+# How Apprise begins its complaint about a URL it cannot parse.
+_PARSE_COMPLAINTS = ("Unparseable ", "Unsupported URL")
 
-    def __init__(self, parts: tuple[str, ...]) -> None:
+
+class Redactor(logging.Filter):
+    """Masks secret parts of target URLs in log records of chatty libraries;
+    while a thread parses one of our URLs (`own_complaints`), drops Apprise's
+    complaint about it (the config error that follows names the key). Other
+    threads' records are never dropped."""
+
+    def __init__(self, parts: Iterable[str] = ()) -> None:
         super().__init__()
-        self._parts = tuple(sorted(set(parts), key=len, reverse=True))
+        self._parts: tuple[str, ...] = ()
+        self._parsing: frozenset[int] = frozenset()
+        self.add(parts)
+
+    @contextmanager
+    def own_complaints(self) -> Iterator[None]:
+        """Apprise's parse complaints from this thread are ours to say better."""
+        me = threading.get_ident()
+        self._parsing = self._parsing | {me}
+        try:
+            yield
+        finally:
+            self._parsing = self._parsing - {me}
+
+    def add(self, parts: Iterable[str]) -> None:
+        """Mask these too (one tuple swap: a record being filtered meanwhile
+        sees the old parts or the new ones, never half of them)."""
+        self._parts = tuple(sorted({*self._parts, *parts}, key=len, reverse=True))
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._parts:
-            return True
         message = record.getMessage()
+        if record.thread in self._parsing and message.startswith(_PARSE_COMPLAINTS):
+            return False
         cleaned = message
         for part in self._parts:
             cleaned = cleaned.replace(part, "***")
@@ -184,13 +208,26 @@ def _failure_detail(result: Any, status: str) -> str:
     return messages[-1] if messages else f"delivery {status}"
 
 
-def _secret_parts(url: str) -> tuple[str, ...]:
+def secret_parts(url: str) -> tuple[str, ...]:
     """The URL and each of its parts long enough to be a token or password."""
     parts = {url}
     for piece in re.split(r"[:/@?&=#]+", url):
         if len(piece) >= 6:
             parts.add(piece)
     return tuple(sorted(parts, key=len, reverse=True))
+
+
+def file_secret_parts(path: Path) -> tuple[str, ...]:
+    """The secret parts of every URL written in an Apprise configuration file
+    (none when it cannot be read: Apprise will say so)."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ()
+    return tuple(p for url in _URL.findall(text) for p in secret_parts(url))
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
 
 
 def register_console() -> str:

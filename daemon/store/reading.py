@@ -3,8 +3,6 @@ shipments, timeline and carrier-check schedule, read in the caller's session."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session, col, select
 
 from daemon.store.recorder import load_state
@@ -16,10 +14,6 @@ from parsers.model import Eta, Milestone
 def _pk(value: int | None) -> int:
     assert value is not None
     return value
-
-
-def _eta(start: Any, end: Any) -> Eta | None:
-    return Eta(start, end) if start and end else None
 
 
 def _timeline(
@@ -37,7 +31,7 @@ def _timeline(
             milestone=Milestone(row.milestone),
             source=row.source,
             description=row.description,
-            eta=_eta(row.eta_start, row.eta_end),
+            eta=Eta.between(row.eta_start, row.eta_end),
         )
         for row in rows
     )

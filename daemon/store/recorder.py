@@ -27,8 +27,6 @@ from daemon.store.tables import (
 from daemon.store.views import Snapshot
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent
 
-_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
-
 
 class Announcer(Protocol):
     """What recording asks when an event is news: whether its milestone is
@@ -49,7 +47,7 @@ class Announcer(Protocol):
 
 
 def load_state(row: TrackedState) -> machine.ShipmentState:
-    eta = Eta(row.eta_start, row.eta_end) if row.eta_start and row.eta_end else None
+    eta = Eta.between(row.eta_start, row.eta_end)
     return machine.ShipmentState(
         progress=Milestone(row.progress) if row.progress else None,
         side=Milestone(row.side) if row.side else None,
@@ -83,7 +81,7 @@ class Recorder:
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
         orders = [self._order(oid, event) for oid in event.order_ids]
-        if event.milestone in _ORDER_LEVEL:
+        if event.milestone.order_level:
             self._order_event(orders, event, source, message_pk)
             return
         shipment = self._shipment(event, orders)
@@ -343,7 +341,7 @@ def _snapshot(
     row: Order | Shipment, milestone: Milestone, orders: list[Order], shipment: Shipment | None
 ) -> Snapshot:
     items = row.items or next((order.items for order in orders if order.items), [])
-    eta = Eta(row.eta_start, row.eta_end) if row.eta_start and row.eta_end else None
+    eta = Eta.between(row.eta_start, row.eta_end)
     return Snapshot(
         milestone=milestone,
         item_titles=tuple(str(item["title"]) for item in items),

@@ -32,7 +32,6 @@ _NO_ETA = frozenset(
         Milestone.RETURN_RECEIVED,
     }
 )
-_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
 # A code the recipient must give: a locker's pickup code, or the one-time delivery
 # password (OTP) that Amazon mails on the day the parcel is out for delivery.
 _WITH_CODE = frozenset({Milestone.AVAILABLE_FOR_PICKUP, Milestone.OUT_FOR_DELIVERY})
@@ -156,7 +155,7 @@ class _Reading:
         if not order_ids:
             return ()
         refs = extract.products(self.message, self.language)
-        if milestone in _ORDER_LEVEL:
+        if milestone.order_level:
             sections = _sections(self.body, order_ids)
             etas = self._nearest_etas(milestone, order_ids)
             return tuple(
