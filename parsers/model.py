@@ -152,7 +152,11 @@ class ShipmentEvent:
     Every field the source does not state is None or empty, never guessed.
     `package_index` is Amazon's index of a package within an order (from the
     "Track package" link); it is part of a shipment's identity but not of the
-    `parse --json` interface.
+    `parse --json` interface. `pickup_code` opens a locker or proves the parcel is
+    yours at a counter; `delivery_code` is the one-time password the recipient tells
+    the driver: two different things, never mixed. `pickup_location` and
+    `delivery_location` are as the email writes them ("Amazon Hub Locker - Juniper",
+    "near the front door or porch"); `pickup_deadline` is the last day to collect.
     """
 
     milestone: Milestone
@@ -166,6 +170,10 @@ class ShipmentEvent:
     eta: Eta | None = None
     items: tuple[Item, ...] = ()
     pickup_code: str | None = None
+    pickup_location: str | None = None
+    pickup_deadline: date | None = None
+    delivery_code: str | None = None
+    delivery_location: str | None = None
     delivery_photo_url: str | None = None
     description: str | None = None
 
@@ -185,6 +193,10 @@ class ShipmentEvent:
             "eta": self.eta.to_json() if self.eta else None,
             "items": [item.to_json() for item in self.items],
             "pickup_code": self.pickup_code,
+            "pickup_location": self.pickup_location,
+            "pickup_deadline": self.pickup_deadline.isoformat() if self.pickup_deadline else None,
+            "delivery_code": self.delivery_code,
+            "delivery_location": self.delivery_location,
             "delivery_photo_url": self.delivery_photo_url,
             "occurred_at": (
                 self.occurred_at.astimezone(UTC).isoformat() if self.occurred_at else None
@@ -198,14 +210,39 @@ class Rejected(Exception):  # noqa: N818 - a verdict, not a failure
 
 
 @dataclass(frozen=True)
+class Unread:
+    """What an email that no rule could read still says for certain: the orders
+    it is about and the marketplace it came from."""
+
+    order_ids: tuple[str, ...]
+    marketplace: str | None
+
+
+class Unrecognised(Exception):  # noqa: N818 - a verdict, not a failure
+    """Raised by a parser for an email from a sender it owns, about an order,
+    whose wording no rule knows (or whose signals disagree). Never guessed: the
+    email is reported as unrecognised, so that a template change is noticed."""
+
+    def __init__(self, subject: str, unread: Unread) -> None:
+        super().__init__(subject)
+        self.subject = subject
+        self.unread = unread
+
+
+UNRECOGNISED = "unrecognised: "
+
+
+@dataclass(frozen=True)
 class ParseResult:
     """What the registry says about one email: which parser claimed it (or None),
-    the events it found, and the error if parsing failed."""
+    the events it found, and the error if parsing failed. `unread` is set for an
+    unrecognised email (its error starts with "unrecognised: ")."""
 
     parser: str | None
     events: tuple[ShipmentEvent, ...] = ()
     error: str | None = None
     notes: tuple[str, ...] = field(default=())
+    unread: Unread | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -15,7 +15,7 @@ from typing import Protocol
 from parsers.amazon import AmazonParser
 from parsers.forwarded import Forwards
 from parsers.message import MailMessage, parse_message
-from parsers.model import ParseResult, Rejected, ShipmentEvent
+from parsers.model import UNRECOGNISED, ParseResult, Rejected, ShipmentEvent, Unrecognised
 
 
 class Parser(Protocol):
@@ -59,6 +59,9 @@ class Registry:
             events = parser.parse(message)
         except Rejected as exc:
             return ParseResult(parser=parser.name, error=f"rejected: {exc}")
+        except Unrecognised as exc:
+            error = UNRECOGNISED + exc.subject
+            return ParseResult(parser=parser.name, error=error, unread=exc.unread)
         except Exception as exc:
             return ParseResult(parser=parser.name, error=_describe(exc))
         return ParseResult(parser=parser.name, events=events)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -27,22 +27,31 @@ _SUBJECT = rules(
     (M.RETURN_RECEIVED, r"\breturn received\b|\breceived your return\b(?! request| label)"),
     (M.REFUNDED, r"\brefund\b"),
     (M.RETURN_STARTED, r"\breturn (?:request|label|started|authori[sz])|\byour return\b"),
-    (M.DELIVERY_ATTEMPTED, r"\bdelivery attempt|\battempted delivery\b|\bwe missed you\b"),
+    (M.DELIVERY_ATTEMPTED, r"\bdelivery attempt|\battempted delivery\b|\bwe missed you\b"
+     r"|\bdelivery was attempted\b|\bwe tried to deliver\b"),
     # "Ready for collection" and "ready to collect" are the UK's words for pickup.
+    # Amazon Hub: "You have a package to pick up", and the apartment lockers' "Someone in
+    # your unit has a package".
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:ready|available) (?:for|to) (?:pick ?up|collect(?:ion)?)\b"
-     r"|\bready to be collected\b"),
-    (M.DELIVERED, r"^\W*delivered\b|\bhas been delivered\b|\bwas delivered\b"),
-    # The one-time delivery password (India's "delivery OTP") comes on the day of delivery.
-    (M.OUT_FOR_DELIVERY, r"^\W*out for delivery\b|^\W*arriving today\b|\bis out for delivery\b"
-     r"|\bdelivery (?:otp|one[- ]time password)\b|\bdelivery requires an? (?:otp|one[- ]time "
-     r"password)\b|\b(?:otp|one[- ]time password) for (?:your |today['’]s )?delivery\b"),
+     r"|\bready to be collected\b|\b(?:package|parcel) to (?:pick ?up|collect)\b"
+     r"|\bin your unit has an? (?:package|parcel)\b"
+     r"|\barrived at (?:the |an |your )?amazon (?:hub|locker|counter)\b"),
+    # "Your Amazon order has arrived!" (2024), but not "arrived at" a locker or counter.
+    (M.DELIVERED, r"^\W*delivered\b|\bhas been delivered\b|\bwas delivered\b"
+     r"|\b(?:order|package|parcel|items?) (?:has|have) arrived\b(?! at)"),
+    # A subject about the one-time delivery password names no milestone: Amazon mails
+    # it when a parcel ships in some marketplaces and on the day of delivery in others,
+    # so its body says which.
+    (M.OUT_FOR_DELIVERY, r"^\W*out for delivery\b|^\W*arriving today\b|\bis out for delivery\b"),
     # Amazon hands a parcel over to another carrier for the last leg. Not "handed to":
     # that is how a parcel given to a neighbour is described.
     (M.IN_TRANSIT, r"\btransferred (?:your (?:package|parcel) )?to\b"),
     (M.DELAYED, r"\bdelivery update\b|\brunning late\b|\blater than (?:expected|originally)"
      r"|\bdelayed\b|\bnew delivery (?:date|estimate)\b"),
+    # "Arriving tomorrow", "Arriving Friday": since 2025 amazon.com's shipment emails
+    # may say only when the parcel comes ("Arriving today" is out for delivery, above).
     (M.SHIPPED, r"^\W*shipped\b|\bhas (?:been )?shipped\b|\bhave shipped\b|^\W*dispatched\b"
-     r"|\bhas been dispatched\b|\bon its way\b"),
+     r"|\bhas been dispatched\b|\bon its way\b|^\W*arriving\b"),
     # "Amazon.com order of <title>." is how a Kindle book or other digital order is confirmed.
     (M.ORDERED, r"^\W*ordered\b|\byour amazon(?:\.[a-z.]+)? order\b|\border confirmation\b"
      r"|\bthanks for your order\b|^\W*amazon(?:\.[a-z.]+)? order of\b"),
@@ -53,9 +62,10 @@ _BODY = rules(
     (M.RETURN_RECEIVED, r"\bwe(?:['’]ve| have) received your return\b(?! request| label)"),
     (M.REFUNDED, r"\bwe(?:['’]ve| have) (?:issued|processed) (?:your|a) refund\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\byour (?:package|parcel) is (?:now )?(?:ready|available) "
-     r"(?:for|to) (?:pick ?up|collect(?:ion)?)\b"),
+     r"(?:for|to) (?:pick ?up|collect(?:ion)?)\b"
+     r"|\b(?:package|parcel) (?:has been|was) delivered to (?:the |an )?amazon hub\b"),
     (M.DELIVERED, r"\byour (?:package|parcel|order) (?:was|has been) delivered\b"
-     r"|^\s*delivered today\b"),
+     r"|^\s*delivered today\b|\byour (?:order|package|parcel) has arrived\b(?! at)"),
     # Not a line reading just "Out for delivery": every progress bar has one.
     (M.OUT_FOR_DELIVERY, r"\byour (?:package|parcel) is out for delivery\b"
      r"|\byour delivery otp is\b"),
@@ -75,8 +85,12 @@ _ETA_PHRASES = (
     r"arriving(?: by| on| between)?:?",
     r"(?:estimated|expected|guaranteed) (?:delivery|arrival)(?: date)?(?: is)?:?(?: by)?",
     r"delivery estimate:?",
-    r"(?:expected|arrives?|will arrive)(?: by| on)?",
+    # "Your package will arrive:" with the date on the next line (2020).
+    r"(?:expected|arrives?|will arrive)(?: by| on)?:?",
 )
+
+# Where a parcel is left: "in your mailbox", "near the front door", "with a neighbour".
+_WHERE = r"(?:in|into|at|near|on|with|by|inside|outside|under|behind|beside|next to|to)\b"
 
 ENGLISH = Language(
     code="en",
@@ -98,14 +112,47 @@ ENGLISH = Language(
     generic_link=re.compile(
         r"^(?:buy (?:it )?again|view|track|write a|return|share|see|leave|rate|your orders)\b", re.I
     ),
-    # "Your collection code: 739204", "Your pickup code is 582741", and the one-time
-    # delivery password: "Your delivery OTP is 482913", "Share OTP 482913 with the
-    # delivery associate", "Your one-time password is 615207". A code has a digit, so
-    # "Share the OTP only with ..." gives none.
+    # "Your collection code: 739204", "Your pickup code is 582741". A code has a
+    # digit, so "Your pickup code is below" gives none.
     pickup_code=re.compile(
-        r"(?:\b(?:pick ?up|collection|locker|access) code|\botp"
-        r"|\bone[- ]time (?:delivery )?password(?: \(otp\))?)(?: is)?\s*:?\s*"
+        r"\b(?:pick ?up|collection|locker|access) code(?: is)?\s*:?\s*"
         r"(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # The one-time delivery password: "Your delivery OTP is 482913", "Share OTP 482913
+    # with the delivery associate", "Your one-time password is 615207". "Share the OTP
+    # only with ..." gives none.
+    delivery_code=re.compile(
+        r"(?:\botp|\bone[- ]time (?:delivery )?password(?: \(otp\))?)(?: is)?\s*:?\s*"
+        r"(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Collection point\nAmazon Locker - Juniper", "ready to collect from Amazon Locker -
+    # Juniper", "has arrived at Amazon Counter - Next Manchester Arndale"
+    pickup_location=places(
+        rf"\b(?:collection point|pick ?up (?:location|point)|pick ?up at)\s*:?\s*{PLACE}",
+        r"\bready (?:to collect|to pick ?up|for (?:pick ?up|collection)) (?:from|at) (?:the )?"
+        + PLACE,
+        rf"\b(?:has )?arrived at (?:the )?{PLACE}",
+        rf"\bdelivered to (?:the )?(?=amazon hub){PLACE}",
+    ),
+    # "Please collect your parcel by Thursday 2 April", "Pick up by Friday, April 3"
+    pickup_deadline=(
+        r"\b(?:collect|pick ?up)(?: your (?:parcel|package|order|items?)| it)? by",
+        r"\b(?:pick ?up|collection) deadline:?",
+        r"\b(?:held|kept|available)(?: for (?:pick ?up|collection))? until",
+    ),
+    # "Your package was left near the front door or porch", "It was handed directly to
+    # a resident", "Left in a safe place: front porch": the clause from its verb.
+    delivery_location=places(
+        rf"\b(?:was|were) (?=(?:left|placed|put|delivered) {_WHERE}|handed\b){CLAUSE}",
+        rf"(?:^|[.!?]\s+)(?=left {_WHERE}){CLAUSE}",
+    ),
+    # A refund that is late or pending is not a refund.
+    informational=re.compile(
+        r"\brefund\b[^\n]{0,40}?\b(?:delayed|late|on hold|pending"
+        r"|not (?:yet )?(?:issued|processed))"
+        r"|\bdelay(?:ed)? (?:in|with|on|to) (?:your |the )?refund\b",
         re.IGNORECASE,
     ),
     # Review requests ("Rate your purchase", "Jane, rate your experience"), marketing and

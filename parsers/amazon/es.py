@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 # "mar" is both March and Tuesday: the date grammar tells them apart by position
@@ -46,18 +46,19 @@ _SUBJECT = rules(
     (M.RETURN_RECEIVED, r"\bdevoluci[óo]n recibida\b|\bhemos recibido (?:tu|la) devoluci[óo]n\b"),
     (M.RETURN_STARTED, r"\bdevoluci[óo]n\b"),
     (M.DELIVERY_ATTEMPTED, r"\bintento de entrega\b|\bentrega fallida\b"
-     r"|\bno (?:hemos podido|pudimos|se ha podido|se pudo) entregar\b"),
+     r"|\bno (?:hemos podido|pudimos|se ha podido|se pudo) entregar\b|\bintentamos entregar\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:listo|lista|disponible)s? para (?:su )?recog(?:er|ida)\b"
      r"|\bya puedes recoger\b|\brecoge tu (?:paquete|pedido)\b"),
     (M.DELIVERED, rf"^\W*entregad{_O}\b|\b(?:ha|han) sido entregad{_O}\b"
-     rf"|\bse (?:ha|han) entregado\b|\bfue entregad{_O}\b"),
+     rf"|\bse (?:ha|han) entregado\b|\bfue entregad{_O}\b|^\W*entrega (?:realizada|completada)\b"
+     r"|\btu (?:pedido|paquete) ha llegado\b(?! (?:a|al)\b)"),
     (M.OUT_FOR_DELIVERY, r"^\W*en reparto\b|\b(?:está|esta) en reparto\b"
      r"|^\W*llega(?:rá)? hoy\b|\btu paquete llega(?:rá)? hoy\b"
      r"|\ben ruta de entrega\b|\bsali[óo] (?:a|para) (?:reparto|entrega)\b"),
     (M.DELAYED, rf"\bretrasad{_O}\b|\bse (?:ha|han) retrasado\b|\bretraso\b"
      r"|\bllegará más tarde\b|\bnueva fecha de entrega\b|\bactualización de (?:la )?entrega\b"),
     (M.SHIPPED, rf"^\W*enviad{_O}\b|\b(?:ha|han) sido enviad{_O}\b|\bse (?:ha|han) enviado\b"
-     rf"|\bfue enviad{_O}\b|\b(?:está|esta) en camino\b"),
+     rf"|\bfue enviad{_O}\b|\b(?:está|esta) en camino\b|^\W*llega(?:rá)?\b"),
     (M.ORDERED, r"^\W*pedido realizado\b|\btu pedido (?:de|en) amazon(?:\.[a-z.]+)?\b"
      r"|\bconfirmación de (?:tu )?pedido\b|\bgracias por tu (?:pedido|compra)\b"),
 )  # fmt: skip
@@ -67,7 +68,8 @@ _SUBJECT = rules(
 _BODY = rules(
     (M.CANCELLED, r"\b(?:tu |el )?pedido (?:ha sido|fue|se ha) cancelado\b|\bhemos cancelado\b"
      r"|\b(?:artículos?|productos?) (?:ha|han) sido cancelados?\b"),
-    (M.DELIVERY_ATTEMPTED, r"\bno (?:hemos podido|pudimos|se ha podido|se pudo) entregar\b"),
+    (M.DELIVERY_ATTEMPTED, r"\bno (?:hemos podido|pudimos|se ha podido|se pudo) entregar\b"
+     r"|\bintentamos entregar\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:está|ya está) (?:listo|disponible) para (?:su )?"
      r"recog(?:er|ida)\b|\bya puedes recoger\b"),
     (M.DELIVERED, r"\btu (?:paquete|pedido) (?:ha sido|fue|se ha) entregado\b"
@@ -113,7 +115,7 @@ SPANISH = Language(
     # names a bare "Amazon".
     carrier_label=re.compile(
         r"(?:\b(?:transportista|paqueter[íi]a|empresa de (?:transporte|mensajer[íi]a))\s*:?"
-        r"|\b(?:enviad|entregad|repartid)[oa]s? (?:por|con|mediante)"
+        r"|\b(?:enviad|entregad|repartid)[oa]s? (?:por|con|mediante)(?: el transportista)?"
         r"(?!\s+amazon\b(?!\s+logistics))|\btransferid[oa] a)"
         r"\s+(?P<name>[A-Z][\w&.\- ]{1,30})",
         re.IGNORECASE,
@@ -130,6 +132,35 @@ SPANISH = Language(
     pickup_code=re.compile(
         r"\bc[óo]digo (?:de (?:recogida|acceso)|pin)(?: es)?\s*:?\s*"
         r"(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Tu contraseña de un solo uso es 482913": said to the driver, not a locker code.
+    delivery_code=re.compile(
+        r"\b(?:contraseña (?:de un (?:solo|único) uso|única)"
+        r"|c[óo]digo (?:de entrega|de un solo uso)|otp)(?: \(otp\))?(?: es)?\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Punto de recogida: ...", "Tu paquete está en el Amazon Locker - Tallarí, Calle ..."
+    pickup_location=places(
+        rf"\bpunto de recogida\s*:?\s*{PLACE}",
+        rf"\b(?:está|se encuentra) en (?:el |la |tu )?(?=amazon|locker|punto|oficina){PLACE}",
+        rf"\bte espera en (?:el |la |tu )?{PLACE}",
+    ),
+    # "Recógelo antes del jueves, 2 de abril"
+    pickup_deadline=(
+        r"\brec[óo]ge(?:lo|la|los|las)? antes del?",
+        r"\brecoger(?: tu (?:paquete|pedido))? antes del?",
+        r"\bdisponible (?:para recoger )?hasta el",
+    ),
+    # "Tu paquete se ha dejado en la puerta principal", "Recibido por: Andrea (residente)"
+    delivery_location=places(
+        rf"\bse ha (?=(?:dejado|entregado) (?:en|junto|delante|a|al|con)\b){CLAUSE}",
+        rf"\b(?=recibido por\s*:){CLAUSE}",
+    ),
+    # A refund that is late or pending is not a refund.
+    informational=re.compile(
+        r"\breembolso\b[^\n]{0,40}?\b(?:retrasad[oa]|con retraso|pendiente|en espera)"
+        r"|\bretraso en (?:tu |el )?reembolso\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

@@ -82,6 +82,65 @@ def _covers(full: TrackLink, part: TrackLink) -> bool:
     return agrees and more > 0
 
 
+def products_by_link(
+    message: MailMessage, links: tuple[TrackLink, ...], refs: tuple[ProductRef, ...]
+) -> dict[TrackLink, tuple[ProductRef, ...]]:
+    """For an email about several packages of one order: the products linked
+    beside each package's "Track package" link, in document order. Amazon lays a
+    package out either as its button then its items, or its items then its
+    button; whichever comes first in the email tells which. Empty when the
+    links do not share one order, or when some package would get no product
+    (the layout is then not one of the two)."""
+    if len(links) < 2 or len({link.order_id for link in links}) > 1:
+        return {}
+    by_asin = {ref.asin: ref for ref in refs}
+    sequence: list[TrackLink | ProductRef] = []
+    for link in message.links:
+        url = target(link)
+        token: TrackLink | ProductRef | None = _owner(track_link(url), links)
+        if token is None:
+            token = by_asin.get(product_asin(url) or "")
+        if token is not None and (not sequence or sequence[-1] != token):
+            sequence.append(token)
+    groups = _group(sequence)
+    if set(groups) != set(links) or not all(groups.values()):
+        return {}
+    return {link: tuple(dict.fromkeys(found)) for link, found in groups.items()}
+
+
+def _owner(found: TrackLink | None, links: tuple[TrackLink, ...]) -> TrackLink | None:
+    """The link of `links` that `found` is, or is a part of."""
+    if found is None:
+        return None
+    for link in links:
+        if link == found or _covers(link, found):
+            return link
+    return None
+
+
+def _group(sequence: list[TrackLink | ProductRef]) -> dict[TrackLink, list[ProductRef]]:
+    kinds = [isinstance(token, TrackLink) for token in sequence]
+    if True not in kinds or False not in kinds:
+        return {}
+    button_first = kinds.index(True) < kinds.index(False)
+    groups: dict[TrackLink, list[ProductRef]] = {}
+    current: TrackLink | None = None
+    pending: list[ProductRef] = []
+    for token in sequence:
+        if isinstance(token, TrackLink):
+            groups.setdefault(token, [])
+            if button_first:
+                current = token
+            else:
+                groups[token].extend(pending)
+                pending = []
+        elif button_first and current is not None:
+            groups[current].append(token)
+        else:
+            pending.append(token)
+    return groups
+
+
 def products(message: MailMessage, language: Language) -> tuple[ProductRef, ...]:
     """Products the email links to, by ASIN, each with its longest real title
     (link text or the alt text of the product image)."""
@@ -176,14 +235,6 @@ def tracking(
         # the email names ("Transporteur : Chronopost") is the more specific.
         return hint, TrackingNumber(hint, first.number)
     return hint or first.carrier, first
-
-
-def pickup_code(text: str, language: Language) -> str | None:
-    """The code that opens a locker or proves the parcel is yours at a counter."""
-    if language.pickup_code is None:
-        return None
-    match = language.pickup_code.search(text)
-    return match.group("code") if match else None
 
 
 def delivery_photo(message: MailMessage, language: Language) -> str | None:

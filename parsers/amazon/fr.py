@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -39,17 +39,19 @@ _SUBJECT = rules(
     (M.RETURN_STARTED, r"^\W*retour\b|\b(?:votre|demande de|étiquette de|bon de|confirmation de)"
      r" retour\b"),
     (M.DELIVERY_ATTEMPTED, r"\btentative de livraison\b|\bnous (?:sommes passés|n['’]avons pas"
-     r" pu livrer)\b|\blivraison manquée\b|\bavis de passage\b"),
+     r" pu livrer)\b|\blivraison manquée\b|\bavis de passage\b"
+     r"|\bnous avons tenté de (?:vous )?livrer\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\bprête? (?:à être retirée?|pour (?:le )?retrait)\b"
      r"|\bdisponible (?:pour (?:le )?retrait|(?:au|en|dans (?:le|la|l['’]|votre)) ?"
      r"(?:point (?:de )?retrait|point relais|relais|amazon locker|locker|casier|counter))"),
-    (M.DELIVERED, rf"^\W*livr{_E}\s*:|\ba été livr{_E}\b|\bont été livr{_E}\b|^\W*colis livré"),
+    (M.DELIVERED, rf"^\W*livr{_E}\s*:|\ba été livr{_E}\b|\bont été livr{_E}\b|^\W*colis livré"
+     r"|^\W*livraison effectuée\b|\bcommande est arrivée\b(?! (?:au|à|dans|en)\b)"),
     (M.OUT_FOR_DELIVERY, r"^\W*en cours de livraison\b|^\W*(?:livraison|arrive) aujourd['’]hui\b"
      r"|\best en cours de livraison\b"),
     (M.DELAYED, r"\bretard de livraison\b|\bmise à jour de (?:la )?livraison\b|\ben retard\b"
      r"|\bretardée?s?\b|\bnouvelle date de livraison\b"),
     (M.SHIPPED, rf"^\W*expédi{_E}\s*:|\ba été expédi{_E}\b|\bont été expédi{_E}\b"
-     r"|\best en (?:route|chemin)\b"),
+     r"|\best en (?:route|chemin)\b|^\W*arrive\b"),
     (M.ORDERED, rf"^\W*command{_E}\s*:|\bvotre commande amazon(?:\.[a-z.]+)?\b"
      r"|\bconfirmation de (?:votre )?commande\b|\bmerci pour votre commande\b"),
 )  # fmt: skip
@@ -57,6 +59,8 @@ _SUBJECT = rules(
 _BODY = rules(
     (M.CANCELLED, r"\b(?:commande|articles?) (?:a|ont) été annulée?s?\b"
      r"|\bcommande est annulée\b"),
+    (M.DELIVERY_ATTEMPTED, r"\bnous avons tenté de (?:vous )?livrer\b"
+     r"|\bnous n['’]avons pas pu livrer\b"),
     (M.DELIVERED, r"\bvotre (?:colis|commande) a été livrée?\b|^\s*livrée? aujourd['’]hui\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\bprête? à être retirée?\b|\bdisponible pour (?:le )?retrait\b"),
     # Not a bare "En cours de livraison" line: that is also a label of the progress bar
@@ -97,8 +101,10 @@ FRENCH = Language(
     # "remis à Chronopost". "Expédié par Amazon" under an item is Amazon's fulfilment,
     # not the carrier, so "expédié par" never names Amazon.
     carrier_label=re.compile(
-        r"(?:\btransporteur\s*:?|\bexpédiée?s? (?:par|avec|via)(?!\s+amazon\b)"
-        r"|\blivrée?s? (?:par|avec)|\b(?:confiée?|remise?) (?:au transporteur |à ))"
+        r"(?:\btransporteur\s*:?"
+        r"|\bexpédiée?s? (?:par|avec|via)(?: le transporteur)?(?!\s+amazon\b)"
+        r"|\blivrée?s? (?:par|avec)(?: le transporteur)?"
+        r"|\b(?:confiée?|remise?) (?:au transporteur |à ))"
         r"\s*(?P<name>[A-Z][\w&.\- ]{1,30})",
         re.IGNORECASE,
     ),
@@ -111,6 +117,35 @@ FRENCH = Language(
     pickup_code=re.compile(
         r"\bcode (?:de (?:retrait|récupération)|d['’]accès|pin)(?: est)?\s*:?\s*"
         r"(?P<code>[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Votre mot de passe à usage unique est 482913": said to the driver, not a locker code.
+    delivery_code=re.compile(
+        r"\b(?:mot de passe (?:à usage unique|unique)|code (?:de livraison|à usage unique)|otp)"
+        r"(?: \(otp\))?(?: est)?\s*:?\s*(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "disponible dans l'Amazon Locker - Rhône, 12 rue ...", "Point de retrait : ..."
+    pickup_location=places(
+        rf"\bpoint (?:de )?(?:retrait|relais)\s*:\s*{PLACE}",
+        rf"\b(?:disponible|prête? à être retirée?) (?:dans|au|à|en|chez)\s+"
+        rf"(?:l['’]|le |la |votre )?{PLACE}",
+        rf"\bvous attend (?:dans|au|à|en|chez)\s+(?:l['’]|le |la |votre )?{PLACE}",
+    ),
+    # "Vous avez jusqu'au mercredi 8 avril pour retirer votre colis"
+    pickup_deadline=(
+        r"\bjusqu['’]au",
+        r"\bretir(?:er|ez)(?: votre (?:colis|commande))? avant le",
+    ),
+    # "Votre colis a été déposé devant la porte d'entrée" -> "déposé devant la porte d'entrée"
+    delivery_location=places(
+        r"\ba été (?=(?:déposé|laissé|remis|livré)e?s? (?:devant|dans|à|au|aux|chez|sur|près"
+        rf"|derrière|sous|en)\b){CLAUSE}",
+    ),
+    # A refund that is late or pending is not a refund.
+    informational=re.compile(
+        r"\bremboursement\b[^\n]{0,40}?\b(?:retardé|en retard|en attente|différé)"
+        r"|\bretard (?:de|du|dans le) remboursement\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 # "mar" is both Tuesday and March: the date grammar reads a weekday only in front of
@@ -48,13 +48,16 @@ _SUBJECT = rules(
     (M.AVAILABLE_FOR_PICKUP, r"\bpront[oaie] (?:per il ritiro|da ritirare|per essere ritirat[oaie])"
      r"|\bdisponibil[ei] per il ritiro\b|\bin attesa di (?:essere )?ritirat[oaie]\b"
      r"|\bpuoi ritirare\b"),
-    (M.DELIVERED, r"^\W*consegnat[oaie]\b|\b(?:è|sono) stat[oaie] consegnat[oaie]\b"),
-    (M.OUT_FOR_DELIVERY, r"^\W*in consegna\b|^\W*arriva oggi\b|\bè in consegna\b"
-     r"|\bin consegna oggi\b"),
+    # "Consegna effettuata: Il tuo ordine Amazon.it ...": not an order confirmation.
+    (M.DELIVERED, r"^\W*consegnat[oaie]\b|\b(?:è|sono) stat[oaie] consegnat[oaie]\b"
+     r"|\bconsegna (?:è stata )?effettuata\b|\b(?:ordine|pacco|spedizione) è arrivat[oa]\b"
+     r"(?! (?:al|nel|presso)\b)"),
+    (M.OUT_FOR_DELIVERY, r"^\W*in consegna\b|^\W*arriv(?:a|erà) oggi\b|\bè in consegna\b"
+     r"|\bin consegna oggi\b|\b(?:arriva|arriverà) oggi\b"),
     (M.DELAYED, r"\bin ritardo\b|\britardo (?:nella|di) consegna\b|\bsubirà un ritardo\b"
      r"|\baggiornamento (?:sulla|della) consegna\b|\bnuova data di consegna\b"),
     (M.SHIPPED, r"^\W*spedit[oaie]\b|\b(?:è|sono) stat[oaie] spedit[oaie]\b"
-     r"|\b(?:il tuo pacco|la tua spedizione) è in (?:arrivo|viaggio)\b"),
+     r"|\b(?:il tuo pacco|la tua spedizione) è in (?:arrivo|viaggio)\b|^\W*arriv(?:a|erà)\b"),
     (M.ORDERED, rf"^\W*ordinat[oaie]\b|\bil tuo ordine amazon(?:\.it)?\b|\bordine confermato\b"
      rf"|\bconferma (?:dell{_AP}|d{_AP})ordine\b|\bgrazie per (?:il tuo |l{_AP})ordine\b"),
 )  # fmt: skip
@@ -69,7 +72,7 @@ _BODY = rules(
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:il tuo pacco|la tua spedizione) è pront[oa] per il ritiro\b"
      r"|\bè disponibile per il ritiro\b"),
     (M.DELIVERED, r"\b(?:il tuo pacco|la tua spedizione|il tuo ordine) è stat[oa] consegnat[oa]\b"
-     r"|^\s*consegnato oggi\b"),
+     r"|^\s*consegnato oggi\b|\bconsegna (?:è stata )?effettuata\b"),
     (M.OUT_FOR_DELIVERY, r"\b(?:il tuo pacco|la tua spedizione) è in consegna\b"),
     (M.DELAYED, r"\b(?:è|sono) in ritardo\b|\bha subito un ritardo\b"
      r"|^\s*nuova data di consegna\b"),
@@ -114,9 +117,10 @@ ITALIAN = Language(
     # "Corriere: BRT", "spedito con GLS", "consegnato da Poste Italiane", "affidato a BRT".
     # "Venduto e spedito da Amazon" under an item is Amazon's fulfilment, not the
     # carrier, so "spedito da" is not a label.
+    # "spedito con il corriere SDA" names the carrier after "il corriere".
     carrier_label=re.compile(
-        r"(?:\b(?:corriere|vettore)\s*:?|\bspedit[oaie] (?:con|tramite|via)"
-        r"|\bconsegnat[oaie] (?:da|tramite)|\baffidat[oaie] (?:al corriere |a ))"
+        r"(?:\b(?:corriere|vettore)\s*:?|\bspedit[oaie] (?:con|tramite|via)(?: il corriere)?"
+        r"|\bconsegnat[oaie] (?:da|tramite)(?: il corriere)?|\baffidat[oaie] (?:al corriere |a ))"
         r"\s*(?P<name>[A-Z][\w&.\- ]{1,30})",
         re.IGNORECASE,
     ),
@@ -127,13 +131,39 @@ ITALIAN = Language(
         r"|i (?:miei|tuoi) ordini|il (?:mio|tuo) account)\b",
         re.I,
     ),
-    # "Codice di ritiro: 482913" at a locker, or the one-time delivery password of an
-    # out-for-delivery email. A code holds a digit, so "codice di consegna quando..."
-    # never yields the word "quando".
+    # "Codice di ritiro: 482913" at a locker. A code holds a digit, so "codice di ritiro
+    # quando..." never yields the word "quando".
     pickup_code=re.compile(
-        r"(?:\bcodice (?:di ritiro|di sblocco|di consegna|pin|di accesso|otp)"
-        r"|\bpassword monouso(?: \(otp\))?|\botp)(?: è)?\s*:?\s*"
+        r"\bcodice (?:di ritiro|di sblocco|pin|di accesso)(?: è)?\s*:?\s*"
         r"(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # The one-time delivery password, said to the driver: "La tua password monouso è ...".
+    delivery_code=re.compile(
+        r"(?:\bcodice (?:di consegna|otp|monouso)|\bpassword monouso(?: \(otp\))?|\botp)"
+        r"(?: è)?\s*:?\s*(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Punto di ritiro: Amazon Locker - Duomo", "pronto per il ritiro presso ..."
+    pickup_location=places(
+        rf"\bpunto di ritiro\s*:?\s*{PLACE}",
+        rf"\b(?:ritiro|ritirarlo|ritirarla|ritirare) presso (?:l['’]|il |la |lo )?{PLACE}",
+        rf"\b(?:disponibile|ti aspetta) (?:presso|nel|nella|in) (?:l['’]|il |la |lo )?{PLACE}",
+    ),
+    # "Ritira il pacco entro venerdì 3 aprile"
+    pickup_deadline=(
+        r"\britir(?:a|alo|ala|are)(?: il (?:tuo )?pacco)? entro(?: il)?",
+        r"\bdisponibile (?:per il ritiro )?fino a(?:l)?",
+    ),
+    # "Il pacco è stato lasciato davanti alla porta d'ingresso"
+    delivery_location=places(
+        r"\bè stat[oa] (?=(?:lasciat|depositat|consegnat|affidat)[oa] (?:davanti|nel|nella"
+        rf"|nello|a|al|alla|allo|ai|presso|in|sul|sulla|dal|dalla|da|accanto)\b){CLAUSE}",
+    ),
+    # A refund that is late or pending is not a refund.
+    informational=re.compile(
+        r"\brimborso\b[^\n]{0,40}?\b(?:in ritardo|ritardat[oa]|in sospeso|non ancora)"
+        r"|\britardo (?:nel|del) rimborso\b",
         re.IGNORECASE,
     ),
     # Review requests, opinions, deals, and Alexa's own mail (which talks about

@@ -102,6 +102,23 @@ JAPANESE = Language(
         r"(?P<code>[A-Z0-9]{4,12})(?![A-Z0-9])",
         re.IGNORECASE,
     ),
+    # "ワンタイムパスワード：482913": said to the driver, not a locker code.
+    delivery_code=re.compile(
+        r"(?:ワンタイムパスワード|配達用パスワード|受け?取り用パスワード)\s*(?:は)?\s*[:：]?\s*"
+        r"(?P<code>[A-Z0-9]{4,12})(?![A-Z0-9])",
+        re.IGNORECASE,
+    ),
+    # "受け取り場所\nAmazon Hub ロッカー - ヤマブキ（ローソン 渋谷神南一丁目店内）"
+    pickup_location=(
+        re.compile(r"受け?取り場所\s*[:：]?\s*(?P<place>[^\n、。]{2,80}?)(?=\s*(?:\n|$|、|。))"),
+    ),
+    # "受け取り期限：4月4日(土) 23:59まで"
+    pickup_deadline=(r"お?受け?取り期限\s*[:：]?", r"保管期限\s*[:：]?"),
+    # "ご指定の場所（玄関前）に置き配しました" -> "ご指定の場所（玄関前）"
+    delivery_location=(
+        re.compile(r"(?P<place>[^\n、。]{2,40}?)に(?:置き配|お預け|配達)(?:しました|いたしました)"),
+    ),
+    informational=re.compile(r"返金[^\n]{0,20}?(?:遅れ|遅延|保留)"),
     negative_subjects=re.compile(
         r"(?:キャンペーン|タイムセール|セール[】\]]|ポイント還元|クーポン|おすすめ|お勧め"
         r"|プライム・?ビデオ|prime ?video|配信開始|レビュー|評価をお願い|ご意見をお聞かせ"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -39,7 +39,8 @@ _SUBJECT = rules(
     (M.RETURN_STARTED, r"^\W*retour\b|\bretour(?:zending|aanvraag|label|verzoek)\b"
      r"|\bje retour\b|\bterugzending\b"),
     (M.DELIVERY_ATTEMPTED, r"\bbezorgpoging\b|\bleverpoging\b|\bniet thuis\b"
-     r"|\bkon(?:den)? niet (?:worden )?(?:bezorgd|geleverd)\b"),
+     r"|\bkon(?:den)? niet (?:worden )?(?:bezorgd|geleverd)\b|\bpoging tot (?:bezorging|levering)\b"
+     r"|\bwe hebben geprobeerd (?:je |uw )?pakket te (?:bezorgen|leveren)\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\bklaar (?:om (?:op|af) te halen|voor (?:ophalen|afhalen))\b"
      r"|\bligt (?:voor je )?klaar\b|\bkan (?:nu )?(?:worden )?(?:opgehaald|afgehaald)\b"),
     (M.DELIVERED, rf"^\W*{_DELIVERED}\b|\b(?:is|zijn|werd|werden) (?:vandaag )?{_DELIVERED}\b"),
@@ -62,7 +63,7 @@ _SUBJECT = rules(
 _BODY = rules(
     (M.CANCELLED, r"\b(?:bestelling|artikel(?:en)?) (?:is|zijn|werd|werden) geannuleerd\b"),
     (M.DELIVERY_ATTEMPTED, r"\bkonden (?:je pakket |uw pakket )?(?:vandaag )?niet "
-     r"(?:bezorgen|leveren)\b"),
+     r"(?:bezorgen|leveren)\b|\bwe hebben geprobeerd (?:je |uw )?pakket te (?:bezorgen|leveren)\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:je|uw) (?:pakket|bestelling) ligt (?:nu )?(?:voor je )?klaar\b"
      r"|\bklaar om (?:op|af) te halen\b"),
     (M.DELIVERED, rf"\b(?:je|uw) (?:pakket|bestelling) (?:is|werd) (?:vandaag )?{_DELIVERED}\b"),
@@ -93,6 +94,12 @@ _ETA_PHRASES = (
     r"(?:levering|bezorging|aankomst)\s*:(?:\s*(?:op|tussen))?",
 )
 
+# "met PostNL verzonden": a name of at most two words, then the verb.
+_BEFORE_VERB = (
+    r"(?=\s+[A-Z][\w&.\-]{1,20}(?: [\w&.\-]{1,20})?\s+"
+    r"(?:verzonden|verstuurd|bezorgd|geleverd)\b)"
+)
+
 DUTCH = Language(
     code="nl",
     months=_MONTHS,
@@ -107,10 +114,13 @@ DUTCH = Language(
     # "Vervoerder: PostNL", "verzonden met DHL", "bezorgd door bpost", "overgedragen aan
     # PostNL". "Verzonden door Amazon" under an item is Amazon's fulfilment, not the
     # carrier, so "verzonden door" never names Amazon.
+    # ... and with the carrier before the verb, as Dutch puts it after "is" or "wordt":
+    # "Je pakket is met PostNL verzonden", "wordt vandaag met DHL bezorgd".
     carrier_label=re.compile(
         r"(?:\b(?:vervoerder|bezorger|pakketdienst|transporteur)\s*:?"
         r"|\bverzonden (?:met|via|door)(?!\s+amazon\b)"
-        r"|\b(?:bezorgd|geleverd) (?:door|met)|\b(?:overgedragen|doorgegeven) aan)"
+        r"|\b(?:bezorgd|geleverd) (?:door|met)|\b(?:overgedragen|doorgegeven) aan"
+        rf"|\b(?:is|wordt|werd) (?:vandaag )?met{_BEFORE_VERB})"
         r"\s*(?P<name>[A-Z][\w&.\- ]{1,30})",
         re.IGNORECASE,
     ),
@@ -121,13 +131,37 @@ DUTCH = Language(
         r"|deel|delen|beoordeel|schrijf|(?:je|jouw|mijn|uw) bestellingen)\b",
         re.I,
     ),
-    # "Ophaalcode: 731904" at a pickup point or locker, or the one-time delivery code
-    # of an out-for-delivery email. A code holds a digit, so "ophaalcode voor" never
-    # yields the word "voor".
+    # "Ophaalcode: 731904" at a pickup point or locker. A code holds a digit, so
+    # "ophaalcode voor" never yields the word "voor".
     pickup_code=re.compile(
-        r"\b(?:ophaalcode|afhaalcode|pincode|toegangscode|bezorgcode|verificatiecode"
-        r"|eenmalige (?:code|wachtwoord)(?: \(otp\))?|otp)(?: is)?\s*:?\s*"
+        r"\b(?:ophaalcode|afhaalcode|pincode|toegangscode)(?: is)?\s*:?\s*"
         r"(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # The one-time delivery code, said to the driver: "Je eenmalige wachtwoord is 482913".
+    delivery_code=re.compile(
+        r"\b(?:bezorgcode|verificatiecode|eenmalige (?:code|wachtwoord|bezorgcode)(?: \(otp\))?"
+        r"|otp)(?: is| luidt)?\s*:?\s*(?P<code>(?=[A-Z]{0,11}\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Afhaalpunt: Primera De Wit, Oudegracht 112, 3511 AZ Utrecht"
+    pickup_location=places(
+        rf"\b(?:afhaalpunt|ophaalpunt|afhaallocatie|pakketpunt)\s*:?\s*{PLACE}",
+        rf"\bligt (?:voor je )?klaar (?:bij|in|op) (?:het |de )?(?!je afhaalpunt){PLACE}",
+    ),
+    # "Je kunt je pakket tot en met woensdag 8 april ophalen"
+    pickup_deadline=(r"\btot en met", r"\buiterlijk(?: op)?", r"\bophalen (?:vóór|voor)"),
+    # "afgegeven bij je buren op nummer 14"; Belgian order: "werd aan de voordeur afgegeven".
+    delivery_location=places(
+        r"\b(?:is|werd) (?=(?:afgegeven|achtergelaten|bezorgd|geleverd|neergezet) (?:bij|aan|in"
+        rf"|op|voor|achter|naast)\b){CLAUSE}",
+        r"\b(?:is|werd) (?=(?:bij|aan|in|op|voor|achter|naast)\b[^\n.!?]{2,60}?(?:afgegeven"
+        rf"|achtergelaten|neergezet|geleverd|bezorgd)\b){CLAUSE}",
+    ),
+    # A refund that is late is not a refund.
+    informational=re.compile(
+        r"\bterugbetaling\b[^\n]{0,40}?\b(?:vertraagd|vertraging|later)"
+        r"|\bvertraging (?:bij|van|in) (?:je |uw |de )?terugbetaling\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -163,6 +163,35 @@ POLISH = Language(
     pickup_code=re.compile(
         r"\bkod(?:em)? (?:odbioru|dostępu|otwarcia(?: skrytki)?|pin)(?: to| przesyłki)?"
         r"\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Twoje hasło jednorazowe to 482913": said to the courier, not a locker code.
+    delivery_code=re.compile(
+        r"\b(?:hasło jednorazowe|jednorazowe hasło|jednorazowy kod|kod (?:dostawy|doręczenia|otp)"
+        r"|otp)(?: \(otp\))?(?: to)?\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Paczkomat InPost KRA08M, ul. Długa 12, ..." (the point's own line, in the
+    # nominative), else "czeka na Ciebie w Paczkomacie InPost KRA08M".
+    pickup_location=places(
+        rf"^\s*(?=(?:paczkomat|automat paczkowy|amazon (?:locker|hub)|punkt odbioru)\b){PLACE}",
+        rf"\bczeka na (?:ciebie|odbiór) w {PLACE}",
+    ),
+    # "Przesyłkę możesz odebrać do soboty, 28 marca": the weekday is in the genitive.
+    pickup_deadline=(
+        r"\bodebrać(?: ją| je| przesyłkę)? do(?: [^\W\d]+,)?",
+        r"\bodbierz(?: ją| je| przesyłkę)? do(?: [^\W\d]+,)?",
+    ),
+    # "Przesyłkę odebrał domownik", "została pozostawiona przy drzwiach"
+    delivery_location=places(
+        rf"\b(?=przesyłkę (?:odebrał|odebrała|odebrali|pozostawiono|zostawiono)\b){CLAUSE}",
+        r"\b(?:została|zostało|zostały) (?=(?:pozostawion|zostawion|dostarczon)\w* "
+        rf"(?:w|przy|pod|na|u|do)\b){CLAUSE}",
+    ),
+    # A refund that is late is not a refund.
+    informational=re.compile(
+        r"\bzwrot (?:pieniędzy|środków)\b[^\n]{0,40}?\b(?:opóźni|wstrzyman|w toku)"
+        r"|\bopóźnienie zwrotu\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -44,13 +44,14 @@ _SUBJECT = rules(
     (M.DELIVERY_ATTEMPTED, r"\btentativa de entrega\b|\bentrega não realizada\b"
      r"|\bnão (?:foi possível|conseguimos) entregar\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\b(?:pront[oa]|disponível) para (?:retirada|retirar|coleta)\b"),
-    (M.DELIVERED, r"^\W*entregues?\b|\bfoi entregue\b|\bforam entregues\b"),
+    (M.DELIVERED, r"^\W*entregues?\b|\bfoi entregue\b|\bforam entregues\b"
+     r"|^\W*entrega realizada\b|\bseu (?:pedido|pacote) chegou\b(?! (?:ao|à|no|na)\b)"),
     (M.OUT_FOR_DELIVERY, r"^\W*saiu para (?:a )?entrega\b|\bsaiu para (?:a )?entrega\b"
      r"|^\W*chega(?:rá)? hoje\b|\bseu pacote chega(?:rá)? hoje\b|\bem rota de entrega\b"),
     (M.DELAYED, rf"\batrasad{_O}\b|\batraso\b|\bnova data de entrega\b"
      r"|\bchegará (?:mais tarde|depois)\b"),
     (M.SHIPPED, rf"^\W*enviad{_O}\b|\bfoi enviad{_O}\b|\bforam enviad{_O}\b"
-     r"|\bestá a caminho\b|^\W*a caminho\b"),
+     r"|\bestá a caminho\b|^\W*a caminho\b|^\W*chega(?:rá)?\b"),
     (M.ORDERED, r"^\W*pedido (?:confirmado|realizado)\b|\bseu pedido (?:na|da) amazon"
      r"(?:\.[a-z.]+)?\b|\bconfirmação (?:do|de) (?:seu )?pedido\b"
      r"|\bobrigad[oa] (?:pelo seu pedido|pela sua compra|por (?:seu|sua) (?:pedido|compra))\b"),
@@ -107,7 +108,8 @@ PORTUGUESE = Language(
     # "transferido para a Loggi". "Enviado pela Amazon" beside an item is Amazon's
     # fulfilment, so those phrases never name a bare "Amazon".
     carrier_label=re.compile(
-        r"(?:\btransportadora\s*:?|\b(?:enviad|entregu)[oae]s? (?:pel[oa]s?|por|via|com)"
+        r"(?:\btransportadora\s*:?"
+        r"|\b(?:enviad|entregu)[oae]s? (?:pel[oa]s?|por|via|com)(?: a transportadora)?"
         r"(?!\s+amazon\b(?!\s+logistics))|\btransferid[oa] para(?: (?:[ao]s?))?)"
         r"\s+(?P<name>[A-Z][\w&.\- ]{1,30})",
         re.IGNORECASE,
@@ -124,6 +126,31 @@ PORTUGUESE = Language(
     pickup_code=re.compile(
         r"\bc[óo]digo (?:de (?:retirada|coleta|acesso)|pin)(?: é)?\s*:?\s*"
         r"(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Sua senha de uso único é 482913": said to the driver, not a locker code.
+    delivery_code=re.compile(
+        r"\b(?:senha (?:de uso único|única|de entrega)|c[óo]digo (?:de entrega|de uso único)|otp)"
+        r"(?: \(otp\))?(?: é)?\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    pickup_location=places(
+        rf"\b(?:ponto|local) de (?:retirada|coleta)\s*:?\s*{PLACE}",
+        rf"\bdisponível (?:para retirada )?(?:no|na|em) {PLACE}",
+    ),
+    pickup_deadline=(
+        r"\bretire(?: (?:seu|o) (?:pacote|pedido))? até",
+        r"\bdisponível (?:para retirada )?até",
+    ),
+    # "Recebido por: Rafael Souza Lima", "Seu pacote foi deixado na portaria"
+    delivery_location=places(
+        rf"\b(?=recebido por\s*:){CLAUSE}",
+        rf"\bfoi (?=(?:deixad|entregu)[oae] (?:na|no|em|com|ao|à|junto)\b){CLAUSE}",
+    ),
+    # A refund that is late or pending is not a refund.
+    informational=re.compile(
+        r"\breembolso\b[^\n]{0,40}?\b(?:atrasad[oa]|pendente|em análise)"
+        r"|\batraso no reembolso\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

@@ -28,6 +28,11 @@ ORDER_SENDERS = frozenset(
     }
 )  # fmt: skip
 
+# Amazon Hub: Lockers and Counters (thehub@) and the lockers in apartment buildings
+# (amazonlockers@). Their notices need not name an Amazon order: a Hub also takes
+# in other shops' parcels.
+PICKUP_SENDERS = frozenset({"thehub", "amazonlockers"})
+
 
 def marketplace_of(message: MailMessage, enabled: frozenset[str]) -> Marketplace | None:
     """The enabled marketplace an order email comes from, or None."""
@@ -35,12 +40,18 @@ def marketplace_of(message: MailMessage, enabled: frozenset[str]) -> Marketplace
     if sender is None:
         return None
     local = sender.address.rpartition("@")[0].lower()
-    if local not in ORDER_SENDERS:
+    if local not in ORDER_SENDERS and local not in PICKUP_SENDERS:
         return None
     market = for_sender_domain(sender.domain)
     if market is None or market.domain not in enabled:
         return None
     return market
+
+
+def is_pickup_sender(message: MailMessage) -> bool:
+    """Whether the email comes from one of Amazon Hub's pickup senders."""
+    sender = message.sender
+    return sender is not None and sender.address.rpartition("@")[0].lower() in PICKUP_SENDERS
 
 
 # Besides each marketplace's own domain, Amazon's mail is signed by Amazon SES.

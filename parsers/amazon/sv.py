@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.amazon.language import Language, rules
+from parsers.amazon.language import CLAUSE, PLACE, Language, places, rules
 from parsers.model import Milestone as M
 
 _MONTHS = {
@@ -144,6 +144,29 @@ SWEDISH = Language(
     pickup_code=re.compile(
         r"\b(?:upphämtnings|uthämtnings|hämtnings|hämt|pin-?|öppnings)kod(?:en)?(?: är)?"
         r"\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    # "Ditt engångslösenord är 482913": said to the driver, not a locker code.
+    delivery_code=re.compile(
+        r"\b(?:engångslösenord(?:et)?|engångskod(?:en)?|leveranskod(?:en)?|otp)(?: \(otp\))?"
+        r"(?: är)?\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        re.IGNORECASE,
+    ),
+    pickup_location=places(
+        rf"\b(?:utlämningsställe(?:t)?|ombud(?:et)?|hämtställe(?:t)?|upphämtningsställe(?:t)?)"
+        rf"\s*:\s*{PLACE}",
+        rf"\bväntar på dig (?:hos|i|vid|på) {PLACE}",
+    ),
+    pickup_deadline=(r"\bhämtas (?:senast|före)(?: den)?", r"\bsenast(?: den)?"),
+    # "Paketet lämnades vid ytterdörren" -> "lämnades vid ytterdörren"
+    delivery_location=places(
+        r"\b(?=(?:lämnades|levererades|placerades|ställdes|överlämnades) (?:vid|i|på|hos|utanför"
+        rf"|bakom|till)\b){CLAUSE}",
+    ),
+    # A refund that is late is not a refund.
+    informational=re.compile(
+        r"\båterbetalning(?:en)?\b[^\n]{0,40}?\b(?:försenad|fördröjd|väntar)"
+        r"|\bförsenad återbetalning\b",
         re.IGNORECASE,
     ),
     negative_subjects=re.compile(

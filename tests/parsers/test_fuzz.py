@@ -38,7 +38,8 @@ FORWARDER = "forwarder@example.org"
 LINE_KEYS = {"file", "parser", "error", "events"}
 EVENT_KEYS = {
     "milestone", "order_ids", "marketplace", "shipment_id", "carrier", "tracking_number",
-    "eta", "items", "pickup_code", "delivery_photo_url", "occurred_at",
+    "eta", "items", "pickup_code", "pickup_location", "pickup_deadline", "delivery_code",
+    "delivery_location", "delivery_photo_url", "occurred_at",
 }  # fmt: skip
 MILESTONES = {milestone.value for milestone in Milestone}
 
@@ -229,8 +230,11 @@ def assert_parse_json_shape(line: dict[str, Any]) -> None:
         assert event["milestone"] in MILESTONES
         assert all(isinstance(order_id, str) for order_id in event["order_ids"])
         for key in ("marketplace", "shipment_id", "carrier", "tracking_number", "pickup_code",
+                    "pickup_location", "delivery_code", "delivery_location",
                     "delivery_photo_url"):  # fmt: skip
             assert event[key] is None or isinstance(event[key], str)
+        if event["pickup_deadline"] is not None:
+            date.fromisoformat(event["pickup_deadline"])
         if event["eta"] is not None:
             start = date.fromisoformat(event["eta"]["start"])
             assert start <= date.fromisoformat(event["eta"]["end"])

@@ -15,7 +15,8 @@ SAMPLE = ROOT / "examples" / "maildir"
 SAMPLE_FILES = sorted((SAMPLE / "cur").iterdir())
 EVENT_KEYS = [
     "milestone", "order_ids", "marketplace", "shipment_id", "carrier", "tracking_number",
-    "eta", "items", "pickup_code", "delivery_photo_url", "occurred_at",
+    "eta", "items", "pickup_code", "pickup_location", "pickup_deadline", "delivery_code",
+    "delivery_location", "delivery_photo_url", "occurred_at",
 ]  # fmt: skip
 
 

@@ -1,0 +1,67 @@
+"""Where a parcel waits and where it was left, its codes, and the day to collect it by.
+
+Each is read only where the email states it, in one language's phrases: a pickup
+notice names its locker or counter ("Collection point: Amazon Locker - Juniper")
+and the last day ("Please collect your parcel by Thursday 2 April"); a delivered
+email says where the parcel was left ("left near the front door or porch").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parsers.amazon.dates import DateReader
+from parsers.amazon.language import Language
+
+
+class PlaceReader:
+    """Reads one language's places, codes and pickup deadlines; compiled once."""
+
+    def __init__(self, language: Language, dates: DateReader) -> None:
+        self.language = language
+        self.dates = dates
+        self._deadlines = tuple(
+            re.compile(rf"{phrase}\s*", re.IGNORECASE) for phrase in language.pickup_deadline
+        )
+
+    def pickup_code(self, text: str) -> str | None:
+        """The code that opens a locker or proves the parcel is yours at a counter."""
+        return _code(self.language.pickup_code, text)
+
+    def delivery_code(self, text: str) -> str | None:
+        """The one-time password the recipient tells the driver."""
+        return _code(self.language.delivery_code, text)
+
+    def pickup_location(self, text: str) -> str | None:
+        return _place(self.language.pickup_location, text)
+
+    def delivery_location(self, text: str) -> str | None:
+        return _place(self.language.delivery_location, text)
+
+    def pickup_deadline(self, text: str, reference: date) -> date | None:
+        """The last day to collect the parcel: the end of the first date (or range)
+        that a deadline phrase introduces."""
+        for phrase in self._deadlines:
+            for match in phrase.finditer(text):
+                found = self.dates.read_range(text, match.end(), reference)
+                if found is not None:
+                    return found.end
+        return None
+
+
+def _code(pattern: re.Pattern[str] | None, text: str) -> str | None:
+    if pattern is None:
+        return None
+    match = pattern.search(text)
+    return match.group("code") if match else None
+
+
+def _place(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match is not None:
+            place = " ".join(match.group("place").split())
+            if place:
+                return place
+    return None

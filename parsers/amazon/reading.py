@@ -1,0 +1,183 @@
+"""Reading the events out of an Amazon email whose milestone is decided.
+
+One event is emitted per shipment the email is about (per "Track package" link),
+or per order when it names no shipment. An email about several orders gives each
+order the text written under its order number; an email about several packages
+of one order gives each package the products linked beside its own link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from parsers.amazon import extract
+from parsers.amazon.dates import DateReader
+from parsers.amazon.judge import Signals
+from parsers.amazon.language import Language
+from parsers.amazon.links import TrackLink
+from parsers.amazon.marketplaces import Marketplace
+from parsers.amazon.places import PlaceReader
+from parsers.message import MailMessage
+from parsers.model import Eta, Item, Milestone, ShipmentEvent
+
+# No delivery estimate is read from these: a date in them is a refund or return
+# deadline ("refund expected by April 20"), not a parcel's arrival.
+_NO_ETA = frozenset(
+    {
+        Milestone.DELIVERED,
+        Milestone.CANCELLED,
+        Milestone.REFUNDED,
+        Milestone.RETURN_STARTED,
+        Milestone.RETURN_RECEIVED,
+    }
+)
+_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
+# The one-time delivery password comes with a parcel on its way: when it ships
+# (Amazon's own rule in most marketplaces) or on the day it is out for delivery.
+_WITH_DELIVERY_CODE = frozenset(
+    {
+        Milestone.SHIPPED,
+        Milestone.IN_TRANSIT,
+        Milestone.OUT_FOR_DELIVERY,
+        Milestone.DELAYED,
+        Milestone.DELIVERY_ATTEMPTED,
+    }
+)
+
+
+class Reading:
+    """One email being read: the facts gathered once, then turned into events."""
+
+    def __init__(
+        self,
+        message: MailMessage,
+        market: Marketplace,
+        language: Language,
+        readers: tuple[DateReader, PlaceReader],
+        facts: Signals,
+    ) -> None:
+        self.message = message
+        self.market = market
+        self.language = language
+        self.reader, self.places = readers
+        self.facts = facts
+        self.body = message.html_text or message.text
+        self.reference = self._local_date()
+
+    def _local_date(self) -> date | None:
+        when = self.message.date
+        return when.astimezone(ZoneInfo(self.market.timezone)).date() if when else None
+
+    def events(self, milestone: Milestone) -> tuple[ShipmentEvent, ...]:
+        order_ids = self.facts.order_ids
+        refs = extract.products(self.message, self.language)
+        if milestone in _ORDER_LEVEL:
+            sections = _sections(self.body, order_ids)
+            etas = self._nearest_etas(milestone, order_ids)
+            return tuple(
+                self._event(milestone, (oid,), None, text, refs, etas.get(oid))
+                for oid, text in sections
+            )
+        links = self.facts.track_links
+        if not links:
+            return (self._event(milestone, order_ids, None, self.body, refs),)
+        if len(links) == 1:
+            ids = (links[0].order_id,) if links[0].order_id else order_ids
+            return (self._event(milestone, ids, links[0], self.body, refs),)
+        by_order = dict(_sections(self.body, order_ids))
+        by_package = extract.products_by_link(self.message, links, refs)
+        return tuple(
+            self._event(
+                milestone,
+                (link.order_id,) if link.order_id else order_ids,
+                link,
+                by_order.get(link.order_id or "", self.body),
+                by_package.get(link, refs),
+            )
+            for link in links
+        )
+
+    def _event(
+        self,
+        milestone: Milestone,
+        order_ids: tuple[str, ...],
+        link: TrackLink | None,
+        text: str,
+        refs: tuple[extract.ProductRef, ...],
+        eta: Eta | None = None,
+    ) -> ShipmentEvent:
+        carrier, number = extract.tracking(text, self.language, self.market.country)
+        pickup = milestone is Milestone.AVAILABLE_FOR_PICKUP
+        delivered = milestone is Milestone.DELIVERED
+        places = self.places
+        return ShipmentEvent(
+            milestone=milestone,
+            occurred_at=self.message.date,
+            order_ids=order_ids,
+            marketplace=self.market.domain,
+            shipment_id=link.shipment_id if link else None,
+            package_index=link.package_index if link else None,
+            carrier=number.carrier if number else carrier,
+            tracking_number=number.number if number else None,
+            eta=eta or self._eta(milestone, text),
+            items=self._items(text, refs),
+            pickup_code=places.pickup_code(text) if pickup else None,
+            pickup_location=places.pickup_location(text) if pickup else None,
+            pickup_deadline=(
+                places.pickup_deadline(text, self.reference) if pickup and self.reference else None
+            ),
+            delivery_code=(
+                places.delivery_code(text) if milestone in _WITH_DELIVERY_CODE else None
+            ),
+            delivery_location=places.delivery_location(text) if delivered else None,
+            delivery_photo_url=(
+                extract.delivery_photo(self.message, self.language) if delivered else None
+            ),
+        )
+
+    def _eta(self, milestone: Milestone, text: str) -> Eta | None:
+        if milestone in _NO_ETA or self.reference is None:
+            return None
+        return self.reader.find_eta(text, self.reference) or self.reader.find_eta(
+            self.message.subject, self.reference
+        )
+
+    def _nearest_etas(self, milestone: Milestone, order_ids: tuple[str, ...]) -> dict[str, Eta]:
+        """For an email about several orders: each order's estimate is the one
+        written closest to its order number (Amazon puts "Arriving ..." just
+        above or below each "Order #")."""
+        if len(order_ids) < 2 or milestone in _NO_ETA or self.reference is None:
+            return {}
+        found = self.reader.find_all(self.body, self.reference)
+        nearest: dict[str, Eta] = {}
+        for oid in order_ids:
+            at = self.body.find(oid)
+            if at >= 0 and found:
+                nearest[oid] = min(found, key=lambda pair: abs(pair[0] - at))[1]
+        return nearest
+
+    def _items(self, text: str, refs: tuple[extract.ProductRef, ...]) -> tuple[Item, ...]:
+        items = extract.items_in(text, refs, self.language) or extract.items_from_text(
+            text, self.language
+        )
+        if items:
+            return items
+        fallback = extract.subject_item(self.message.subject)
+        return (fallback,) if fallback else ()
+
+
+def _sections(text: str, order_ids: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Split the text at the first mention of each order id, so that an email about
+    several orders gives each order the items and dates written under it. An order
+    not mentioned in the text (only in a link) gets the whole text."""
+    starts = sorted((text.find(oid), oid) for oid in order_ids)
+    found = [(at, oid) for at, oid in starts if at >= 0]
+    if len(found) < 2:
+        return [(oid, text) for oid in order_ids]
+    bounds = dict.fromkeys(order_ids, text)
+    for number, (at, oid) in enumerate(found):
+        begin = 0 if number == 0 else at
+        end = found[number + 1][0] if number + 1 < len(found) else len(text)
+        bounds[oid] = text[begin:end]
+    return [(oid, bounds[oid]) for oid in order_ids]
