@@ -137,7 +137,8 @@ SPANISH = Language(
     # "Tu contraseña de un solo uso es 482913": said to the driver, not a locker code.
     delivery_code=re.compile(
         r"\b(?:contraseña (?:de un (?:solo|único) uso|única)"
-        r"|c[óo]digo (?:de entrega|de un solo uso)|otp)(?: \(otp\))?(?: es)?\s*:?\s*(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
+        r"|c[óo]digo (?:de entrega|de un solo uso)|otp)(?: \(otp\))?(?: es)?\s*:?\s*"
+        r"(?P<code>(?=[A-Z]*\d)[A-Z0-9]{4,12})\b",
         re.IGNORECASE,
     ),
     # "Punto de recogida: ...", "Tu paquete está en el Amazon Locker - Tallarí, Calle ..."
