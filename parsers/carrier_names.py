@@ -16,6 +16,7 @@ _NAMES: dict[str, str] = {
     "postes canada": "canada_post", "purolator": "purolator", "gls": "gls",
     "deutsche post": "deutsche_post", "colissimo": "colissimo", "chronopost": "chronopost",
     "la poste": "colissimo", "poste italiane": "poste_italiane", "brt": "brt",
+    "sda": "sda", "dragonfly": "dragonfly", "intelcom": "dragonfly",
     "correos": "correos", "seur": "seur", "postnl": "postnl", "bpost": "bpost",
     "inpost": "inpost", "poczta polska": "poczta_polska", "postnord": "postnord",
     "correios": "correios", "estafeta": "estafeta", "india post": "india_post",

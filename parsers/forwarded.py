@@ -10,6 +10,9 @@ authentication failure for it.
 Two shapes are understood: the original attached as message/rfc822 ("forward as
 attachment"), which is read exactly as it was received; and an inline forward,
 where a mail client quoted the original's From, Date and Subject in the body.
+Apple Mail quotes the whole original, header block and text, with "> " at the
+start of every line ("> Arriving:" / "> Tuesday, January 11"); the quote marks
+are taken off, so the original's text reads as it was written.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import dataclasses
 import email.utils
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from parsers.message import Address, MailMessage
 
@@ -40,6 +43,16 @@ _MAILTO = re.compile(r"\[mailto:([^\]\s]+)\]", re.IGNORECASE)
 _HEADER_SPAN = 600
 # Gmail: "Wed, Mar 25, 2026 at 7:02 AM"
 _GMAIL_DATE = "%a, %b %d, %Y at %I:%M %p"
+# Apple Mail: "January 9, 2022 at 10:14:03 AM PST" (the seconds and zone may be missing).
+_APPLE_DATES = ("%B %d, %Y at %I:%M:%S %p", "%B %d, %Y at %I:%M %p")
+_APPLE_ZONE = re.compile(r"\s+(?P<zone>[A-Z]{2,4})$")
+# The zone abbreviations Apple Mail writes for the marketplaces' countries, in hours.
+_ZONES = {
+    "UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2, "EST": -5, "EDT": -4, "CST": -6,
+    "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "JST": 9, "IST": 5.5,
+    "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+_QUOTE = re.compile(r"^[ \t]?>[ \t]?", re.MULTILINE)
 
 
 class Forwards:
@@ -86,7 +99,9 @@ def inline_original(message: MailMessage) -> MailMessage | None:
         found = _quoted_header(text)
         if found is None:
             continue
-        sender, subject, sent, body = found
+        sender, subject, sent, body, quoted = found
+        if quoted:
+            body = _QUOTE.sub("", body)
         return dataclasses.replace(
             message,
             sender=sender,
@@ -100,7 +115,7 @@ def inline_original(message: MailMessage) -> MailMessage | None:
     return None
 
 
-def _quoted_header(text: str) -> tuple[Address, str, str, str] | None:
+def _quoted_header(text: str) -> tuple[Address, str, str, str, bool] | None:
     for match in _FROM_LINE.finditer(text):
         sender = _address(match.group("value"))
         if sender is None:
@@ -113,7 +128,8 @@ def _quoted_header(text: str) -> tuple[Address, str, str, str] | None:
         # Positions within `block`, which starts at the From line.
         end = max(match.end() - match.start(), subject.end(), sent.end() if sent else 0)
         body = text[match.start() + end :]
-        return sender, subject.group("value"), sent.group("value") if sent else "", body
+        quoted = ">" in text[match.start() : match.start("label")]
+        return sender, subject.group("value"), sent.group("value") if sent else "", body, quoted
     return None
 
 
@@ -127,6 +143,23 @@ def _address(value: str) -> Address | None:
     return Address(name, address)
 
 
+def _client_date(value: str, fallback: datetime | None) -> datetime | None:
+    """A date as Gmail or Apple Mail writes it above a forward. Gmail writes the time
+    in the forwarder's zone, as the forward's own Date does; Apple Mail names a zone."""
+    zone: tzinfo | None = fallback.tzinfo if fallback else None
+    named = _APPLE_ZONE.search(value)
+    if named is not None and named.group("zone") in _ZONES:
+        zone = timezone(timedelta(hours=_ZONES[named.group("zone")]))
+        value = value[: named.start()]
+    for pattern in (_GMAIL_DATE, *_APPLE_DATES):
+        try:
+            naive = datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=zone) if zone else fallback
+    return fallback
+
+
 def _date(value: str, fallback: datetime | None) -> datetime | None:
     """The original's date when the quoted header states one we can read; the
     forward's own date otherwise (relative words may then be a day off)."""
@@ -138,13 +171,7 @@ def _date(value: str, fallback: datetime | None) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         when = None
     if when is None:
-        try:
-            naive = datetime.strptime(value.replace("\u202f", " "), _GMAIL_DATE)
-        except ValueError:
-            return fallback
-        # Gmail writes the time in the forwarder's zone, as the forward's Date does.
-        zone = fallback.tzinfo if fallback else None
-        return naive.replace(tzinfo=zone) if zone else fallback
+        return _client_date(value.replace("\u202f", " "), fallback)
     if not 2 <= when.year <= 9998:  # at the calendar's edge no zone arithmetic works
         return fallback
     if when.tzinfo is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from parsers.amazon import AmazonParser
+from parsers.dragonfly import DragonflyParser
 from parsers.forwarded import Forwards
 from parsers.message import MailMessage, parse_message
 from parsers.model import UNRECOGNISED, ParseResult, Rejected, ShipmentEvent, Unrecognised
@@ -92,4 +93,5 @@ def default_registry(
     `marketplaces` limits the Amazon parser to those storefronts (default: all);
     mail from `forwarders` is read as the original it forwards."""
     amazon = AmazonParser(marketplaces, require_authentication=require_authentication)
-    return Registry((amazon,), Forwards(forwarders))
+    dragonfly = DragonflyParser(require_authentication=require_authentication)
+    return Registry((amazon, dragonfly), Forwards(forwarders))

@@ -192,6 +192,11 @@ _FORMATS: tuple[_Format, ...] = (
     _fmt("hermes", r"\d{14}", gs1_mod10, _HINT, [14]),
     # DPD parcel number written without its check character.
     _fmt("dpd", r"\d{14}", _shape_only, _HINT, [14]),
+    # Dragonfly (Intelcom) for amazon.nl: AMZNL + 12 digits; no check digit known.
+    _fmt("dragonfly", r"AMZNL\d{12}", _shape_only, _STRONG, [17]),
+    # SDA (Poste Italiane's courier) waybill, "lettera di vettura": 13 characters, digits
+    # after at most two leading letters or digits; no check digit known.
+    _fmt("sda", r"[0-9A-Z]{2}\d{11}", _shape_only, _HINT, [13], countries="IT"),
 )
 # fmt: on
 
@@ -259,6 +264,8 @@ ALIASES: tuple[_Alias, ...] = (
     _alias(r"japan ?post|\bjp ?post|日本郵便|ゆうパック|ゆうパケット|郵便局", "japan_post"),
     _alias(r"australia ?post|auspost", "australia_post"),
     _alias(r"deutsche ?post", "deutsche_post"),
+    _alias(r"\bsda\b", "sda"),
+    _alias(r"dragonfly|intelcom", "dragonfly"),
     _alias(r"\bupu\b", "upu", in_text=False),
 )
 

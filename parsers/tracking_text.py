@@ -74,7 +74,7 @@ _LABEL_WORDS = (
     "track", "trace", "waybill", r"\bawb\b", "consignment", r"parcel ?(?:id|no\b|number|#)",
     r"package ?(?:id|no\b|number|#)", r"shipment ?(?:id|no\b|number|#)", "sendungs",
     "paketnummer", "suivi", "colis", "seguimiento", "rastreio", "rastreamento",
-    "tracciamento", "spedizione", "zending", "przesy[lł]k", "追跡", "伝票番号",
+    "tracciamento", "tracciabilit", "spedizione", "zending", "przesy[lł]k", "追跡", "伝票番号",
     "問い?合わ?せ番号", "送り状番号", "配送番号", "荷物番号",
 )  # fmt: skip
 

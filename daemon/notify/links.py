@@ -57,12 +57,16 @@ _PAGES = MappingProxyType({
     "chronopost":
         "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={number}",
     "poste_italiane": "https://www.poste.it/cerca/index.html#/risultati-spedizioni/{number}",
+    # SDA is Poste Italiane's courier; Poste's search finds its waybills too.
+    "sda": "https://www.poste.it/cerca/index.html#/risultati-spedizioni/{number}",
     "brt": "https://vas.brt.it/vas/sped_det_show.hsm?referer=sped_numspe_par.htm&Nspediz={number}",
     "correos":
         "https://www.correos.es/es/es/herramientas/localizador/envios/detalle"
         "?tracking-number={number}",
     "seur": "https://www.seur.com/livetracking/?segOnlineIdentificador={number}",
     "postnl": "https://postnl.nl/tracktrace/?B={number}",
+    # Dragonfly (Intelcom's brand), which delivers part of amazon.nl's parcels.
+    "dragonfly": "https://dragonflyshipping.nl/nl/volg-je-pakket/?tracking-id={number}",
     "bpost": "https://track.bpost.cloud/btr/web/#/search?itemCode={number}",
     "inpost": "https://inpost.pl/sledzenie-przesylek?number={number}",
     "poczta_polska": "https://emonitoring.poczta-polska.pl/?numer={number}",

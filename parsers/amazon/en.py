@@ -90,7 +90,8 @@ _ETA_PHRASES = (
 )
 
 # Where a parcel is left: "in your mailbox", "near the front door", "with a neighbour".
-_WHERE = r"(?:in|into|at|near|on|with|by|inside|outside|under|behind|beside|next to|to)\b"
+# Not "delivered in 2 packages".
+_WHERE = r"(?:in(?!\s+\d)|into|at|near|on|with|by|inside|outside|under|behind|beside|next to|to)\b"
 
 ENGLISH = Language(
     code="en",
@@ -138,7 +139,7 @@ ENGLISH = Language(
     ),
     # "Please collect your parcel by Thursday 2 April", "Pick up by Friday, April 3"
     pickup_deadline=(
-        r"\b(?:collect|pick ?up)(?: your (?:parcel|package|order|items?)| it)? by",
+        r"\b(?:collect|pick ?up)(?: your (?:parcel|package|order|items?)| it)? by:?",
         r"\b(?:pick ?up|collection) deadline:?",
         r"\b(?:held|kept|available)(?: for (?:pick ?up|collection))? until",
     ),
@@ -150,7 +151,7 @@ ENGLISH = Language(
     ),
     # A refund that is late or pending is not a refund.
     informational=re.compile(
-        r"\brefund\b[^\n]{0,40}?\b(?:delayed|late|on hold|pending"
+        r"\brefund\b[^\n]{0,60}?\b(?:delayed|late|on hold|pending"
         r"|not (?:yet )?(?:issued|processed))"
         r"|\bdelay(?:ed)? (?:in|with|on|to) (?:your |the )?refund\b",
         re.IGNORECASE,

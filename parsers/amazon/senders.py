@@ -9,6 +9,7 @@ failed for an Amazon domain: a look-alike that fails them is not Amazon.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers.amazon.marketplaces import Marketplace, for_sender_domain
@@ -71,10 +72,12 @@ class Verdict:
     passed: bool
 
 
-def authentication(message: MailMessage) -> Verdict:
+def authentication(message: MailMessage, owns: Callable[[str], bool] | None = None) -> Verdict:
     """Read the topmost Authentication-Results header only: it is the one the
     user's own server added; anything below it came with the message and could
-    have been written by the sender."""
+    have been written by the sender. `owns` says which signing domains count
+    (default: Amazon's)."""
+    owns = owns or _is_amazon
     values = message.header("Authentication-Results")
     if not values:
         return Verdict(None, passed=False)
@@ -87,7 +90,7 @@ def authentication(message: MailMessage) -> Verdict:
         method, outcome = result.group(1).upper(), result.group(2).lower()
         domain_match = _DOMAIN.search(clause)
         domain = domain_match.group(1).lower().strip(".") if domain_match else None
-        if domain is not None and not _is_amazon(domain):
+        if domain is not None and not owns(domain):
             continue
         if outcome in _FAILURES and failure is None:
             failure = f"{method} {outcome}" + (f" for {domain}" if domain else "")

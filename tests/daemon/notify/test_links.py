@@ -106,6 +106,16 @@ CASES = [
     ),
     ("postnl", "3SKABA000000000", "https://postnl.nl/tracktrace/?B=3SKABA000000000"),
     (
+        "dragonfly",
+        "AMZNL000123456789",
+        "https://dragonflyshipping.nl/nl/volg-je-pakket/?tracking-id=AMZNL000123456789",
+    ),
+    (
+        "sda",
+        "6070312345678",
+        "https://www.poste.it/cerca/index.html#/risultati-spedizioni/6070312345678",
+    ),
+    (
         "bpost",
         "323212345678901234567890",
         "https://track.bpost.cloud/btr/web/#/search?itemCode=323212345678901234567890",
