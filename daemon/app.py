@@ -21,6 +21,7 @@ from daemon.carriers.schedule import Policy
 from daemon.config.imap import ImapAccount
 from daemon.config.mqtt import MqttSettings
 from daemon.config.notify import NotifySettings
+from daemon.config.parsing import registry_for
 from daemon.config.settings import Settings
 from daemon.errors import ConfigError
 from daemon.mail.accounts import Mailboxes
@@ -29,13 +30,15 @@ from daemon.mail.imap import sender_criteria
 from daemon.mail.imap_connect import ImapConnection
 from daemon.notify.digest import Digests
 from daemon.notify.links import shipment_page
+from daemon.notify.hand_raise import HandRaise
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import PhotoError, fetch_photo
 from daemon.notify.routing import Announcements
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
-from parsers.registry import default_registry
+from daemon.store.unread import UnreadEmails
+from parsers.dragonfly import DOMAINS as CARRIER_DOMAINS
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge
@@ -62,10 +65,14 @@ class App:
     checks: Checks
     refresher: Refresher
     routing: Announcements
+    unread: UnreadEmails
+    hand_raise: HandRaise
 
     def deliver(self) -> OutboxRun:
-        """Queue a due digest, then send what the outbox holds that is due."""
+        """Queue a due digest and the day's notice about unread Amazon emails,
+        then send what the outbox holds that is due."""
         self.digests.run_due(self.clock())
+        self.hand_raise.run_due(self.clock())
         return self.notifier.deliver_due(self.outbox)
 
     def mailboxes(
@@ -75,7 +82,9 @@ class App:
         backoff: Callable[[], Backoff] = Backoff,
     ) -> Mailboxes:
         """The configured IMAP accounts, feeding this app's pipeline and outbox."""
-        senders = sender_criteria(self.settings.marketplaces, self.settings.forwarding_addresses)
+        settings = self.settings
+        carriers = CARRIER_DOMAINS if "amazon.nl" in settings.marketplaces else ()
+        senders = sender_criteria(settings.marketplaces, settings.forwarding_addresses, carriers)
         return Mailboxes(
             senders,
             self.store,
@@ -169,12 +178,10 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     routing = Announcements(settings.notify.milestones, notifier.recipients, settings.notify.routes)
     outbox = Outbox(store)
     digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)
-    registry = default_registry(
-        marketplaces=settings.marketplaces,
-        forwarders=settings.forwarding_addresses,
-        require_authentication=settings.require_authentication,
-    )
+    registry = registry_for(settings)
     pipeline = Pipeline(registry, store, routing, clock)
+    unread = UnreadEmails(store)
+    hand_raise = HandRaise(settings.notify_unrecognised, unread, routing, outbox.add_notice, zone)
     checks = Checks(store, routing)
     router = Router.from_settings(settings.carriers, clock, checks.answered_by)
     refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
@@ -191,4 +198,6 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
         checks,
         refresher,
         routing,
+        unread,
+        hand_raise,
     )

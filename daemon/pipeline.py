@@ -22,6 +22,10 @@ from parsers.registry import Registry
 
 log = logging.getLogger(__name__)
 
+# An email no rule could read is kept for `parcelwatch report` up to this size
+# (Amazon's run to about 100 kB; a larger one is counted and listed, not kept).
+KEEP_UNREAD_BYTES = 2_000_000
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -41,6 +45,7 @@ class Tally:
     duplicates: int = 0
     claimed: int = 0
     errors: int = 0
+    unrecognised: int = 0
     events: int = 0
     notifications: int = 0
 
@@ -52,7 +57,8 @@ class Tally:
         result = outcome.result
         if result is not None:
             self.claimed += result.parser is not None
-            self.errors += result.error is not None
+            self.unrecognised += result.unread is not None
+            self.errors += result.error is not None and result.unread is None
             self.events += len(result.events)
         self.notifications += outcome.notifications
 
@@ -61,7 +67,8 @@ class Tally:
             f"{self.seen} messages: {self.seen - self.duplicates} new, "
             f"{self.duplicates} already seen, {self.claimed} order emails, "
             f"{self.events} events, {self.errors} errors, "
-            f"{self.notifications} notifications queued"
+            + (f"{self.unrecognised} unrecognised, " if self.unrecognised else "")
+            + f"{self.notifications} notifications queued"
         )
 
 
@@ -103,6 +110,8 @@ class Pipeline:
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
         record = _record_of(raw, message)
+        if result.unread is not None and len(raw.data) <= KEEP_UNREAD_BYTES:
+            record = replace(record, raw=raw.data)  # for `parcelwatch report`
         try:
             recorded = self._record(record, result)
         except _UNRECORDABLE as exc:

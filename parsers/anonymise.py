@@ -124,13 +124,13 @@ class Anonymiser:
             for url in _URL.findall(text):
                 self._learn_url(url)
             for address in _ADDRESS.findall(text):
-                if _personal(address):
+                if is_personal(address):
                     self._address(address)
 
     def _learn_people(self, view: MailMessage, body: str) -> None:
         """Names and addresses from the headers, and the name the greeting uses."""
         senders = (view.sender,) if view.sender else ()
-        people = [a for a in (*view.to, *senders) if _personal(a.address)]
+        people = [a for a in (*view.to, *senders) if is_personal(a.address)]
         for person in people:
             self._address(person.address)
             self._add_names(person.display_name.split())
@@ -297,7 +297,7 @@ def _replace_word(text: str, word: str, fake: str) -> str:
     return pattern.sub(cased, text)
 
 
-def _personal(address: str) -> bool:
+def is_personal(address: str) -> bool:
     """Whether an address belongs to a person rather than to Amazon or a carrier."""
     domain = address.rpartition("@")[2].lower()
     if for_sender_domain(domain) is not None or domain.endswith("amazonses.com"):

@@ -27,7 +27,7 @@ from parsers.model import Eta, Milestone, Rejected, ShipmentEvent, Unread, Unrec
 from parsers.tracking_text import find_all
 
 CARRIER = "dragonfly"
-_DOMAINS = (
+DOMAINS = (
     "dragonflyinternational.com",
     "dragonflyshipping.nl",
     "dragonflyshipping.com",
@@ -57,7 +57,7 @@ _RULES: tuple[tuple[Milestone, re.Pattern[str]], ...] = tuple(
 
 def _is_dragonfly(domain: str) -> bool:
     domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in _DOMAINS)
+    return any(domain == d or domain.endswith("." + d) for d in DOMAINS)
 
 
 class DragonflyParser:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from daemon.notify.render import carrier_label, describe, format_eta
+from daemon.notify.render import carrier_label, describe, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
 
 _COLUMNS = ("ORDER", "ITEMS", "STATUS", "ETA", "CARRIER", "TRACKING")
@@ -65,11 +65,11 @@ def _when(moment: datetime, zone: tzinfo | None) -> str:
 def _timeline_lines(lines: Sequence[TimelineLine], zone: tzinfo | None) -> list[str]:
     out = []
     for line in lines:
-        text = f"      {_when(line.occurred_at, zone)}  {line.milestone.label}"
+        text = f"      {_when(line.occurred_at, zone)}  {line.label}"
         if line.eta:
             text += f" (ETA {format_eta(line.eta)})"
         text += f"  [{line.source}]"
-        if line.description:
+        if line.description and line.milestone is not None:
             text += f"  {line.description}"
         out.append(text)
     return out
@@ -90,13 +90,29 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
         lines.append(f"    Carrier updates: {updates}")
     if ship.delivered_at:
         lines.append(f"    Delivered: {_when(ship.delivered_at, zone)}")
-    if ship.pickup_code:
-        lines.append(f"    Pickup code: {ship.pickup_code}")
+    lines.extend(_handover(ship))
     if ship.delivery_photo_url:
         lines.append(f"    Delivery photo: {ship.delivery_photo_url}")
     lines.append("    Timeline:")
     lines.extend(_timeline_lines(ship.timeline, zone))
     return "\n".join(lines)
+
+
+def _handover(ship: ShipmentView) -> list[str]:
+    """Where the parcel waits or was left, and the codes that hand it over: the
+    pickup code opens a locker, the delivery code is told to the driver."""
+    lines = []
+    if ship.pickup_location:
+        lines.append(f"    Pickup at: {ship.pickup_location}")
+    if ship.pickup_deadline and ship.active:
+        lines.append(f"    Pick up by: {format_date(ship.pickup_deadline)}")
+    if ship.pickup_code:
+        lines.append(f"    Pickup code: {ship.pickup_code}")
+    if ship.delivery_code and ship.active:
+        lines.append(f"    Delivery code (tell the driver): {ship.delivery_code}")
+    if ship.delivery_location:
+        lines.append(f"    Left: {ship.delivery_location}")
+    return lines
 
 
 def _carrier_updates(ship: ShipmentView, zone: tzinfo | None) -> str | None:
@@ -143,11 +159,16 @@ def shipment_json(ship: ShipmentView) -> dict[str, Any]:
         "shipment_id": ship.amazon_shipment_id,
         "eta": ship.eta.to_json() if ship.eta else None,
         "items": list(ship.item_titles),
+        "pickup_code": ship.pickup_code,
+        "pickup_location": ship.pickup_location,
+        "pickup_deadline": ship.pickup_deadline.isoformat() if ship.pickup_deadline else None,
+        "delivery_code": ship.delivery_code,
+        "delivery_location": ship.delivery_location,
         "delivered_at": ship.delivered_at.isoformat() if ship.delivered_at else None,
         "timeline": [
             {
                 "occurred_at": line.occurred_at.isoformat(),
-                "milestone": line.milestone.value,
+                "milestone": line.milestone.value if line.milestone else None,
                 "source": line.source,
             }
             for line in ship.timeline
@@ -165,6 +186,11 @@ def order_json(order: OrderView) -> dict[str, Any]:
         "shipment_id": None,
         "eta": order.eta.to_json() if order.eta else None,
         "items": list(order.item_titles),
+        "pickup_code": None,
+        "pickup_location": None,
+        "pickup_deadline": None,
+        "delivery_code": None,
+        "delivery_location": None,
         "delivered_at": None,
         "timeline": [],
     }

@@ -60,6 +60,9 @@ COMMANDS: tuple[Command, ...] = (
             "--output FILE)."),
     Command("parse", "parse", "Parse email files and print what parcelwatch finds, without "
             "storing it."),
+    Command("unrecognised", "unread", "List the Amazon emails parcelwatch could not read."),
+    Command("report", "unread", "Write an anonymised copy of an email parcelwatch could not read, "
+            "for a bug report."),
     Command("check-config", "checks", "Validate the config file; say what is wrong, if "
             "anything."),
     Command("status", "checks", "Mail accounts' last check and error, outbox backlog, next "

@@ -1,14 +1,20 @@
-"""`parcelwatch parse`: what the parsers find in email files, stored nowhere."""
+"""`parcelwatch parse`: what the parsers find in email files, stored nowhere.
+
+It reads the same configuration as the daemon (--config, else the default file),
+so forwarding addresses, marketplaces and the authentication rule apply: a file
+parses here exactly as the daemon would read it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
-from parsers.registry import default_registry
+from daemon.config.parsing import registry_for
+from daemon.config.settings import load_settings
 
 
 def configure_parse(cmd: argparse.ArgumentParser) -> None:
@@ -19,7 +25,11 @@ def configure_parse(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_parse(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    registry = default_registry()
+    path = Path(args.config).expanduser() if args.config else None
+    settings = load_settings(path, env, required=path is not None)
+    for warning in settings.warnings:
+        logging.getLogger("parcelwatch").warning("%s", warning)
+    registry = registry_for(settings)
     status = EXIT_OK
     for name in args.files:
         path = Path(name)
@@ -51,6 +61,8 @@ def summary(line: Mapping[str, object]) -> str:
     assert isinstance(events, list)
     if line["parser"] is None:
         return head + "not an order email"
+    if not events:
+        return head + "read: nothing to record (no milestone)"
     parts = []
     for event in events:
         text = f"{event['milestone']} {','.join(event['order_ids'])}"

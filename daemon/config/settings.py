@@ -72,6 +72,8 @@ class Settings:
     warnings: tuple[str, ...]
     mqtt: MqttSettings | None
     calendar: CalendarSettings
+    # One notification a day when Amazon emails could not be read (a template change).
+    notify_unrecognised: bool = True
 
 
 def load_settings(path: Path | None, env: Mapping[str, str], *, required: bool = False) -> Settings:
@@ -133,7 +135,8 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     log_level = general.choice("log_level", LOG_LEVELS, "info", what="log level")
 
     amazon = root.table(
-        "amazon", ("marketplaces", "forwarding_addresses", "require_authentication")
+        "amazon",
+        ("marketplaces", "forwarding_addresses", "require_authentication", "notify_unrecognised"),
     )
     marketplaces = amazon.choices(
         "marketplaces",
@@ -169,6 +172,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         warnings=tuple(warnings),
         mqtt=mqtt,
         calendar=calendar,
+        notify_unrecognised=amazon.boolean("notify_unrecognised", True),
     )
 
 

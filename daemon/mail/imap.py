@@ -57,7 +57,9 @@ class FolderReport:
         return f"{self.folder}: " + ", ".join(parts)
 
 
-def sender_criteria(marketplaces: Iterable[str], forwarding: Iterable[str]) -> list[str]:
+def sender_criteria(
+    marketplaces: Iterable[str], forwarding: Iterable[str], carriers: Iterable[str] = ()
+) -> list[str]:
     """IMAP SEARCH keys matching mail from any of these senders.
 
     FROM matches a substring of the From header, so "amazon.com" also covers
@@ -70,6 +72,7 @@ def sender_criteria(marketplaces: Iterable[str], forwarding: Iterable[str]) -> l
         market = by_domain(domain)
         names.extend(market.mail_domains if market else (domain,))
     names.extend(forwarding)
+    names.extend(carriers)  # carriers that mail about Amazon parcels themselves (Dragonfly)
     kept: list[str] = []
     for name in sorted(set(names), key=lambda n: (len(n), n)):
         if not any(shorter in name for shorter in kept):

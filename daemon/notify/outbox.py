@@ -27,6 +27,8 @@ from daemon.store.views import DueDelivery
 from parsers.model import Milestone
 
 DIGEST = "digest"
+# The daily "parcelwatch could not read N Amazon emails" notice (daemon.notify.hand_raise).
+UNRECOGNISED = "unrecognised"
 
 
 class Outbox:
@@ -139,13 +141,31 @@ class Outbox:
         now: datetime,
     ) -> bool:
         """Queue one digest, once per `key` (its day); False if it exists."""
+        return self._add_once(key, DIGEST, rendered, facts, targets, now)
+
+    def add_notice(
+        self, key: str, rendered: tuple[str, str], targets: Sequence[str], now: datetime
+    ) -> bool:
+        """Queue one notice in its final words (sent as it is, to every format),
+        once per `key`; False if it exists."""
+        return self._add_once(key, UNRECOGNISED, rendered, None, targets, now)
+
+    def _add_once(
+        self,
+        key: str,
+        kind: str,
+        rendered: tuple[str, str],
+        facts: dict[str, object] | None,
+        targets: Sequence[str],
+        now: datetime,
+    ) -> bool:
         with self._session() as session:
             if session.exec(select(Notification).where(Notification.dedupe_key == key)).first():
                 return False
             title, body = rendered
             note = Notification(
                 dedupe_key=key,
-                milestone=DIGEST,
+                milestone=kind,
                 occurrence=1,
                 title=title,
                 body=body,
@@ -155,10 +175,17 @@ class Outbox:
             session.add(note)
             session.flush()
             assert note.id is not None
-            add_deliveries(
-                session, note.id, targets, now, no_match="no target has the digest's tags"
-            )
+            reason = "no target has the digest's tags" if kind == DIGEST else "no target"
+            add_deliveries(session, note.id, targets, now, no_match=reason)
             return True
+
+
+def _milestone(value: str) -> Milestone | None:
+    """The milestone a notification announces; None for a digest or a notice."""
+    try:
+        return Milestone(value)
+    except ValueError:
+        return None
 
 
 def _due(delivery: Delivery, note: Notification) -> DueDelivery:
@@ -170,6 +197,6 @@ def _due(delivery: Delivery, note: Notification) -> DueDelivery:
         attempts=delivery.attempts,
         title=note.title,
         body=note.body,
-        milestone=None if note.milestone == DIGEST else Milestone(note.milestone),
+        milestone=_milestone(note.milestone),
         facts=note.facts,
     )

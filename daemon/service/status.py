@@ -20,6 +20,7 @@ from daemon.notify.render import carrier_label, describe
 from daemon.store.database import Store
 from daemon.store.housekeeping import FINISHED
 from daemon.store.tables import AccountStatus, CarrierCheck, Delivery, Shipment
+from daemon.store.unread import UnreadEmails
 from daemon.store.views import AccountView
 
 
@@ -42,6 +43,7 @@ class Snapshot:
     next_checks: tuple[NextCheck, ...]
     database: str
     database_bytes: int | None
+    unrecognised: int = 0
 
     @property
     def last_mail_check(self) -> datetime | None:
@@ -66,6 +68,7 @@ def gather(store: Store, outbox: Outbox, *, checks: int = 5) -> Snapshot:
         next_checks=tuple(_next_checks(store, checks)),
         database=where,
         database_bytes=size,
+        unrecognised=UnreadEmails(store).count(),
     )
 
 
@@ -80,6 +83,9 @@ def one_line(store: Store, zone: tzinfo | None) -> str:
             .where(col(Delivery.status).in_(["pending", "sending"]))
         ).one()
     parts = [_plural(counts["active"], "active shipment")]
+    unread = UnreadEmails(store).count()
+    if unread:
+        parts.append(_plural(unread, "unrecognised Amazon email"))
     if last is not None:
         when = _aware(last).astimezone(zone)
         parts.append(f"last mail check {when:%H:%M}")
@@ -113,6 +119,9 @@ def render(snap: Snapshot, configured: Sequence[str], zone: tzinfo | None) -> st
         carrier = carrier_label(check.carrier) if check.carrier else "?"
         when = f"{check.at.astimezone(zone):%a %H:%M}"
         lines.append(f"  {when}  {carrier} {check.tracking_number or ''}  {check.what}")
+    lines.append(f"Unrecognised Amazon emails: {snap.unrecognised}" + (
+        " (`parcelwatch unrecognised` lists them; Amazon may have changed a template)"
+        if snap.unrecognised else ""))  # fmt: skip
     return "\n".join(lines)
 
 

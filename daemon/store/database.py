@@ -137,6 +137,10 @@ class Store:
                 recorder = Recorder(session, announcer, now, message.account)
                 for event in result.events:
                     recorder.record(event, "email", record.id)
+                if result.unread is not None:
+                    recorder.record_unread(
+                        result.unread, result.parser, message.sent_at, _pk(record.id), message.raw
+                    )
                 session.flush()
                 queued = recorder.queued
         except IntegrityError:

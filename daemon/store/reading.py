@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from daemon.store.recorder import load_state
+from daemon.store.recorder import UNREAD, load_state
 from daemon.store.tables import CarrierCheck, Order, Shipment, ShipmentOrder, TimelineEvent
 from daemon.store.views import CheckView, OrderView, ShipmentView, TimelineLine
 from parsers.model import Eta, Milestone
@@ -28,7 +28,7 @@ def _timeline(
     return tuple(
         TimelineLine(
             occurred_at=row.occurred_at,
-            milestone=Milestone(row.milestone),
+            milestone=Milestone(row.milestone) if row.milestone != UNREAD else None,
             source=row.source,
             description=row.description,
             eta=Eta.between(row.eta_start, row.eta_end),
@@ -66,6 +66,10 @@ def shipment_view(session: Session, row: Shipment) -> ShipmentView:
         carrier_check=_check_view(check),
         occurrences=tuple(state.occurrences.items()),
         created_at=row.created_at,
+        pickup_location=row.pickup_location,
+        pickup_deadline=row.pickup_deadline,
+        delivery_code=row.delivery_code,
+        delivery_location=row.delivery_location,
     )
 
 

@@ -23,9 +23,14 @@ from daemon.store.tables import (
     ShipmentOrder,
     TimelineEvent,
     TrackedState,
+    UnreadEmail,
 )
 from daemon.store.views import Snapshot
-from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent
+from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent, Unread
+
+# The timeline's mark for an email about an order that no rule could read.
+UNREAD = "unrecognised"
+UNREAD_LINE = "Amazon sent an email parcelwatch could not read"
 
 
 class Announcer(Protocol):
@@ -88,24 +93,57 @@ class Recorder:
         self._update_shipment(shipment, event)
         self._advance(shipment, event, source, message_pk, orders)
 
+    def record_unread(self, unread: Unread, parser: str | None, when: datetime | None,
+                      message_pk: int, raw: bytes | None) -> None:  # fmt: skip
+        """An email no rule could read: kept for `status`, `unrecognised` and
+        `report`, and noted on the timeline of each order it names."""
+        self.session.add(
+            UnreadEmail(
+                message_pk=message_pk,
+                parser=parser,
+                marketplace=unread.marketplace,
+                order_ids=list(unread.order_ids),
+                raw=raw,
+                recorded_at=self.now,
+            )
+        )
+        for order_id in unread.order_ids:
+            order = self._order_row(order_id, unread.marketplace)
+            self.session.add(
+                TimelineEvent(
+                    order_pk=order.id,
+                    milestone=UNREAD,
+                    source="email",
+                    description=UNREAD_LINE,
+                    message_pk=message_pk,
+                    occurred_at=when or self.now,
+                    recorded_at=self.now,
+                )
+            )
+
     # --- orders -----------------------------------------------------------------
 
     def _order(self, order_id: str, event: ShipmentEvent) -> Order:
+        order = self._order_row(order_id, event.marketplace)
+        if event.milestone is Milestone.ORDERED:
+            order.placed_at = order.placed_at or event.occurred_at
+            if event.items:
+                order.items = _items_json(event.items)
+        return order
+
+    def _order_row(self, order_id: str, marketplace: str | None) -> Order:
+        """The order with this id, made if it is new."""
         order = self.session.exec(select(Order).where(Order.order_id == order_id)).first()
         if order is None:
             order = Order(
                 order_id=order_id,
-                marketplace=event.marketplace,
+                marketplace=marketplace,
                 account=self.account,
                 created_at=self.now,
                 updated_at=self.now,
             )
             self.session.add(order)
             self.session.flush()
-        if event.milestone is Milestone.ORDERED:
-            order.placed_at = order.placed_at or event.occurred_at
-            if event.items:
-                order.items = _items_json(event.items)
         return order
 
     def _order_event(
@@ -202,6 +240,10 @@ class Recorder:
         if event.items:
             shipment.items = _items_json(event.items)
         shipment.pickup_code = event.pickup_code or shipment.pickup_code
+        shipment.pickup_location = event.pickup_location or shipment.pickup_location
+        shipment.pickup_deadline = event.pickup_deadline or shipment.pickup_deadline
+        shipment.delivery_code = event.delivery_code or shipment.delivery_code
+        shipment.delivery_location = event.delivery_location or shipment.delivery_location
         shipment.delivery_photo_url = event.delivery_photo_url or shipment.delivery_photo_url
         shipment.marketplace = shipment.marketplace or event.marketplace
         when = event.occurred_at or self.now

@@ -110,12 +110,31 @@ class Shipment(TrackedState, table=True):
     marketplace: str | None = None
     label: str | None = None
     pickup_code: str | None = None
+    pickup_location: str | None = None
+    pickup_deadline: date | None = None
+    delivery_code: str | None = None
+    delivery_location: str | None = None
     delivery_photo_url: str | None = None
     delivered_at: datetime | None = _when(default=None)
     last_event_at: datetime | None = _when(default=None)
     # Set by housekeeping some days after the parcel's story ended: left out of
     # `list --all`, the digest and `status`; `show` still finds it.
     archived_at: datetime | None = _when(default=None)
+
+
+class UnreadEmail(SQLModel, table=True):
+    """An email from an Amazon (or carrier) sender about an order that no rule could
+    read: counted by `status`, listed by `unrecognised`, announced once a day, and
+    kept (up to a size) so that `report` can write an anonymised copy of it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_pk: int = Field(foreign_key="processedmessage.id", unique=True, ondelete="CASCADE")
+    parser: str | None = None
+    marketplace: str | None = None
+    order_ids: list[str] = _json(default_factory=list)
+    raw: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    announced_at: datetime | None = _when(default=None, index=True)
+    recorded_at: datetime = _when()
 
 
 class CarrierCheck(SQLModel, table=True):

@@ -13,11 +13,19 @@ from parsers.model import Eta, Kind, Milestone
 
 @dataclass(frozen=True)
 class TimelineLine:
+    """One line of a timeline. `milestone` is None for a line that records no
+    milestone: an email from Amazon about the order that parcelwatch could not read
+    (its `description` says so)."""
+
     occurred_at: datetime
-    milestone: Milestone
+    milestone: Milestone | None
     source: str
     description: str | None
     eta: Eta | None
+
+    @property
+    def label(self) -> str:
+        return self.milestone.label if self.milestone else (self.description or "")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,10 @@ class ShipmentView:
     # counts): (milestone, occurrence) is what a Home Assistant event is keyed by.
     occurrences: tuple[tuple[Milestone, int], ...] = ()
     created_at: datetime | None = None
+    pickup_location: str | None = None
+    pickup_deadline: date | None = None
+    delivery_code: str | None = None
+    delivery_location: str | None = None
 
     @property
     def active(self) -> bool:
@@ -171,6 +183,23 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class UnreadView:
+    """An email parcelwatch could not read, as `parcelwatch unrecognised` lists it."""
+
+    pk: int
+    sent_at: datetime | None
+    recorded_at: datetime
+    sender: str
+    subject: str
+    order_ids: tuple[str, ...]
+    marketplace: str | None
+    source: str
+    location: str
+    kept: bool  # whether its raw bytes are kept, for `parcelwatch report`
+    announced: bool
+
+
+@dataclass(frozen=True)
 class MessageRecord:
     """One email as the audit trail keeps it: where it came from, what
     identifies it (content hash, Message-ID) and what a person reads of it."""
@@ -183,3 +212,5 @@ class MessageRecord:
     subject: str = ""
     sender: str = ""
     sent_at: datetime | None = None
+    # The email itself, kept only when no rule could read it (for `parcelwatch report`).
+    raw: bytes | None = None
