@@ -111,7 +111,7 @@ def _handover(ship: ShipmentView) -> list[str]:
     if ship.delivery_code and ship.active:
         lines.append(f"    Delivery code (tell the driver): {ship.delivery_code}")
     if ship.delivery_location:
-        lines.append(f"    Left: {ship.delivery_location}")
+        lines.append(f"    Delivery: {ship.delivery_location}")
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,9 +155,67 @@ def test_notify_test_reports_each_target(
     assert receiver.titles() == ["Out for delivery: USB-C cable, 2 m (+1 more)"]
 
 
+FORWARD = ROOT / "tests" / "emails" / "amazon_com" / "forwarded_apple_mail.eml"
+SHIPPED = ROOT / "tests" / "emails" / "amazon_com" / "order2_shipped.eml"
+
+
+def parsed(argv: list[str], env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Any:
+    assert main(argv, env) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_parse_reads_the_daemons_config(
+    tmp_path: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Forwarding addresses and the authentication rule apply to `parse` as they do
+    to the daemon: from --config, or from the default file when none is named."""
+    assert parsed(["parse", "--json", str(FORWARD)], env, capsys)["parser"] is None
+    config = write_config(tmp_path, '[amazon]\nforwarding_addresses = ["tom.doe@example.com"]\n')
+    line = parsed(["--config", str(config), "parse", "--json", str(FORWARD)], env, capsys)
+    assert [event["milestone"] for event in line["events"]] == ["shipped"]
+
+    default = Path(env["XDG_CONFIG_HOME"]) / "parcelwatch" / "config.toml"
+    default.parent.mkdir(parents=True)
+    default.write_text("[amazon]\nrequire_authentication = true\n")
+    line = parsed(["parse", "--json", str(FORWARD)], env, capsys)
+    assert line["parser"] is None  # no forwarder in this file
+    unsigned = tmp_path / "unsigned.eml"
+    unsigned.write_bytes(SHIPPED.read_bytes().replace(b"Authentication-Results:", b"X-Old-AR:", 1))
+    line = parsed(["parse", "--json", str(unsigned)], env, capsys)
+    assert line["error"].startswith("rejected: no DKIM or DMARC pass for an Amazon domain")
+    assert parsed(["parse", "--json", str(SHIPPED)], env, capsys)["error"] is None
+
+
+def test_show_tells_where_a_parcel_waits_and_how_it_is_handed_over(
+    tmp_path: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, "")
+    emails = ROOT / "tests" / "emails"
+    for name in ("amazon_com/hub_pickup_thehub.eml", "amazon_de/delivery_otp_du.eml",
+                 "amazon_com/order2_delivered.eml"):  # fmt: skip
+        assert (
+            main(["--config", str(config), "import", "--no-notify", str(emails / name)], env) == 0
+        )
+    capsys.readouterr()
+    assert main(["--config", str(config), "show", "113-6620491-8830257"], env) == 0
+    shown = capsys.readouterr().out
+    assert "    Pickup at: Amazon Hub Locker - Juniper\n" in shown
+    assert "    Pick up by: Tue 31 Mar\n" in shown
+    assert "    Pickup code: 482017\n" in shown
+    assert "Delivery code" not in shown
+    assert main(["--config", str(config), "show", "304-7719052-3380126"], env) == 0
+    shown = capsys.readouterr().out
+    assert "    Delivery code (tell the driver): 582196\n" in shown
+    assert "Pickup code" not in shown
+    assert main(["--config", str(config), "show", "114-2210934-5561847"], env) == 0
+    assert "    Delivery: left near the front door or porch\n" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
-    "command", ["demo", "import", "sync", "list", "show", "parse", "check-config", "notify-test"]
-)
+    "command",
+    ["demo", "import", "sync", "list", "show", "parse", "check-config", "notify-test",
+     "unrecognised", "report"],
+)  # fmt: skip
 def test_every_command_has_useful_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"], {})
