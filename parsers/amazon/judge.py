@@ -79,10 +79,13 @@ def judge(
     subject = message.subject
     if any(language.negative_subjects.search(subject) for language in languages):
         return None
+    # The HTML's text when there is HTML (the plain part says the same, and reading
+    # both would double the cost of every rule), else the plain text.
+    body = message.html_text or message.text
     for language in languages:
         if language.informational is not None and language.informational.search(subject):
             return Informational() if facts.about_an_order else None
-        said = _said(language, subject, message.all_text)
+        said = _said(language, subject, body)
         if said is None:
             continue
         if isinstance(said, _Conflict) or _contradicts_structure(said, facts):
