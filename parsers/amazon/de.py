@@ -42,7 +42,7 @@ _SUBJECT = rules(
      r"|\b(?:bestellung|paket|sendung) ist angekommen\b"),
     (M.OUT_FOR_DELIVERY, r"^\W*in zustellung\b|\bist in zustellung\b|\bzustellung heute\b"
      r"|\bwird heute (?:zugestellt|geliefert)\b|\bkommt heute\b"),
-    (M.DELAYED, r"\blieferverzögerung\b|\blieferupdate\b|\bverspät|\bverzöger"
+    (M.DELAYED, r"\blieferverzögerung\b|\bverspät|\bverzöger"
      r"|\bneues (?:voraussichtliches )?(?:liefer|zustell)datum\b"
      r"|\bspäter als (?:erwartet|geplant|ursprünglich)\b"),
     (M.SHIPPED, r"^\W*versandt\b|^\W*versendet\b|\bwurden? (?:versandt|versendet|verschickt)\b"

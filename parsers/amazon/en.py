@@ -46,7 +46,10 @@ _SUBJECT = rules(
     # Amazon hands a parcel over to another carrier for the last leg. Not "handed to":
     # that is how a parcel given to a neighbour is described.
     (M.IN_TRANSIT, r"\btransferred (?:your (?:package|parcel) )?to\b"),
-    (M.DELAYED, r"\bdelivery update\b|\brunning late\b|\blater than (?:expected|originally)"
+    # Not "Delivery update": Amazon titles delays and failed attempts so, and the
+    # body's headline says which (in every language: "Lieferupdate", "Bezorgupdate",
+    # "Mise à jour de la livraison", ... name no milestone either).
+    (M.DELAYED, r"\brunning late\b|\blater than (?:expected|originally)"
      r"|\bdelayed\b|\bnew delivery (?:date|estimate)\b"),
     # "Arriving tomorrow", "Arriving Friday": since 2025 amazon.com's shipment emails
     # may say only when the parcel comes ("Arriving today" is out for delivery, above).
@@ -61,6 +64,7 @@ _BODY = rules(
     (M.CANCELLED, r"\b(?:order|items?) (?:has|have) been cancel+ed\b"),
     (M.RETURN_RECEIVED, r"\bwe(?:['’]ve| have) received your return\b(?! request| label)"),
     (M.REFUNDED, r"\bwe(?:['’]ve| have) (?:issued|processed) (?:your|a) refund\b"),
+    (M.DELIVERY_ATTEMPTED, r"\bwe tried to deliver\b|\ba delivery was attempted\b"),
     (M.AVAILABLE_FOR_PICKUP, r"\byour (?:package|parcel) is (?:now )?(?:ready|available) "
      r"(?:for|to) (?:pick ?up|collect(?:ion)?)\b"
      r"|\b(?:package|parcel) (?:has been|was) delivered to (?:the |an )?amazon hub\b"),

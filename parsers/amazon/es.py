@@ -56,7 +56,7 @@ _SUBJECT = rules(
      r"|^\W*llega(?:rá)? hoy\b|\btu paquete llega(?:rá)? hoy\b"
      r"|\ben ruta de entrega\b|\bsali[óo] (?:a|para) (?:reparto|entrega)\b"),
     (M.DELAYED, rf"\bretrasad{_O}\b|\bse (?:ha|han) retrasado\b|\bretraso\b"
-     r"|\bllegará más tarde\b|\bnueva fecha de entrega\b|\bactualización de (?:la )?entrega\b"),
+     r"|\bllegará más tarde\b|\bnueva fecha de entrega\b"),
     (M.SHIPPED, rf"^\W*enviad{_O}\b|\b(?:ha|han) sido enviad{_O}\b|\bse (?:ha|han) enviado\b"
      rf"|\bfue enviad{_O}\b|\b(?:está|esta) en camino\b|^\W*llega(?:rá)?\b"),
     (M.ORDERED, r"^\W*pedido realizado\b|\btu pedido (?:de|en) amazon(?:\.[a-z.]+)?\b"

@@ -48,7 +48,7 @@ _SUBJECT = rules(
      r"|^\W*livraison effectuée\b|\bcommande est arrivée\b(?! (?:au|à|dans|en)\b)"),
     (M.OUT_FOR_DELIVERY, r"^\W*en cours de livraison\b|^\W*(?:livraison|arrive) aujourd['’]hui\b"
      r"|\best en cours de livraison\b"),
-    (M.DELAYED, r"\bretard de livraison\b|\bmise à jour de (?:la )?livraison\b|\ben retard\b"
+    (M.DELAYED, r"\bretard de livraison\b|\ben retard\b"
      r"|\bretardée?s?\b|\bnouvelle date de livraison\b"),
     (M.SHIPPED, rf"^\W*expédi{_E}\s*:|\ba été expédi{_E}\b|\bont été expédi{_E}\b"
      r"|\best en (?:route|chemin)\b|^\W*arrive\b"),

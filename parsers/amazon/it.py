@@ -55,7 +55,7 @@ _SUBJECT = rules(
     (M.OUT_FOR_DELIVERY, r"^\W*in consegna\b|^\W*arriv(?:a|erà) oggi\b|\bè in consegna\b"
      r"|\bin consegna oggi\b|\b(?:arriva|arriverà) oggi\b"),
     (M.DELAYED, r"\bin ritardo\b|\britardo (?:nella|di) consegna\b|\bsubirà un ritardo\b"
-     r"|\baggiornamento (?:sulla|della) consegna\b|\bnuova data di consegna\b"),
+     r"|\bnuova data di consegna\b"),
     (M.SHIPPED, r"^\W*spedit[oaie]\b|\b(?:è|sono) stat[oaie] spedit[oaie]\b"
      r"|\b(?:il tuo pacco|la tua spedizione) è in (?:arrivo|viaggio)\b|^\W*arriv(?:a|erà)\b"),
     (M.ORDERED, rf"^\W*ordinat[oaie]\b|\bil tuo ordine amazon(?:\.it)?\b|\bordine confermato\b"

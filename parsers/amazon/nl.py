@@ -50,8 +50,7 @@ _SUBJECT = rules(
      r"|^\W*(?:bezorging|levering) vandaag\b|\bis onderweg (?:voor bezorging|naar je adres)\b"
      r"|\bvandaag onderweg naar je\b"),
     (M.DELAYED, r"\bvertraagd\b|\bvertraging\b|\blater dan (?:verwacht|gepland)\b"
-     r"|\bnieuwe (?:verwachte )?(?:bezorg|lever)datum\b"
-     r"|\bupdate over (?:je |de )?(?:bezorging|levering)\b|\b(?:bezorg|lever)update\b"),
+     r"|\bnieuwe (?:verwachte )?(?:bezorg|lever)datum\b"),
     (M.SHIPPED, r"^\W*verzonden\b|\b(?:is|zijn|werd|werden) verzonden\b|\bis onderweg\b"),
     (M.ORDERED, r"^\W*bestelling geplaatst\b|^\W*besteld\b"
      r"|\bje amazon(?:\.nl|\.com\.be)?[- ]?bestelling\b|\bbestelbevestiging\b"

@@ -78,7 +78,7 @@ _SUBJECT = rules(
      rf"|\b(?:przekazan|wydan){_END} do doręczenia\b|^\W*dostawa (?:dzisiaj|dziś)\b"
      rf"|\b(?:dotrze|zostanie (?:dostarczon|doręczon){_END}) (?:dzisiaj|dziś)\b"
      r"|\bkurier jest w drodze\b"),
-    (M.DELAYED, r"\bopóźni|\baktualizacja (?:dostawy|dotycząca dostawy|terminu dostawy)\b"
+    (M.DELAYED, r"\bopóźni"
      r"|\bnowy (?:przewidywany )?termin dostawy\b|\bnowa data dostawy\b"
      r"|\bpóźniej niż (?:oczekiwano|planowano|przewidywano)\b"),
     (M.SHIPPED, rf"^\W*wysłan{_END}\b|\bzostał[aoy]? (?:już )?(?:wysłan|nadan)|^\W*nadan{_END}\b"

@@ -61,7 +61,7 @@ _SUBJECT = rules(
      r"|^\W*paket(?:et)? levererat\b"),
     (M.OUT_FOR_DELIVERY, r"^\W*ute för leverans\b|\bär ute för leverans\b"
      r"|^\W*levereras (?:i dag|idag)\b|\b(?:kommer|levereras|anländer) (?:i dag|idag)\b"),
-    (M.DELAYED, r"\bförsen|\bleveransuppdatering\b|\bnytt (?:beräknat )?leveransdatum\b"
+    (M.DELAYED, r"\bförsen|\bnytt (?:beräknat )?leveransdatum\b"
      r"|\bsenare än (?:väntat|beräknat|planerat)\b"),
     (M.SHIPPED, rf"^\W*skicka{_PART}\b|\bhar (?:nu )?skickats\b|\bär på väg\b|\bhar (?:nu )?"
      r"lämnat (?:vårt|lagret)\b"),
