@@ -29,8 +29,8 @@ from daemon.mail.backoff import Backoff
 from daemon.mail.imap import sender_criteria
 from daemon.mail.imap_connect import ImapConnection
 from daemon.notify.digest import Digests
-from daemon.notify.links import shipment_page
 from daemon.notify.hand_raise import HandRaise
+from daemon.notify.links import shipment_page
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import PhotoError, fetch_photo

@@ -32,7 +32,6 @@ _NO_ETA = frozenset(
         Milestone.RETURN_RECEIVED,
     }
 )
-_ORDER_LEVEL = frozenset({Milestone.ORDERED, Milestone.CANCELLED, Milestone.REFUNDED})
 # The one-time delivery password comes with a parcel on its way: when it ships
 # (Amazon's own rule in most marketplaces) or on the day it is out for delivery.
 _WITH_DELIVERY_CODE = frozenset(
@@ -72,7 +71,7 @@ class Reading:
     def events(self, milestone: Milestone) -> tuple[ShipmentEvent, ...]:
         order_ids = self.facts.order_ids
         refs = extract.products(self.message, self.language)
-        if milestone in _ORDER_LEVEL:
+        if milestone.order_level:
             sections = _sections(self.body, order_ids)
             etas = self._nearest_etas(milestone, order_ids)
             return tuple(
