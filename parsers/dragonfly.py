@@ -23,7 +23,7 @@ from parsers.amazon.en import ENGLISH
 from parsers.amazon.nl import DUTCH
 from parsers.amazon.senders import authentication
 from parsers.message import MailMessage
-from parsers.model import Eta, Milestone, Rejected, ShipmentEvent, Unread, Unrecognised
+from parsers.model import Claim, Eta, Milestone, Rejected, ShipmentEvent, Unread, Unrecognised
 from parsers.tracking_text import find_all
 
 CARRIER = "dragonfly"
@@ -69,13 +69,18 @@ class DragonflyParser:
         self._require_authentication = require_authentication
         self._readers = (DateReader(DUTCH), DateReader(ENGLISH))
 
-    def score(self, message: MailMessage) -> int:
+    def claim(self, message: MailMessage) -> Claim[tuple[str, ...]] | None:
+        """Ours when Dragonfly sent it and it names a Dragonfly number; the
+        numbers are the verdict."""
         sender = message.sender
         if sender is None or not _is_dragonfly(sender.domain):
-            return 0
-        return 100 if self._numbers(message) else 0
+            return None
+        numbers = self._numbers(message)
+        return Claim(100, numbers) if numbers else None
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+    def parse(
+        self, message: MailMessage, claim: Claim[tuple[str, ...]]
+    ) -> tuple[ShipmentEvent, ...]:
         verdict = authentication(message, _is_dragonfly)
         if verdict.failure is not None:
             raise Rejected(f"look-alike: Authentication-Results say {verdict.failure}")
@@ -84,7 +89,7 @@ class DragonflyParser:
                 "no DKIM or DMARC pass for a Dragonfly domain in Authentication-Results "
                 "(amazon.require_authentication is on)"
             )
-        numbers = self._numbers(message)
+        numbers = claim.verdict
         milestone = _milestone(message)
         if milestone is None:
             raise Unrecognised(message.subject, Unread((), None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 class Kind(enum.Enum):
@@ -230,6 +230,19 @@ class Unrecognised(Exception):  # noqa: N818 - a verdict, not a failure
 
 
 UNRECOGNISED = "unrecognised: "
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Claim(Generic[V]):
+    """A parser's answer to "is this email yours?": how sure it is (a positive
+    score), and what it found out deciding, which the registry hands back to
+    the same parser's `parse`, so that nothing is judged twice and no parser
+    keeps state between two calls."""
+
+    score: int
+    verdict: V
 
 
 @dataclass(frozen=True)

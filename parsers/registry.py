@@ -1,8 +1,9 @@
 """The explicit list of parsers, and the one rule for choosing among them.
 
-Each parser scores a message (0 declines); the highest score wins and only that
-parser extracts events. Adding a parser means adding it to `default_registry`,
-nothing else: there is no import-time registration.
+Each parser claims a message or declines it (`claim` returns None); the claim
+with the highest score wins, and only that parser extracts events, from the
+verdict its own claim carried. Adding a parser means adding it to
+`default_registry`, nothing else: there is no import-time registration.
 """
 
 from __future__ import annotations
@@ -10,54 +11,68 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from parsers.amazon import AmazonParser
 from parsers.dragonfly import DragonflyParser
 from parsers.forwarded import Forwards
 from parsers.message import MailMessage, parse_message
-from parsers.model import UNRECOGNISED, ParseResult, Rejected, ShipmentEvent, Unrecognised
+from parsers.model import (
+    UNRECOGNISED,
+    Claim,
+    ParseResult,
+    Rejected,
+    ShipmentEvent,
+    Unrecognised,
+)
+
+V = TypeVar("V")
 
 
-class Parser(Protocol):
-    """A parser for one sender family. `score` must be cheap and must not raise;
-    `parse` may raise, and the registry turns that into an error result."""
+class Parser(Protocol[V]):
+    """A parser for one sender family. `claim` must be cheap and must not
+    raise; `parse` gets the verdict of its own claim back, may raise, and the
+    registry turns that into an error result."""
 
     @property
     def name(self) -> str: ...
 
-    def score(self, message: MailMessage) -> int:
-        """0 to decline; higher means more certain that this parser owns it."""
+    def claim(self, message: MailMessage) -> Claim[V] | None:
+        """None to decline; else a score (higher: more certain) and a verdict."""
         ...
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]: ...
+    def parse(self, message: MailMessage, claim: Claim[V]) -> tuple[ShipmentEvent, ...]: ...
 
 
 @dataclass(frozen=True)
 class Registry:
-    parsers: tuple[Parser, ...]
+    parsers: tuple[Parser[Any], ...]
     forwards: Forwards = field(default_factory=lambda: Forwards(()))
 
-    def claim(self, message: MailMessage) -> Parser | None:
-        """The parser with the highest positive score, or None."""
-        best: Parser | None = None
-        best_score = 0
+    def claim(self, message: MailMessage) -> tuple[Parser[Any], Claim[Any]] | None:
+        """The parser with the highest positive score and its claim, or None."""
+        best: tuple[Parser[Any], Claim[Any]] | None = None
         for parser in self.parsers:
-            score = parser.score(message)
-            if score > best_score:
-                best, best_score = parser, score
+            claim = parser.claim(message)
+            if (
+                claim is not None
+                and claim.score > 0
+                and (best is None or claim.score > best[1].score)
+            ):
+                best = (parser, claim)
         return best
 
     def parse_message(self, message: MailMessage) -> ParseResult:
         try:
             message = self.forwards.unwrap(message)
-            parser = self.claim(message)
+            claimed = self.claim(message)
         except Exception as exc:
             return ParseResult(parser=None, error=_describe(exc))
-        if parser is None:
+        if claimed is None:
             return ParseResult(parser=None)
+        parser, claim = claimed
         try:
-            events = parser.parse(message)
+            events = parser.parse(message, claim)
         except Rejected as exc:
             return ParseResult(parser=parser.name, error=f"rejected: {exc}")
         except Unrecognised as exc:

@@ -21,7 +21,7 @@ from parsers.amazon.places import PlaceReader
 from parsers.amazon.reading import Reading
 from parsers.amazon.senders import authentication, is_pickup_sender, marketplace_of
 from parsers.message import MailMessage
-from parsers.model import Rejected, ShipmentEvent, Unread, Unrecognised
+from parsers.model import Claim, Rejected, ShipmentEvent, Unread, Unrecognised
 
 # Not ours (None), rejected (the reason), or claimed: where from, what it is, and
 # the structural facts it was judged on.
@@ -45,21 +45,20 @@ class AmazonParser:
         )
         self._languages = languages
         self._require_authentication = require_authentication
-        self._last: tuple[MailMessage, _Verdict | None] | None = None
         self._readers: dict[str, tuple[DateReader, PlaceReader]] = {}
         for family in languages.values():
             for language in family:
                 dates = DateReader(language)
                 self._readers[language.code] = (dates, PlaceReader(language, dates))
 
-    def score(self, message: MailMessage) -> int:
-        verdict = self._verdict(message)
-        return 0 if verdict is None else 100
+    def claim(self, message: MailMessage) -> Claim[_Verdict] | None:
+        """Ours when it comes from an enabled marketplace's order sender and is
+        about an order: a reason to reject it, or what to read it as."""
+        verdict = self._judge(message)
+        return None if verdict is None else Claim(100, verdict)
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
-        verdict = self._verdict(message)
-        if verdict is None:
-            return ()
+    def parse(self, message: MailMessage, claim: Claim[_Verdict]) -> tuple[ShipmentEvent, ...]:
+        verdict = claim.verdict
         if isinstance(verdict, str):
             raise Rejected(verdict)
         market, judgement, facts = verdict
@@ -71,19 +70,9 @@ class AmazonParser:
         reading = Reading(message, market, language, self._readers[language.code], facts)
         return reading.events(judgement.milestone)
 
-    def _verdict(self, message: MailMessage) -> _Verdict | None:
-        """What this parser makes of `message`: None (not ours), a reason to
-        reject it, or what to read it as. The registry asks for a score, then for
-        the events, of the same message: the last verdict is remembered (a tuple
-        swap, so threads sharing the parser never see another message's)."""
-        last = self._last
-        if last is not None and last[0] is message:
-            return last[1]
-        verdict = self._judge(message)
-        self._last = (message, verdict)
-        return verdict
-
     def _judge(self, message: MailMessage) -> _Verdict | None:
+        """What this parser makes of `message`: None (not ours), a reason to
+        reject it, or what to read it as."""
         market = marketplace_of(message, self._enabled)
         if market is None:
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from daemon.app import App
 from daemon.mail.raw import RawMessage
 from daemon.pipeline import Pipeline
 from parsers.message import MailMessage
-from parsers.model import Item, Milestone, ShipmentEvent
+from parsers.model import Claim, Item, Milestone, ShipmentEvent
 from parsers.registry import Parser, Registry, default_registry
 from tests.daemon.test_pipeline import Clock, make_app
 from tests.parsers.test_fuzz import FOUND
@@ -51,10 +52,10 @@ class CrashingParser:
 
     name = "crashing"
 
-    def score(self, message: MailMessage) -> int:
-        return 1000 if message.header(CRASH_HEADER) else 0
+    def claim(self, message: MailMessage) -> Claim[None] | None:
+        return Claim(1000, None) if message.header(CRASH_HEADER) else None
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+    def parse(self, message: MailMessage, claim: Claim[None]) -> tuple[ShipmentEvent, ...]:
         raise RuntimeError("template changed")
 
 
@@ -66,10 +67,10 @@ class PoisonParser:
     def __init__(self, event: ShipmentEvent) -> None:
         self.event = event
 
-    def score(self, message: MailMessage) -> int:
-        return 1000 if message.header(CRASH_HEADER) else 0
+    def claim(self, message: MailMessage) -> Claim[None] | None:
+        return Claim(1000, None) if message.header(CRASH_HEADER) else None
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+    def parse(self, message: MailMessage, claim: Claim[None]) -> tuple[ShipmentEvent, ...]:
         return (self.event,)
 
 
@@ -86,7 +87,7 @@ def good_email() -> RawMessage:
     return RawMessage(GOOD.read_bytes(), "test", "good")
 
 
-def pipeline_with(app: App, first: Parser) -> Pipeline:
+def pipeline_with(app: App, first: Parser[Any]) -> Pipeline:
     """The app's pipeline, with `first` ahead of the parsers parcelwatch ships."""
     registry = Registry((first, *default_registry().parsers))
     return Pipeline(registry, app.store, app.routing, app.clock)

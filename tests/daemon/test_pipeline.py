@@ -18,7 +18,7 @@ from daemon.mail.raw import RawMessage
 from daemon.pipeline import Pipeline
 from parsers.amazon import AmazonParser
 from parsers.message import MailMessage
-from parsers.model import Milestone, ShipmentEvent
+from parsers.model import Claim, Milestone, ShipmentEvent
 from parsers.registry import Registry
 from tests.support.receiver import Receiver
 
@@ -187,10 +187,10 @@ class ExplodingParser:
 
     name = "exploding"
 
-    def score(self, message: MailMessage) -> int:
-        return 1000 if "Shipped" in message.subject else 0
+    def claim(self, message: MailMessage) -> Claim[None] | None:
+        return Claim(1000, None) if "Shipped" in message.subject else None
 
-    def parse(self, message: MailMessage) -> tuple[ShipmentEvent, ...]:
+    def parse(self, message: MailMessage, claim: Claim[None]) -> tuple[ShipmentEvent, ...]:
         raise ValueError("template changed")
 
 
