@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import exc as sa_exc
 
+from daemon.carriers.base import Usage
 from daemon.carriers.ledger import Checks
 from daemon.carriers.refresher import Refresher
 from daemon.carriers.routing import Router
@@ -42,6 +43,7 @@ from parsers.dragonfly import DOMAINS as CARRIER_DOMAINS
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge
+    from daemon.web.site import Site
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,30 @@ class App:
         )
         return Bridge(settings, publisher, client_id=client_id)
 
+    def web_site(self, delivered: Callable[[], object]) -> Site:
+        """The web interface of these settings ([web]), its webhooks sending
+        what they queue through `delivered`. daemon.web is loaded here, so
+        that other commands never import Jinja2, Waitress or prometheus_client."""
+        from daemon.web.assemble import build_site
+
+        settings = self.settings
+        photos = _photo_download(settings.notify) if settings.web.photos else None
+        return build_site(
+            settings.web,
+            settings.carriers,
+            store=self.store,
+            checks=self.checks,
+            zone=self.zone,
+            clock=self.clock,
+            usage=self.carrier_usage,
+            delivered=delivered,
+            photos=photos,
+        )
+
+    def carrier_usage(self) -> dict[str, Usage]:
+        """Requests sent to each carrier API by this process, for the metrics."""
+        return {name: b.usage() for name, b in self.refresher.router.backends.items()}
+
     def close(self) -> None:
         self.refresher.close()
         self.notifier.close()
@@ -123,8 +149,8 @@ class App:
 
 
 def _photo_download(settings: NotifySettings) -> Callable[[str], tuple[bytes, str] | None]:
-    """Delivery photos for Home Assistant, downloaded within the limits the
-    notifications use ([notify] photo_max_bytes, photo_timeout)."""
+    """Delivery photos for Home Assistant and the web pages, downloaded within
+    the limits the notifications use ([notify] photo_max_bytes, photo_timeout)."""
 
     def download(url: str) -> tuple[bytes, str] | None:
         try:
@@ -132,7 +158,7 @@ def _photo_download(settings: NotifySettings) -> Callable[[str], tuple[bytes, st
                 photo = fetch_photo(client, url, max_bytes=settings.photo_max_bytes,
                                     timeout=settings.photo_timeout)  # fmt: skip
         except PhotoError as exc:
-            log.warning("home assistant: no delivery photo: %s", exc)
+            log.warning("no delivery photo: %s", exc)
             return None
         return photo.content, photo.mime_type
 
@@ -184,8 +210,8 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     hand_raise = HandRaise(settings.notify_unrecognised, unread, routing, outbox.add_notice, zone)
     checks = Checks(store, routing)
     router = Router.from_settings(settings.carriers, clock, checks.answered_by)
-    refresher = Refresher(checks, router, clock, Policy(stale_after=timedelta(
-        days=settings.carriers.stale_days)))  # fmt: skip
+    policy = Policy(stale_after=timedelta(days=settings.carriers.stale_days))
+    refresher = Refresher(checks, router, clock, policy, pushed=settings.carriers.pushed)
     return App(
         settings,
         store,

@@ -8,6 +8,7 @@ without losing or repeating anything.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -79,37 +80,45 @@ class Pipeline:
         store: Store,
         announcer: Announcer,
         clock: Callable[[], datetime],
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.registry = registry
         self.store = store
         self.announcer = announcer
         self.clock = clock
+        self.timer = timer  # measures decoding and parsing, for the metrics
 
     def process(self, raw: RawMessage) -> Outcome:
         """Parse and record one message; a message that cannot be decoded at all
         is still recorded, with the reason, so it is not retried forever."""
+        started = self.timer()
         message, failure = _decode(raw)
+        decoding = self.timer() - started
         message_id = message.message_id if message else None
         if self.store.is_processed(content_hash(raw.data), message_id):
             return Outcome(raw, duplicate=True, result=None, notifications=0)
-        return self._parse_and_record(raw, message, failure)
+        return self._parse_and_record(raw, message, failure, decoding)
 
     def process_new(self, raw: RawMessage) -> Outcome:
         """`process` for a message the source already knows to be unrecorded (an
         IMAP source checks Message-IDs before downloading): one query fewer. A
         duplicate is still caught, inside the recording transaction."""
+        started = self.timer()
         message, failure = _decode(raw)
-        return self._parse_and_record(raw, message, failure)
+        return self._parse_and_record(raw, message, failure, self.timer() - started)
 
     def _parse_and_record(
-        self, raw: RawMessage, message: MailMessage | None, failure: ParseResult
+        self, raw: RawMessage, message: MailMessage | None, failure: ParseResult, decoding: float
     ) -> Outcome:
+        """`decoding`: the seconds `_decode` took, counted with parsing's."""
+        started = self.timer()
         result = failure
         if message is not None:
             result = self.registry.parse_message(message)
+        seconds = max(decoding + self.timer() - started, 0.0)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        record = _record_of(raw, message)
+        record = replace(_record_of(raw, message), parse_seconds=seconds)
         if result.unread is not None and len(raw.data) <= KEEP_UNREAD_BYTES:
             record = replace(record, raw=raw.data)  # for `parcelwatch report`
         try:

@@ -177,39 +177,48 @@ class AfterShip(ApiKeyBackend):
                 # Deleted in the AfterShip account (or never there): create it again.
                 self._created.discard(query.number)
                 continue
-            out.status_or_not_found(query.number, self._status(query, tracking))
+            out.status_or_not_found(
+                query.number, read_tracking(query.number, query.carrier, tracking, self._local_tz)
+            )
 
-    def _status(self, query: TrackingQuery, tracking: dict[str, Any]) -> CarrierStatus | None:
-        tag, subtag = text(tracking, "tag"), text(tracking, "subtag")
-        checkpoints = items(tracking, "checkpoints")
-        if tag in (None, "Pending") and not checkpoints:
-            return None
-        events = chronological([self._event(c) for c in checkpoints], newest_first=False)
-        milestone = milestone_for(tag, subtag)
-        stated = instant(text(tracking, "shipment_delivery_date"), self._local_tz)
-        return CarrierStatus(
-            number=query.number,
-            carrier=query.carrier or _our_slug(text(tracking, "slug")),
-            milestone=milestone,
-            status_text=first_text(text(tracking, "subtag_message"), tag),
-            events=events,
-            eta=_eta(tracking),
-            delivered_at=delivered_time(milestone, events, stated),
-        )
 
-    def _event(self, checkpoint: dict[str, Any]) -> CarrierEvent:
-        return CarrierEvent(
-            occurred_at=instant(text(checkpoint, "checkpoint_time"), self._local_tz),
-            milestone=milestone_for(text(checkpoint, "tag"), text(checkpoint, "subtag")),
-            status_text=first_text(text(checkpoint, "subtag_message"), text(checkpoint, "tag")),
-            location=text(checkpoint, "location")
-            or place(
-                text(checkpoint, "city"),
-                text(checkpoint, "state"),
-                text(checkpoint, "country_region_name") or text(checkpoint, "country_name"),
-            ),
-            description=first_text(text(checkpoint, "message")),
-        )
+def read_tracking(
+    number: str, carrier: str | None, tracking: dict[str, Any], local_tz: tzinfo
+) -> CarrierStatus | None:
+    """The status in one AfterShip tracking object: an item of GET /trackings
+    and the `msg` of a tracking_update webhook have this one shape. None while
+    AfterShip has nothing yet. Times without a zone are read in `local_tz`."""
+    tag, subtag = text(tracking, "tag"), text(tracking, "subtag")
+    checkpoints = items(tracking, "checkpoints")
+    if tag in (None, "Pending") and not checkpoints:
+        return None
+    events = chronological([_event(c, local_tz) for c in checkpoints], newest_first=False)
+    milestone = milestone_for(tag, subtag)
+    stated = instant(text(tracking, "shipment_delivery_date"), local_tz)
+    return CarrierStatus(
+        number=number,
+        carrier=carrier or _our_slug(text(tracking, "slug")),
+        milestone=milestone,
+        status_text=first_text(text(tracking, "subtag_message"), tag),
+        events=events,
+        eta=_eta(tracking),
+        delivered_at=delivered_time(milestone, events, stated),
+    )
+
+
+def _event(checkpoint: dict[str, Any], local_tz: tzinfo) -> CarrierEvent:
+    return CarrierEvent(
+        occurred_at=instant(text(checkpoint, "checkpoint_time"), local_tz),
+        milestone=milestone_for(text(checkpoint, "tag"), text(checkpoint, "subtag")),
+        status_text=first_text(text(checkpoint, "subtag_message"), text(checkpoint, "tag")),
+        location=text(checkpoint, "location")
+        or place(
+            text(checkpoint, "city"),
+            text(checkpoint, "state"),
+            text(checkpoint, "country_region_name") or text(checkpoint, "country_name"),
+        ),
+        description=first_text(text(checkpoint, "message")),
+    )
 
 
 def _pick(query: TrackingQuery, trackings: list[dict[str, Any]]) -> dict[str, Any] | None:

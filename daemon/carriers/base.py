@@ -90,6 +90,15 @@ class BatchResult:
     rejected: tuple[Rejected, ...] = ()
 
 
+@dataclass(frozen=True)
+class Usage:
+    """HTTP requests a backend has sent since it was built, and how many of them
+    failed (no answer, an error status, an unreadable body)."""
+
+    requests: int
+    errors: int
+
+
 class Backend(Protocol):
     """A carrier-status API.
 
@@ -109,6 +118,8 @@ class Backend(Protocol):
     max_batch: int
 
     def check(self, queries: Sequence[TrackingQuery]) -> BatchResult: ...
+
+    def usage(self) -> Usage: ...
 
     def close(self) -> None: ...
 

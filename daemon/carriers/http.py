@@ -61,6 +61,10 @@ class HttpApi:
         )
         self.host = self._client.base_url.host or base_url
         self.pacer: Pacer | None = None
+        # What the metrics report per backend; only the thread that checks
+        # carriers writes them (one job at a time), a scrape only reads.
+        self.requests = 0
+        self.errors = 0
 
     def close(self) -> None:
         self._client.close()
@@ -84,13 +88,16 @@ class HttpApi:
         an answer at all raise (TransientError)."""
         if self.pacer is not None:
             self.pacer.wait()
+        self.requests += 1
         try:
             return self._client.request(method, path, **kwargs)
         except httpx.TimeoutException:
+            self.errors += 1
             raise TransientError(
                 f"{self.backend}: no answer from {self.host} within {self._timeout:g}s"
             ) from None
         except httpx.TransportError as exc:
+            self.errors += 1
             reason = self.scrub(str(exc)) or type(exc).__name__
             raise TransientError(f"{self.backend}: cannot reach {self.host}: {reason}") from None
 
@@ -102,6 +109,7 @@ class HttpApi:
         status = response.status_code
         if 200 <= status < 300 or status in expect:
             return
+        self.errors += 1
         detail = self._detail(response)
         if status in (401, 403):
             raise AuthError(
@@ -127,6 +135,7 @@ class HttpApi:
         try:
             return response.json()
         except ValueError:
+            self.errors += 1
             raise TransientError(
                 f"{self.backend}: malformed JSON in the answer to "
                 f"{response.request.url.path} (HTTP {response.status_code})"

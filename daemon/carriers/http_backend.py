@@ -16,7 +16,7 @@ from typing import Any, TypedDict, Unpack
 
 import httpx
 
-from daemon.carriers.base import BatchBuilder, BatchResult, Clock, TrackingQuery, unique
+from daemon.carriers.base import BatchBuilder, BatchResult, Clock, TrackingQuery, Usage, unique
 from daemon.carriers.http import Credential, HttpApi
 from daemon.carriers.pacing import Pacer
 from daemon.carriers.shape import ShapeError, as_dict
@@ -52,6 +52,9 @@ class HttpBackend(ABC):
 
     def close(self) -> None:
         self._http.close()
+
+    def usage(self) -> Usage:
+        return Usage(self._http.requests, self._http.errors)
 
     def limit_rate(self, pacer: Pacer) -> None:
         """Space this backend's requests (see pacing.py)."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from daemon.carriers.base import CarrierEvent, CarrierStatus
@@ -33,6 +34,14 @@ class DueCheck:
     carrier: str | None
     tracking_number: str
     marketplace: str | None
+
+
+@dataclass(frozen=True)
+class PushRecorded:
+    """What recording a push did: shipments it concerned, notifications queued."""
+
+    shipments: int
+    notifications: int
 
 
 @dataclass(frozen=True)
@@ -89,24 +98,65 @@ class Checks:
         state; returns the notifications queued and the state after."""
         with self.store.transaction() as session:
             recorder = Recorder(session, self.announcer, now)
-            for event in status.events:
-                self._event(session, recorder, due, event, status.eta)
-            if status.milestone is not None and not status.events:
-                recorder.record(
-                    _shipment_event(due, status.milestone, None, status.status_text, status.eta),
-                    SOURCE,
-                    None,
-                )
-            check = _check_row(session, due.shipment_pk)
-            check.backend = backend
-            check.status_text = status.status_text[:200]
+            check = self._apply(session, recorder, due, backend, status)
             check.last_checked_at = now
-            check.note = None
             session.add(check)
             session.flush()
             answer = recorder.queued, _state(session, due.shipment_pk)
         self.store.changed()
         return answer
+
+    def push(self, backend: str, status: CarrierStatus, now: datetime) -> PushRecorded:
+        """Record what a backend pushed about a number (a webhook) for every
+        shipment still travelling with it, exactly as a polled answer is
+        recorded, so a scan seen both ways is notified once. Unlike a check it
+        does not move `last_checked_at` (nobody asked), so a replayed push
+        changes nothing at all; a parcel it finishes is not asked again."""
+        number = "".join(status.number.split()).upper()
+        with self.store.transaction() as session:
+            rows = session.exec(
+                select(Shipment).where(sa.func.upper(Shipment.tracking_number) == number)
+            ).all()
+            recorder = Recorder(session, self.announcer, now)
+            updated = 0
+            for shipment in rows:
+                if _over(load_state(shipment)):
+                    continue
+                assert shipment.id is not None and shipment.tracking_number is not None
+                due = DueCheck(
+                    shipment.id, shipment.carrier, shipment.tracking_number, shipment.marketplace
+                )
+                check = self._apply(session, recorder, due, backend, status)
+                session.flush()
+                if _state(session, shipment.id).terminal:
+                    check.next_check_at, check.done, check.note = None, True, "finished"
+                session.add(check)
+                updated += 1
+            return PushRecorded(updated, recorder.queued)
+
+    def _apply(
+        self,
+        session: Session,
+        recorder: Recorder,
+        due: DueCheck,
+        backend: str,
+        status: CarrierStatus,
+    ) -> CarrierCheck:
+        """The carrier's new events into the timeline and the state machine;
+        returns the shipment's check row (not yet added), with who answered."""
+        for event in status.events:
+            self._event(session, recorder, due, event, status.eta)
+        if status.milestone is not None and not status.events:
+            recorder.record(
+                _shipment_event(due, status.milestone, None, status.status_text, status.eta),
+                SOURCE,
+                None,
+            )
+        check = _check_row(session, due.shipment_pk)
+        check.backend = backend
+        check.status_text = status.status_text[:200]
+        check.note = None
+        return check
 
     def _event(
         self,

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from daemon.carriers.base import Backend, BatchResult, TrackingQuery
 from daemon.carriers.ledger import Checks, CheckState, DueCheck
 from daemon.carriers.routing import Router
-from daemon.carriers.schedule import Policy, Situation, is_stale, next_check
+from daemon.carriers.schedule import Policy, Situation, is_stale, next_check, safety_net_check
 from daemon.errors import AuthError, ParcelwatchError, PermanentError, TransientError
 from parsers.amazon.marketplaces import by_domain
 
@@ -50,12 +50,16 @@ class Refresher:
         clock: Callable[[], datetime],
         policy: Policy | None = None,
         rng: Callable[[], float] = random.random,
+        pushed: frozenset[str] = frozenset(),
     ) -> None:
         self.checks = checks
         self.router = router
         self.clock = clock
         self.policy = policy or Policy()
         self._rng = rng
+        # Backends that push their updates to the web server's hooks: their
+        # shipments are asked only every `policy.safety_net`.
+        self.pushed = pushed
         self._paused: dict[str, datetime] = {}
         self._disabled: dict[str, str] = {}
 
@@ -132,18 +136,23 @@ class Refresher:
                 report.failed += 1
                 continue
             report.checked += 1
-            self._plan(due, state, now, report)
+            self._plan(due, state, now, report, backend.name)
 
-    def _plan(self, due: DueCheck, state: CheckState, now: datetime, report: RefreshReport) -> None:
+    def _plan(
+        self, due: DueCheck, state: CheckState, now: datetime, report: RefreshReport, backend: str
+    ) -> None:
         if state.terminal:
             self.checks.schedule(due.shipment_pk, None, note="finished")
             return
         news = state.last_event_at or state.created_at
         if is_stale(news, now, self.policy):
             report.notifications += self.checks.mark_stale(due, now)
-        situation = Situation(state.progress, state.side, state.eta, state.created_at)
-        zone = _zone(due.marketplace)
-        following = next_check(situation, now, zone, self.policy, self._rng)
+        following: datetime | None
+        if backend in self.pushed:
+            following = safety_net_check(now, self.policy, self._rng)
+        else:
+            situation = Situation(state.progress, state.side, state.eta, state.created_at)
+            following = next_check(situation, now, _zone(due.marketplace), self.policy, self._rng)
         self.checks.schedule(due.shipment_pk, following)
 
     def close(self) -> None:

@@ -17,7 +17,9 @@ milestone is due:
   before the (new) estimated day: every `side` hours;
 - without an estimate: as on an estimated day once `quiet` has passed twice,
   so a parcel with no ETA is never left for long;
-- delivered, returned, cancelled: never again.
+- delivered, returned, cancelled: never again;
+- whatever the state, when the backend pushes its updates (a webhook): every
+  `safety_net` hours, in case a push was lost.
 
 Each interval longer than `watch` is shortened by a random fraction of up to
 `jitter`, so that many shipments do not fall due in the same second; the close
@@ -48,6 +50,9 @@ class Policy:
     jitter: float = 0.1
     # A shipment with no news for this long is marked stale (and notified once).
     stale_after: timedelta = timedelta(days=10)
+    # A backend that pushes its updates (a webhook) is still asked this often,
+    # in case a push was lost: a rare safety net instead of the schedule above.
+    safety_net: timedelta = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,13 @@ def _until(local: datetime, when: time, *, days: int) -> timedelta:
     """From `local` to `when` on the day `days` after local's date (at least a minute)."""
     target = datetime.combine(local.date() + timedelta(days=days), when, tzinfo=local.tzinfo)
     return max(target - local, timedelta(minutes=1))
+
+
+def safety_net_check(
+    now: datetime, policy: Policy = Policy(), rng: Callable[[], float] = random.random
+) -> datetime:
+    """The next check of a shipment whose backend pushes its updates."""
+    return now + policy.safety_net * (1.0 - policy.jitter * rng())
 
 
 def is_stale(last_news: datetime, now: datetime, policy: Policy = Policy()) -> bool:

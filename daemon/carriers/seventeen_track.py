@@ -161,7 +161,7 @@ class SeventeenTrack(ApiKeyBackend):
         body = [_item(q.number, self._registered.get(q.number)) for q in chunk]
         data = self._call(_GET_INFO, body)
         for query, accepted in _answered(data, "accepted", chunk):
-            out.status_or_not_found(query.number, self._status(query, accepted))
+            out.status_or_not_found(query.number, read_entry(query.number, query.carrier, accepted))
         for query, rejected in _answered(data, "rejected", chunk):
             code, reason = _error(rejected)
             if code == NOT_REGISTERED:
@@ -196,29 +196,32 @@ class SeventeenTrack(ApiKeyBackend):
         message = next((m for e in errors if (m := text(e, "message"))), "no message")
         raise TransientError(f"{self.name}: request failed ({code}): {self._http.scrub(message)}")
 
-    def _status(self, query: TrackingQuery, accepted: dict[str, Any]) -> CarrierStatus | None:
-        info = obj(accepted, "track_info")
-        latest = obj(info, "latest_status")
-        status, sub_status = text(latest, "status"), text(latest, "sub_status")
-        if status in (None, "NotFound"):
-            return None
-        providers = items(obj(info, "tracking"), "providers")
-        events = chronological(
-            [_event(e) for p in providers for e in items(p, "events")], newest_first=True
-        )
-        milestone = milestone_for(status, sub_status)
-        estimate = obj(obj(info, "time_metrics"), "estimated_delivery_date")
-        return CarrierStatus(
-            number=query.number,
-            carrier=query.carrier or _slug(accepted, providers),
-            milestone=milestone,
-            status_text=first_text(
-                text(obj(info, "latest_event"), "description"), sub_status, status
-            ),
-            events=events,
-            eta=eta(local_date(text(estimate, "from")), local_date(text(estimate, "to"))),
-            delivered_at=delivered_time(milestone, events),
-        )
+
+def read_entry(number: str, carrier: str | None, entry: dict[str, Any]) -> CarrierStatus | None:
+    """The status in one entry of 17TRACK's answer (`number`, `carrier`,
+    `track_info`): gettrackinfo's accepted items and the data of a
+    TRACKING_UPDATED push have this one shape. None while 17TRACK knows nothing
+    yet. `carrier` is our slug when known; otherwise 17TRACK's is read."""
+    info = obj(entry, "track_info")
+    latest = obj(info, "latest_status")
+    status, sub_status = text(latest, "status"), text(latest, "sub_status")
+    if status in (None, "NotFound"):
+        return None
+    providers = items(obj(info, "tracking"), "providers")
+    events = chronological(
+        [_event(e) for p in providers for e in items(p, "events")], newest_first=True
+    )
+    milestone = milestone_for(status, sub_status)
+    estimate = obj(obj(info, "time_metrics"), "estimated_delivery_date")
+    return CarrierStatus(
+        number=number,
+        carrier=carrier or _slug(entry, providers),
+        milestone=milestone,
+        status_text=first_text(text(obj(info, "latest_event"), "description"), sub_status, status),
+        events=events,
+        eta=eta(local_date(text(estimate, "from")), local_date(text(estimate, "to"))),
+        delivered_at=delivered_time(milestone, events),
+    )
 
 
 def _event(event: dict[str, Any]) -> CarrierEvent:

@@ -1,10 +1,10 @@
-"""How shipments and timelines look on a terminal and in JSON. Pure formatting."""
+"""How shipments and timelines look on a terminal. Pure formatting (their JSON
+form is daemon.store.export, shared with the web API)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from typing import Any
 
 from daemon.notify.render import carrier_label, describe, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
@@ -147,50 +147,3 @@ def order_block(order: OrderView, zone: tzinfo | None) -> str:
     for number, ship in enumerate(order.shipments, start=1):
         lines.append(shipment_block(ship, zone, number if len(order.shipments) > 1 else None))
     return "\n".join(lines)
-
-
-def shipment_json(ship: ShipmentView) -> dict[str, Any]:
-    return {
-        "order_ids": list(ship.order_ids),
-        "marketplace": ship.marketplace,
-        "status": ship.status.value if ship.status else None,
-        "carrier": ship.carrier,
-        "tracking_number": ship.tracking_number,
-        "shipment_id": ship.amazon_shipment_id,
-        "eta": ship.eta.to_json() if ship.eta else None,
-        "items": list(ship.item_titles),
-        "pickup_code": ship.pickup_code,
-        "pickup_location": ship.pickup_location,
-        "pickup_deadline": ship.pickup_deadline.isoformat() if ship.pickup_deadline else None,
-        "delivery_code": ship.delivery_code,
-        "delivery_location": ship.delivery_location,
-        "delivered_at": ship.delivered_at.isoformat() if ship.delivered_at else None,
-        "timeline": [
-            {
-                "occurred_at": line.occurred_at.isoformat(),
-                "milestone": line.milestone.value if line.milestone else None,
-                "source": line.source,
-            }
-            for line in ship.timeline
-        ],
-    }
-
-
-def order_json(order: OrderView) -> dict[str, Any]:
-    return {
-        "order_ids": [order.order_id],
-        "marketplace": order.marketplace,
-        "status": order.status.value if order.status else None,
-        "carrier": None,
-        "tracking_number": None,
-        "shipment_id": None,
-        "eta": order.eta.to_json() if order.eta else None,
-        "items": list(order.item_titles),
-        "pickup_code": None,
-        "pickup_location": None,
-        "pickup_deadline": None,
-        "delivery_code": None,
-        "delivery_location": None,
-        "delivered_at": None,
-        "timeline": [],
-    }

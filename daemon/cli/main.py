@@ -50,6 +50,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("sync", "mail", "One pass over the configured mail sources, then send due "
             "notifications."),
     Command("run", "run", "Watch the configured IMAP accounts (IDLE or polling) until stopped."),
+    Command("web", "web", "Serve the web interface (pages, JSON API, metrics, carrier webhooks)."),
     Command("track", "carriers", "Track a parcel by hand (any retailer), with its carrier's "
             "updates."),
     Command("refresh", "carriers", "Ask the carriers now about an order or number (or all due)."),

@@ -20,6 +20,7 @@ DEFAULT_STALE_DAYS = 10
 DEFAULT_TIMEOUT = 20.0
 # Requests per second: AfterShip documents 10 and 17TRACK 3; DHL sets a limit per
 # app (the free tier is low); for UPS and FedEx a cautious figure.
+_WEBHOOK_KEYS = {"17track": ("webhook",), "aftership": ("webhook_secret",)}
 DEFAULT_RATES = {"17track": 3.0, "aftership": 10.0, "dhl": 1.0, "ups": 2.0, "fedex": 2.0}
 
 
@@ -35,6 +36,11 @@ class BackendSettings:
     base_url: str | None
     timeout: float
     requests_per_second: float
+    # The backend pushes its updates to `POST /hooks/<name>` (17TRACK signs them
+    # with the API key, AfterShip with `webhook_secret`): polling becomes a rare
+    # safety net.
+    webhook: bool = False
+    webhook_secret: Secret | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class CarrierSettings:
 
     def backend(self, name: str) -> BackendSettings | None:
         return next((b for b in self.backends if b.name == name), None)
+
+    @property
+    def pushed(self) -> frozenset[str]:
+        """The backends that push their updates to the web server's hooks."""
+        return frozenset(b.name for b in self.backends if b.webhook)
 
 
 def read_carriers(root: Table) -> CarrierSettings:
@@ -66,9 +77,12 @@ def read_carriers(root: Table) -> CarrierSettings:
 
 
 def _backend(section: Table, name: str) -> BackendSettings:
+    webhook, webhook_secret = False, None
     if name in _API_KEY:
-        table = section.table(name, ("api_key", "base_url", "timeout", "requests_per_second"))
+        table = section.table(name, ("api_key", "base_url", "timeout", "requests_per_second",
+                                     *_WEBHOOK_KEYS.get(name, ())))  # fmt: skip
         api_key = table.secret("api_key")
+        webhook, webhook_secret = _webhook(table, name)
         if api_key.source == "inline":
             table.warn("api_key", "given inline; prefer { env = ... } or { credential = ... }")
         client_id, client_secret = None, None
@@ -94,4 +108,21 @@ def _backend(section: Table, name: str) -> BackendSettings:
         base_url=base_url.rstrip("/") if base_url else None,
         timeout=table.number("timeout", DEFAULT_TIMEOUT, minimum=1),
         requests_per_second=table.number("requests_per_second", DEFAULT_RATES[name], minimum=0.01),
+        webhook=webhook,
+        webhook_secret=webhook_secret,
     )
+
+
+def _webhook(table: Table, name: str) -> tuple[bool, Secret | None]:
+    """17TRACK signs its pushes with the API key: `webhook = true` is enough.
+    AfterShip signs them with a secret of their own: giving it turns the hook on."""
+    if name == "17track":
+        return table.boolean("webhook", False), None
+    if name == "aftership":
+        secret = table.optional_secret("webhook_secret")
+        if secret is not None and secret.source == "inline":
+            table.warn(
+                "webhook_secret", "given inline; prefer { env = ... } or { credential = ... }"
+            )
+        return secret is not None, secret
+    return False, None

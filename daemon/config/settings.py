@@ -26,6 +26,7 @@ from daemon.config.notify import NotifySettings, read_notify
 from daemon.config.paths import default_config_path, default_state_dir
 from daemon.config.secrets import Secret
 from daemon.config.table import Table, unique_names
+from daemon.config.web import WebSettings, read_web
 from daemon.errors import ConfigError
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 
@@ -69,6 +70,7 @@ class Settings:
     require_authentication: bool
     notify: NotifySettings
     carriers: CarrierSettings
+    web: WebSettings
     warnings: tuple[str, ...]
     mqtt: MqttSettings | None
     calendar: CalendarSettings
@@ -118,7 +120,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     root = Table(
         document,
         "",
-        ("general", "amazon", "mailbox", "imap", "notify", "carriers", "mqtt", "calendar"),
+        ("general", "amazon", "mailbox", "imap", "notify", "carriers", "mqtt", "calendar", "web"),
         location=location,
         env=env,
         warnings=warnings,
@@ -153,6 +155,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     carriers = read_carriers(root)
     mqtt = read_mqtt(root)
     calendar = read_calendar(root)
+    web = read_web(root)
 
     return Settings(
         source=location,
@@ -169,6 +172,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         require_authentication=amazon.boolean("require_authentication", False),
         notify=notify,
         carriers=carriers,
+        web=web,
         warnings=tuple(warnings),
         mqtt=mqtt,
         calendar=calendar,

@@ -33,7 +33,8 @@ from sqlalchemy.exc import OperationalError
 from daemon.app import App
 from daemon.calendar.file import FeedFile
 from daemon.config.imap import ImapAccount
-from daemon.errors import ConfigError
+from daemon.config.web import WebSettings
+from daemon.errors import ConfigError, PermanentError
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.imap_watch import FolderWatcher
 from daemon.service.followers import Follower
@@ -43,6 +44,7 @@ from daemon.store import housekeeping
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge
+    from daemon.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,7 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         )
         self.watchers: list[FolderWatcher] = []
+        self.web: WebServer | None = None
         self.boxes.after_deliver = self._retry_soon
         # A job must not ask the scheduler anything once shutdown() holds its
         # locks while waiting for that very job: scheduling and stopping take turns.
@@ -138,10 +141,25 @@ class Service:
         self.watchers = self.boxes.start(watched)
         self._schedule(polled)
         self.scheduler.start()
+        self._serve_web()
         log.info(
             "watching %d folder(s) with IDLE, polling %d account(s)",
             len(self.watchers), len(polled),
         )  # fmt: skip
+
+    def _serve_web(self) -> None:
+        """The web interface, when `[web] listen` asks for it. An address that
+        cannot be had (a port in use) is said once and the daemon goes on
+        without pages: tracking mail matters more than showing it."""
+        web = self.app.settings.web
+        if web.listen is None:
+            return
+        try:
+            self.web = web_server(self.app, web, self.boxes.deliver)
+        except PermanentError as exc:
+            log.error("%s; running without the web interface (fix [web] listen, then reload)", exc)
+            return
+        self.web.start()
 
     def _schedule(self, polled: Sequence[ImapAccount]) -> None:
         now = datetime.now(UTC)
@@ -232,6 +250,8 @@ class Service:
             self._stopping = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.web is not None:
+            self.web.stop()
         self.boxes.stop()
         for unlisten in self._unlisten:
             unlisten()
@@ -239,6 +259,21 @@ class Service:
             follower.stop()
         if self.bridge is not None:
             self.bridge.stop()  # "offline" for Home Assistant, then disconnect
+
+
+def web_server(app: App, web: WebSettings, delivered: Callable[[], object]) -> WebServer:
+    """The web interface of `app` on `web.listen`, bound but not yet serving;
+    a PermanentError when the address cannot be had. daemon.web is imported
+    here, so a daemon without [web] never loads it."""
+    from daemon.web.server import WebServer
+
+    assert web.listen is not None
+    site = app.web_site(delivered)
+    try:
+        return WebServer(site, web.listen)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise PermanentError(f"web: cannot listen on {web.listen}: {reason}") from None
 
 
 def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:

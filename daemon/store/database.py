@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, or_, select
 
+from daemon.store import browse
 from daemon.store.engine import SQLITE_BUSY_MS, add_missing_columns, open_engine
 from daemon.store.reading import order_view, shipment_view
 from daemon.store.recorder import Announcer, Recorder
@@ -31,6 +32,7 @@ from daemon.store.tables import (
     Shipment,
     ShipmentOrder,
 )
+from daemon.store.tallies import Tallies, gather_tallies
 from daemon.store.views import (
     AccountView,
     Cursor,
@@ -130,6 +132,7 @@ class Store:
                     parser=result.parser,
                     error=result.error,
                     event_count=len(result.events),
+                    parse_seconds=message.parse_seconds,
                     processed_at=now,
                 )
                 session.add(record)
@@ -287,6 +290,27 @@ class Store:
                 )
             ).all()
             return [shipment_view(session, row) for row in rows]
+
+    def shipment(self, key: int) -> ShipmentView | None:
+        """One shipment by its key (ShipmentView.pk, the API's `key`)."""
+        with self._session() as session:
+            return browse.one_shipment(session, key)
+
+    def search(self, text: str) -> browse.Found:
+        """Shipments and unshipped orders matching an order id, tracking number
+        or item (see daemon.store.browse)."""
+        with self._session() as session:
+            return browse.search(session, text)
+
+    def change_stamp(self) -> str:
+        """Changes whenever what a page shows changes (see daemon.store.browse)."""
+        with self._session() as session:
+            return browse.change_stamp(session)
+
+    def tallies(self, parse_bounds: Sequence[float]) -> Tallies:
+        """Counts for the metrics (see daemon.store.tallies)."""
+        with self._session() as session:
+            return gather_tallies(session, parse_bounds)
 
     def message_errors(self) -> list[tuple[str, str, str]]:
         """(source, location, error) of every message that failed to parse."""

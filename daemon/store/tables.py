@@ -75,6 +75,9 @@ class ProcessedMessage(SQLModel, table=True):
     parser: str | None = None
     error: str | None = None
     event_count: int = 0
+    # How long decoding and parsing took (the metrics' histogram); None for
+    # mail recorded before it was measured, or skipped unread.
+    parse_seconds: float | None = None
     processed_at: datetime = _when()
 
 

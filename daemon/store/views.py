@@ -214,3 +214,4 @@ class MessageRecord:
     sent_at: datetime | None = None
     # The email itself, kept only when no rule could read it (for `parcelwatch report`).
     raw: bytes | None = None
+    parse_seconds: float | None = None

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from daemon.app import App
-from daemon.cli import display
 from daemon.cli.mail import publish_once
 from daemon.cli.main import main
 from daemon.mqtt.board import GROUPS
+from daemon.store.export import shipment_json
 from tests.daemon.mqtt.conftest import (
     BASE,
     ORDER2,
@@ -82,7 +82,7 @@ def test_parcel_sensors_and_counts_match_list(
     mailbox.read_into(app)
     sync(app)
     listed = {tuple(s["order_ids"]): s["status"] for s in
-              map(display.shipment_json, app.store.shipments())}  # fmt: skip
+              map(shipment_json, app.store.shipments())}  # fmt: skip
     assert listed == {(ORDER2,): "delayed", (ORDER3,): "shipped"}
     watcher.settle(MARKER)
     for (order_id,), status in listed.items():

@@ -1,0 +1,94 @@
+"""Counts of what the database holds, for the Prometheus metrics: read at
+scrape time, so they are the same whichever process (`run`, `web`) serves
+them, and survive restarts. A few grouped queries, cheap at any size a
+household reaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from daemon.store.tables import Delivery, ProcessedMessage, Shipment
+
+# How the parse error of an email begins (DESIGN.md, "The parse result").
+UNRECOGNISED_PREFIX = "unrecognised: "
+REJECTED_PREFIX = "rejected: "
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Cumulative counts per upper bound (seconds), as Prometheus wants them."""
+
+    buckets: tuple[tuple[float, int], ...]
+    count: int
+    total: float
+
+
+@dataclass(frozen=True)
+class Tallies:
+    # (status, archived) -> shipments; status is the one a person sees
+    # (after-sale, else side, else progress), "unknown" before any milestone.
+    shipments: dict[tuple[str, bool], int]
+    # (target, delivery status) -> outbox rows
+    deliveries: dict[tuple[str, str], int]
+    # outcome -> emails: read, ignored, unrecognised, rejected, error
+    emails: dict[str, int]
+    parse_seconds: Histogram
+
+
+def gather_tallies(session: Session, bounds: Sequence[float]) -> Tallies:
+    return Tallies(
+        shipments=_shipments(session),
+        deliveries=_deliveries(session),
+        emails=_emails(session),
+        parse_seconds=_parse_histogram(session, bounds),
+    )
+
+
+def _shipments(session: Session) -> dict[tuple[str, bool], int]:
+    archived = col(Shipment.archived_at).is_not(None)
+    status = sa.func.coalesce(Shipment.after_sale, Shipment.side, Shipment.progress, "unknown")
+    rows = session.exec(select(status, archived, sa.func.count()).group_by(status, archived)).all()
+    return {(str(state), bool(old)): int(n) for state, old, n in rows}
+
+
+def _deliveries(session: Session) -> dict[tuple[str, str], int]:
+    rows = session.exec(
+        select(Delivery.target, Delivery.status, sa.func.count()).group_by(
+            col(Delivery.target), col(Delivery.status)
+        )
+    ).all()
+    return {(target, status): int(n) for target, status, n in rows}
+
+
+def _emails(session: Session) -> dict[str, int]:
+    error = col(ProcessedMessage.error)
+    outcome = sa.case(
+        (error.like(UNRECOGNISED_PREFIX + "%"), "unrecognised"),
+        (error.like(REJECTED_PREFIX + "%"), "rejected"),
+        (error.is_not(None), "error"),
+        (col(ProcessedMessage.parser).is_(None), "ignored"),
+        else_="read",
+    )
+    rows = session.exec(select(outcome, sa.func.count()).group_by(outcome)).all()
+    return {str(kind): int(n) for kind, n in rows}
+
+
+def _parse_histogram(session: Session, bounds: Sequence[float]) -> Histogram:
+    seconds = col(ProcessedMessage.parse_seconds)
+    columns = [sa.func.count(sa.case((seconds <= bound, 1))) for bound in bounds]
+    row = session.exec(
+        select(sa.func.count(seconds), sa.func.coalesce(sa.func.sum(seconds), 0.0), *columns)
+    ).one()
+    values: list[Any] = list(row)
+    count, total, counts = values[0], values[1], values[2:]
+    return Histogram(
+        buckets=tuple(zip(bounds, (int(c) for c in counts), strict=True)),
+        count=int(count),
+        total=float(total or 0.0),
+    )
