@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from daemon.app import App, build
 from daemon.cli.context import settings, with_app
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.config.web import WebSettings
 from daemon.notify.sample import sample_photo, sample_snapshot
 from daemon.service import status
 from parsers.model import Milestone
@@ -36,7 +37,21 @@ def run_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         f"{len(loaded.mailboxes)} mailboxes, {targets} notification targets, "
         f"database {engine})"
     )
+    print(_web_line(loaded.web, loaded.carriers.pushed))
     return EXIT_OK
+
+
+def _web_line(web: WebSettings, pushed: frozenset[str]) -> str:
+    """Where `run` serves the pages and who may open them."""
+    if web.listen is None:
+        line = "web: not served by `parcelwatch run` (set [web] listen, or run `parcelwatch web`)"
+    else:
+        host = f"[{web.listen.host}]" if ":" in web.listen.host else web.listen.host
+        who = "token required" if web.token else "loopback only, no token"
+        line = f"web: http://{host}:{web.listen.port}{web.base_path}/ with `parcelwatch run`, {who}"
+    if pushed:
+        line += f"; webhooks: {', '.join(f'/hooks/{name}' for name in sorted(pushed))}"
+    return line
 
 
 def configure_status(cmd: argparse.ArgumentParser) -> None:

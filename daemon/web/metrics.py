@@ -126,12 +126,15 @@ def _notifications(deliveries: Mapping[tuple[str, str], int]) -> Iterator[Metric
             "parcelwatch_notifications_pending", "Notifications waiting to be sent, per target",
             labels=["target"]),
     }  # fmt: skip
-    for (target, status), n in sorted(deliveries.items()):
+    totals: dict[tuple[str, str], int] = {}
+    for (target, status), n in deliveries.items():
         if target == "-":
             continue  # routed to no target: not a delivery
         kind = "pending" if status in ("pending", "sending") else status
-        if kind in families:
-            families[kind].add_metric([target], n)
+        totals[(kind, target)] = totals.get((kind, target), 0) + n
+    for target in sorted({target for _, target in totals}):
+        for kind, family in families.items():  # every target in every family, 0 included
+            family.add_metric([target], totals.get((kind, target), 0))
     yield from families.values()
 
 
