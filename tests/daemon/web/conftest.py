@@ -152,19 +152,23 @@ HOSTILE_TITLE = "<script>alert('pwned')</script> Lamp & <b>bold</b>"
 
 def household(app: App) -> None:
     """One parcel in every dashboard section, and one with markup in its title."""
-    record(app, event(Milestone.OUT_FOR_DELIVERY, OUT, eta=Eta.day(TODAY),
-                      items=(Item("Anker USB-C cable"),)))  # fmt: skip
-    record(app, event(Milestone.AVAILABLE_FOR_PICKUP, PICKUP, order_ids=("302-1111111-2222222",),
-                      pickup_code="482913", items=(Item("Garden hose"),)))  # fmt: skip
-    record(app, event(Milestone.SHIPPED, LATE, order_ids=("302-3333333-4444444",),
-                      eta=Eta.day(TODAY - timedelta(days=2)), items=(Item("Desk lamp"),)))  # fmt: skip
-    record(app, event(Milestone.SHIPPED, TODAY_NUMBER, order_ids=("302-5555555-6666666",),
-                      eta=Eta(TODAY, TODAY + timedelta(days=1)), items=(Item("Coffee beans"),)))  # fmt: skip
-    record(app, event(Milestone.IN_TRANSIT, TRANSIT, order_ids=("302-7777777-8888888",),
-                      eta=Eta.day(TODAY + timedelta(days=3)), items=(Item(HOSTILE_TITLE),)))  # fmt: skip
-    record(app, event(Milestone.DELIVERED, DELIVERED, order_ids=("302-9999999-0000000",),
-                      items=(Item("Water filter"),),
-                      delivery_photo_url="https://photos.example.com/delivered.jpg"))  # fmt: skip
+    days = timedelta(days=1)
+    parcels = [
+        (Milestone.OUT_FOR_DELIVERY, OUT, "113-4829105-7730624", "Anker USB-C cable",
+         {"eta": Eta.day(TODAY)}),
+        (Milestone.AVAILABLE_FOR_PICKUP, PICKUP, "302-1111111-2222222", "Garden hose",
+         {"pickup_code": "482913"}),
+        (Milestone.SHIPPED, LATE, "302-3333333-4444444", "Desk lamp",
+         {"eta": Eta.day(TODAY - 2 * days)}),
+        (Milestone.SHIPPED, TODAY_NUMBER, "302-5555555-6666666", "Coffee beans",
+         {"eta": Eta(TODAY, TODAY + days)}),
+        (Milestone.IN_TRANSIT, TRANSIT, "302-7777777-8888888", HOSTILE_TITLE,
+         {"eta": Eta.day(TODAY + 3 * days)}),
+        (Milestone.DELIVERED, DELIVERED, "302-9999999-0000000", "Water filter",
+         {"delivery_photo_url": "https://photos.example.com/delivered.jpg"}),
+    ]  # fmt: skip
+    for milestone, number, order_id, title, extra in parcels:
+        record(app, event(milestone, number, order_ids=(order_id,), items=(Item(title),), **extra))
 
 
 def with_web(app: App, **changes: Any) -> App:

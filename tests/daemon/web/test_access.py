@@ -30,7 +30,7 @@ def test_which_addresses_are_loopback(text: str, loopback: bool) -> None:
 @pytest.mark.parametrize("text", ["8737", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000",
                                   "::1:8737", "[::1]8737", ":8737"])  # fmt: skip
 def test_a_bad_listen_address_is_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="HOST:PORT|port|host"):
+    with pytest.raises(ValueError, match=r"HOST:PORT|port|host"):
         parse_listen(text)
 
 
