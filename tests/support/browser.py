@@ -59,9 +59,8 @@ def chromium(*, javascript: bool = True) -> Iterator[Any]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
+        # Blink itself with scripting off: <noscript> shows, no script runs.
+        options.add_argument("--blink-settings=scriptEnabled=false")
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
         yield driver

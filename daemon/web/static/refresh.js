@@ -9,8 +9,12 @@
   var stamp = body.getAttribute("data-stamp");
   var url = body.getAttribute("data-stamp-url");
   var seconds = Number(body.getAttribute("data-refresh")) || 60;
+  var note = document.getElementById("auto-refresh");
   if (!stamp || !url || !window.fetch) {
     return;
+  }
+  if (note) {
+    note.textContent = "This page reloads itself when a parcel moves.";
   }
   function check() {
     if (document.hidden) {
