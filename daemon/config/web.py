@@ -73,8 +73,8 @@ def parse_listen(text: str) -> Listen:
             raise ValueError(f"'{text}' is not HOST:PORT (e.g. 127.0.0.1:8737)")
     if not host or any(c.isspace() for c in host):
         raise ValueError(f"'{text}' has no host (e.g. 127.0.0.1:8737)")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ValueError(f"'{text}' has no valid port (1-65535)")
+    if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+        raise ValueError(f"'{text}' has no valid port (1-65535, or 0 for any free one)")
     return Listen(host, int(port_text))
 
 

@@ -1,0 +1,120 @@
+"""Serving for real: `parcelwatch --demo web` as a process, and `run`'s
+service serving the same site when `[web] listen` is set."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from daemon.cli.main import main
+from daemon.service.runner import Service
+from tests.daemon.web.conftest import AppFactory, household
+
+DEMO_ORDERS = ("112-9037712-4401958", "114-2210934-5561847", "113-4829105-7730624")
+
+
+@pytest.fixture
+def demo_env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
+    assert main(["demo"], env) == 0
+    return env
+
+
+@pytest.fixture
+def web_process(demo_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daemon.cli", "--demo", "web", "--listen", "127.0.0.1:0"],
+        env=demo_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # blocks until it serves (or exits)
+        assert line.startswith("parcelwatch web interface on http://127.0.0.1:"), line
+        yield process, line.split(" on ")[1].split()[0]
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        if process.stdout is not None:
+            process.stdout.close()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_the_demo_is_served_by_parcelwatch_web(
+    web_process: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, url = web_process
+    with httpx.Client(base_url=url, timeout=10) as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        assert all(f"Order {order_id}" in page.text for order_id in DEMO_ORDERS)
+        shipments = client.get("/api/shipments", params={"all": "1"}).json()
+        assert sorted(row["status"] for row in shipments) == ["delivered"] * 4
+        assert client.get("/api/shipments").json() == []  # all delivered: none active
+        metrics = client.get("/metrics").text
+        assert 'parcelwatch_shipments{archived="false",status="delivered"} 4.0' in metrics
+        assert "parcelwatch_emails_total" in metrics
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0  # a clean stop
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(
+    demo_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--demo", "web", "--listen", f"127.0.0.1:{port}"], demo_env) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"parcelwatch: web: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_run_serves_the_site_with_its_other_parts_and_stops_it(make_app: AppFactory) -> None:
+    port = free_port()
+    app = make_app(extra=f'[web]\nlisten = "127.0.0.1:{port}"\n')
+    household(app)
+    service = Service(app, [])
+    service.start()
+    try:
+        assert service.web is not None
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200 and "Garden hose" in page.text
+    finally:
+        service.stop()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_run_goes_on_without_pages_when_its_address_is_taken(
+    make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = make_app(extra=f'[web]\nlisten = "127.0.0.1:{port}"\n')
+        service = Service(app, [])
+        service.start()
+        try:
+            assert service.web is None and service.scheduler.running
+        finally:
+            service.stop()
+    assert "running without the web interface" in caplog.text
