@@ -1,6 +1,6 @@
 """What the idle `parcelwatch run` daemon costs: resident memory and CPU time.
 
-Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--mqtt] [--json]
+Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--mqtt] [--web] [--json]
 
 A self-hosted daemon spends almost all of its life waiting in IDLE, so its
 steady cost (memory it keeps, CPU it burns while nothing happens) matters more
@@ -18,6 +18,11 @@ at it (delivery photos off: the corpus links them on Amazon's servers), so the
 same figures include Home Assistant's publishing: the difference is paho-mqtt's
 cost.
 
+With --web the daemon also serves the web interface (`[web] listen`), and
+before the window the benchmark opens the dashboard, a parcel page, a search,
+the JSON API and /metrics once each, so the figures include what serving them
+loads (templates compiled, the metrics collector, the server's threads).
+
 Everything is measured from outside the daemon (/proc), so the benchmark adds
 nothing to the daemon's own figures.
 """
@@ -30,11 +35,13 @@ import os
 import platform
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
@@ -225,7 +232,11 @@ def append(server: dovecot.Dovecot, login: str, messages: list[bytes]) -> None:
 
 
 def config_text(
-    server: dovecot.Dovecot, state_dir: Path, accounts: int, mqtt_url: str | None = None
+    server: dovecot.Dovecot,
+    state_dir: Path,
+    accounts: int,
+    mqtt_url: str | None = None,
+    web_port: int | None = None,
 ) -> str:
     """A config with one [[imap]] section per account (INBOX only, IDLE on)
     and one notification target, whose URL `daemon()` passes in the environment."""
@@ -239,6 +250,8 @@ def config_text(
     parts.append(f'[[notify.target]]\nname = "hook"\nurl = {{ env = "{HOOK_ENV}" }}\n')
     if mqtt_url is not None:
         parts.append(f'[mqtt]\nurl = "{mqtt_url}"\ndelivery_photo = false\n')
+    if web_port is not None:
+        parts.append(f'[web]\nlisten = "127.0.0.1:{web_port}"\nphotos = false\n')
     return "\n".join(parts)
 
 
@@ -290,6 +303,7 @@ class Result:
 
     accounts: int
     mqtt: bool
+    web: bool
     messages_per_account: int
     amazon_per_account: int
     startup_wall_s: float
@@ -313,6 +327,7 @@ class Result:
         return [
             f"python {self.python}, {self.nproc} CPUs; {self.accounts} account(s), "
             f"{'with' if self.mqtt else 'without'} [mqtt], "
+            f"{'with' if self.web else 'without'} [web], "
             f"{self.messages_per_account} emails each ({self.amazon_per_account} from Amazon)",
             f"start-up until every watcher is in IDLE: {self.startup_wall_s:.2f} s wall, "
             f"{self.startup_cpu_s:.2f} s CPU ({read} emails read, "
@@ -326,7 +341,21 @@ class Result:
         ]
 
 
-def measure(seconds: float, accounts: int, mqtt: bool = False) -> Result:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def open_pages(port: int) -> None:
+    """Each kind of page once, as a person and Prometheus would."""
+    for path in ("/", "/parcel/1", "/search?q=cable", "/api/shipments", "/metrics"):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
+            answer.read()
+
+
+def measure(seconds: float, accounts: int, mqtt: bool = False, web: bool = False) -> Result:
     rng = random.Random(11)
     with (
         running_dovecot(accounts) as server,
@@ -340,13 +369,14 @@ def measure(seconds: float, accounts: int, mqtt: bool = False) -> Result:
         home = Path(name)
         config = home / "config.toml"
         mqtt_url = broker.url if broker is not None else None
-        config.write_text(config_text(server, home / "state", accounts, mqtt_url))
+        web_port = free_port() if web else None
+        config.write_text(config_text(server, home / "state", accounts, mqtt_url, web_port))
         watchers = [f"{account_name(index)}/INBOX" for index in range(accounts)]
         started = time.monotonic()
         with daemon(config, home, receiver.url()) as process:
             assert process.stderr is not None
             log = DaemonLog(process.stderr, watchers)
-            result = observe(process, log, receiver, started, seconds, accounts, mqtt)
+            result = observe(process, log, receiver, started, seconds, accounts, mqtt, web_port)
         log.close()  # the daemon has ended: its stderr is at its end
     return result
 
@@ -359,11 +389,14 @@ def observe(
     seconds: float,
     accounts: int,
     mqtt: bool,
+    web_port: int | None = None,
 ) -> Result:
-    """Wait for the end of start-up, then read /proc at both ends of the idle
-    window."""
+    """Wait for the end of start-up (and open the pages), then read /proc at
+    both ends of the idle window."""
     ticks = os.sysconf("SC_CLK_TCK")
     log.wait_idle(STARTUP_TIMEOUT)
+    if web_port is not None:
+        open_pages(web_port)
     first = sample(process.pid, time.monotonic())
     sent_at_idle = _count(receiver)
     # Wait for the window to pass, or for the daemon to die within it.
@@ -375,6 +408,7 @@ def observe(
     return Result(
         accounts=accounts,
         mqtt=mqtt,
+        web=web_port is not None,
         messages_per_account=MESSAGES_PER_ACCOUNT,
         amazon_per_account=AMAZON_PER_ACCOUNT,
         startup_wall_s=first.at - started,
@@ -405,11 +439,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="idle window (300)")
     parser.add_argument("--accounts", type=int, default=2, help="IMAP accounts (2)")
     parser.add_argument("--mqtt", action="store_true", help="also publish to a local Mosquitto")
+    parser.add_argument("--web", action="store_true", help="serve and open the web pages too")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.seconds <= 0 or args.accounts < 1:
         parser.error("--seconds must be positive and --accounts at least 1")
-    result = measure(args.seconds, args.accounts, args.mqtt)
+    result = measure(args.seconds, args.accounts, args.mqtt, args.web)
     if args.json:
         print(json.dumps(asdict(result)))
     else:

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge
     from daemon.web.site import Site
 
+# A delivery photo as (bytes, MIME type), or None when it could not be had.
+PhotoSource = Callable[[str], tuple[bytes, str] | None]
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
@@ -118,14 +121,18 @@ class App:
         )
         return Bridge(settings, publisher, client_id=client_id)
 
-    def web_site(self, delivered: Callable[[], object]) -> Site:
+    def web_site(
+        self, delivered: Callable[[], object], *, photos: PhotoSource | None = None
+    ) -> Site:
         """The web interface of these settings ([web]), its webhooks sending
-        what they queue through `delivered`. daemon.web is loaded here, so
-        that other commands never import Jinja2, Waitress or prometheus_client."""
+        what they queue through `delivered`; `photos` replaces the download of
+        delivery photos. daemon.web is loaded here, so that other commands
+        never import Jinja2, Waitress or prometheus_client."""
         from daemon.web.assemble import build_site
 
         settings = self.settings
-        photos = _photo_download(settings.notify) if settings.web.photos else None
+        if photos is None and settings.web.photos:
+            photos = _photo_download(settings.notify)
         return build_site(
             settings.web,
             settings.carriers,
@@ -148,7 +155,7 @@ class App:
         self.store.close()
 
 
-def _photo_download(settings: NotifySettings) -> Callable[[str], tuple[bytes, str] | None]:
+def _photo_download(settings: NotifySettings) -> PhotoSource:
     """Delivery photos for Home Assistant and the web pages, downloaded within
     the limits the notifications use ([notify] photo_max_bytes, photo_timeout)."""
 

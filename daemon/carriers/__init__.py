@@ -10,7 +10,10 @@ ways they authenticate in api_key.py (17TRACK, AfterShip, DHL) and
 oauth_backend.py (UPS, FedEx); a backend module holds only its API's requests
 and vocabulary. Around them: `routing` picks the backend for a number,
 `schedule` decides when to ask next (pure), `ledger` records what a carrier
-said through the state machine, and `refresher` runs one pass.
+said through the state machine, and `refresher` runs one pass; `push` verifies
+and reads what 17TRACK and AfterShip push to the web server's hooks, with the
+backends' own readers, so a pushed scan is the same CarrierStatus as a polled
+one.
 
 Errors at the boundary are daemon.errors' tiers: AuthError for refused
 credentials (one line naming the backend and the setting to check),

@@ -6,11 +6,12 @@ declares the schema; `recorder` writes one parsed email (orders, shipments,
 timeline, outbox rows) inside the caller's transaction through the state
 machine, asking an `Announcer` (the notify package's routing) what to queue;
 `views` are the frozen values everything else reads and `reading` builds
-them; `Store.listen` tells whoever follows the store (Home Assistant, the
-calendar file) that a change was committed; `housekeeping` archives and
-tidies. The feature packages that own a table of their own (the outbox in
-`notify`, the carrier-check ledger in `carriers`, the Home Assistant events
-in `mqtt`) work through `Store.transaction()`. May import `daemon.state`,
-`daemon.errors`, `config` and `parsers`; never a feature package, `service`
-or `cli`.
+them (`export` gives their JSON form, `browse` finds them for the web pages,
+`tallies` counts them for the metrics); `Store.listen` tells whoever follows
+the store (Home Assistant, the calendar file) that a change was committed;
+`housekeeping` archives and tidies. The feature packages that own a table of
+their own (the outbox in `notify`, the carrier-check ledger in `carriers`, the
+Home Assistant events in `mqtt`) work through `Store.transaction()`. May
+import `daemon.state`, `daemon.errors`, `config` and `parsers`; never a
+feature package, `service` or `cli`.
 """

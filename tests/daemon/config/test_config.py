@@ -483,8 +483,12 @@ def test_example_config_commented_examples_are_valid(
         "PARCELWATCH_DISCORD_URL": "discord://1234/abcd",
         "PARCELWATCH_PUSHOVER_URL": "pover://user@token",
         "PARCELWATCH_MQTT_PASSWORD": "mqtt-password",
+        "PARCELWATCH_AFTERSHIP_WEBHOOK_SECRET": "s3",
+        "PARCELWATCH_WEB_TOKEN": "a-token-of-sixteen-or-more",
     }
     settings = load_settings(write_config(tmp_path, text), env)
+    assert settings.web.listen is not None and str(settings.web.listen) == "127.0.0.1:8737"
+    assert settings.carriers.pushed == {"aftership"}  # 17TRACK: webhook = false
     assert settings.state_dir == home / ".local/state/parcelwatch"
     assert settings.database_url.source == "env:PARCELWATCH_DATABASE_URL"
     assert settings.marketplaces == ("amazon.com", "amazon.de")

@@ -18,10 +18,10 @@ from daemon.app import App, build
 from daemon.config.settings import load_settings
 from daemon.config.web import Listen
 from daemon.store.recorder import Recorder
-from daemon.web.assemble import build_site
 from daemon.web.server import WebServer
 from daemon.web.site import PhotoSource
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
+from tests.daemon.carriers.harness import FakeClock
 from tests.support.receiver import Receiver
 
 T0 = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
@@ -31,20 +31,17 @@ SEVENTEEN_KEY = "17track-key-not-for-logs"
 AFTERSHIP_SECRET = "aftership-webhook-secret"
 
 
-class Clock:
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+Clock = FakeClock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
+
+
+def no_photos(url: str) -> tuple[bytes, str] | None:
+    """The photos' host is the outside world, which tests do not reach."""
+    return None
 
 
 AppFactory = Callable[..., App]
@@ -97,18 +94,7 @@ def serve() -> Iterator[ServeFactory]:
     running: list[Served] = []
 
     def start(app: App, *, photos: PhotoSource | None = None) -> Served:
-        settings = app.settings
-        site = build_site(
-            settings.web,
-            settings.carriers,
-            store=app.store,
-            checks=app.checks,
-            zone=app.zone,
-            clock=app.clock,
-            usage=app.carrier_usage,
-            delivered=app.deliver,
-            photos=photos,
-        )
+        site = app.web_site(app.deliver, photos=photos or no_photos)
         server = WebServer(site, Listen("127.0.0.1", 0))
         server.start()
         client = httpx.Client(base_url=server.url.rstrip("/"), timeout=10)
@@ -153,7 +139,7 @@ HOSTILE_TITLE = "<script>alert('pwned')</script> Lamp & <b>bold</b>"
 def household(app: App) -> None:
     """One parcel in every dashboard section, and one with markup in its title."""
     days = timedelta(days=1)
-    parcels = [
+    parcels: list[tuple[Milestone, str, str, str, dict[str, Any]]] = [
         (Milestone.OUT_FOR_DELIVERY, OUT, "113-4829105-7730624", "Anker USB-C cable",
          {"eta": Eta.day(TODAY)}),
         (Milestone.AVAILABLE_FOR_PICKUP, PICKUP, "302-1111111-2222222", "Garden hose",
