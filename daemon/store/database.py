@@ -40,7 +40,9 @@ from daemon.store.views import (
     OrderView,
     ShipmentView,
 )
-from parsers.model import Milestone, ParseResult
+from parsers.model import Kind, Milestone, ParseResult
+
+_FINISHED = tuple(m for m in Milestone if m.kind is Kind.TERMINAL)
 
 
 @dataclass(frozen=True)
@@ -235,10 +237,29 @@ class Store:
         query = select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
         if not include_archived:
             query = query.where(col(Shipment.archived_at).is_(None))
+        if not include_finished:
+            # Most of a household's shipments arrived long ago: leave them out
+            # before building views (the filter below has the last word).
+            shown = sa.func.coalesce(Shipment.side, Shipment.progress, "")
+            query = query.where(
+                col(Shipment.after_sale).is_(None), shown.not_in([m.value for m in _FINISHED])
+            )
         with self._session() as session:
             rows = session.exec(query).all()
             views = [shipment_view(session, row) for row in rows]
         return [view for view in views if include_finished or view.active]
+
+    def recently_delivered(self, limit: int) -> list[ShipmentView]:
+        """The last `limit` shipments delivered and not archived, newest first."""
+        query = (
+            select(Shipment)
+            .where(col(Shipment.archived_at).is_(None), Shipment.progress == "delivered")
+            .where(col(Shipment.after_sale).is_(None), col(Shipment.side).is_(None))
+            .order_by(col(Shipment.delivered_at).desc(), col(Shipment.id).desc())
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [shipment_view(session, row) for row in session.exec(query).all()]
 
     def unshipped_orders(self, *, include_finished: bool = False) -> list[OrderView]:
         """Orders that no shipment belongs to yet (just ordered, or cancelled)."""

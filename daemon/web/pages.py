@@ -21,7 +21,7 @@ from daemon.notify.links import tracking_url
 from daemon.notify.render import carrier_label, describe, format_eta
 from daemon.store.database import Store
 from daemon.store.views import OrderView, ShipmentView
-from daemon.web.board import sections
+from daemon.web.board import RECENTLY_DELIVERED, sections
 from daemon.web.http import Response, html
 
 Clock = Callable[[], datetime]
@@ -49,13 +49,14 @@ class Pages:
     def dashboard(self) -> Response:
         stamp = self.store.change_stamp()
         today = self.clock().astimezone(self.zone).date()
-        shipments = self.store.shipments(include_finished=True)
+        travelling = self.store.shipments()
+        delivered = self.store.recently_delivered(RECENTLY_DELIVERED)
         orders = self.store.unshipped_orders()
         return self._page(
             "dashboard.html",
             stamp=stamp,
-            sections=sections(shipments, today),
-            travelling=any(s.active for s in shipments) or bool(orders),
+            sections=sections([*travelling, *delivered], today),
+            travelling=bool(travelling or orders),
             orders=orders,
         )
 
