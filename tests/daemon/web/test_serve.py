@@ -118,3 +118,31 @@ def test_run_goes_on_without_pages_when_its_address_is_taken(
         finally:
             service.stop()
     assert "running without the web interface" in caplog.text
+
+
+def test_other_commands_never_load_the_web_stack(tmp_path: Path) -> None:
+    """`list` (and every command but `web` and `run` with [web]) starts without
+    Jinja2, Waitress or prometheus_client: their memory is paid only when served."""
+    code = (
+        "import sys\n"
+        "from daemon.cli.main import main\n"
+        f"main(['list'], {{'HOME': {str(tmp_path)!r}}})\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'jinja2', 'waitress', 'prometheus_client'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_missing_chromium_fails_under_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.support import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
+        browser.require_chromium()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        browser.require_chromium()
