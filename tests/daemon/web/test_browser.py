@@ -92,16 +92,20 @@ def test_the_demo_dashboard_shows_its_parcels(site: Served, browser: Any, tmp_pa
 def test_a_search_finds_an_order_and_its_page_shows_the_timeline(
     site: Served, browser: Any
 ) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(site.url)
     box = browser.find_element("css selector", "input[name=q]")
     box.send_keys("2210934")
     box.submit()
-    assert browser.current_url.endswith("/search?q=2210934")
+    WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("/search?q=2210934"))
     [found] = cards(browser)
     assert "Ninja BN701" in found.text
     found.find_element("css selector", "a[href^='/order/']").click()
+    WebDriverWait(browser, 15).until(lambda d: "/order/" in d.current_url)
     assert browser.find_element("css selector", "h1").text == "Order 114-2210934-5561847"
     browser.find_element("css selector", "h3 a[href^='/parcel/']").click()
+    WebDriverWait(browser, 15).until(lambda d: "/parcel/" in d.current_url)
     steps = [li.text for li in browser.find_elements("css selector", "ol.timeline li")]
     assert steps[0].splitlines()[1] == "Delivered email"  # newest first, with its source
     assert steps[-1].splitlines()[1] == "Shipped email expected Sat 28 Mar"
@@ -125,6 +129,8 @@ def test_an_open_dashboard_reloads_itself_when_a_parcel_moves(
 
 
 def test_the_pages_work_with_javascript_off(site: Served) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     with chromium(javascript=False) as driver:
         driver.get(site.url)
         assert len(cards(driver)) == 4
@@ -136,8 +142,10 @@ def test_the_pages_work_with_javascript_off(site: Served) -> None:
         box = driver.find_element("css selector", "input[name=q]")
         box.send_keys("113-4829105-7730624")
         driver.find_element("css selector", "form.search button").click()
+        WebDriverWait(driver, 15).until(lambda d: "/search?q=" in d.current_url)
         assert len(cards(driver)) == 2  # that order shipped as two packages
         cards(driver)[0].find_element("css selector", "h3 a").click()
+        WebDriverWait(driver, 15).until(lambda d: "/parcel/" in d.current_url)
         assert driver.find_elements("css selector", "ol.timeline li")
         assert console_errors(driver) == []
 
