@@ -143,6 +143,7 @@ class App:
             usage=self.carrier_usage,
             delivered=delivered,
             photos=photos,
+            calendar=self.calendar_feed,
         )
 
     def carrier_usage(self) -> dict[str, Usage]:

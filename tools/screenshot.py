@@ -23,7 +23,6 @@ from daemon.cli.demo import SAMPLE_MAILBOX
 from daemon.config.settings import defaults
 from daemon.config.web import Listen
 from daemon.mail import local
-from daemon.web.assemble import build_site
 from daemon.web.server import WebServer
 from tests.support.browser import chromium
 
@@ -41,16 +40,15 @@ def sent_before(data: bytes, moment: datetime) -> bool:
 def main(target: str = "docs/dashboard.png") -> int:
     with tempfile.TemporaryDirectory(prefix="parcelwatch-screenshot-") as name:
         base = defaults({"HOME": name})
+        url = replace(base.database_url, _value=f"sqlite:///{name}/shot.db")
+        web = replace(base.web, photos=False)  # the photos' host is not reachable from here
         settings = replace(base, state_dir=Path(name), timezone="America/New_York",
-                           database_url=replace(base.database_url,
-                                                _value=f"sqlite:///{name}/shot.db"))  # fmt: skip
+                           database_url=url, web=web)  # fmt: skip
         app = build(settings, clock=lambda: MOMENT)
         try:
             mail = [m for m in local.read(SAMPLE_MAILBOX, "sample") if sent_before(m.data, MOMENT)]
             app.pipeline.process_all(mail)
-            site = build_site(settings.web, settings.carriers, store=app.store, checks=app.checks,
-                              zone=app.zone, clock=app.clock, usage=app.carrier_usage,
-                              delivered=lambda: None, photos=None)  # fmt: skip
+            site = app.web_site(lambda: None)
             server = WebServer(site, Listen("127.0.0.1", 0))
             server.start()
             try:

@@ -5,7 +5,9 @@ served by one small WSGI application.
 token and adds the security headers every answer carries); `pages` draws the
 dashboard, parcel, order and search pages from Jinja2 templates that escape
 everything (`board` sorts the dashboard, pure); `api` answers in the JSON of
-`list --json` and `show --json`; `metrics` collects from the database at
+`list --json` and `show --json`; `/calendar.ics` serves the feed the app
+hands in (daemon.calendar, through App.calendar_feed, so this package does
+not import it); `metrics` collects from the database at
 scrape time; `hooks` receives 17TRACK's and AfterShip's pushes; `server` runs
 it all on Waitress in threads; `assemble` builds the site from what the app
 holds. Loaded only by `parcelwatch web` and by `run` with `[web] listen`, so

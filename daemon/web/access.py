@@ -4,8 +4,9 @@ With `[web] token`, a request needs one of: `Authorization: Bearer <token>`
 (Prometheus, scripts), the session cookie, or `?token=<token>` once, which
 answers with the cookie and a redirect to the same page without the token
 (so it leaves the address bar, the history and any shared link). The cookie
-holds an HMAC of the token, not the token. Carrier webhooks carry their own
-signatures and are let through to be checked by them.
+holds an HMAC of the token, not the token. The calendar feed takes the token
+in its link every time (a calendar app keeps no cookie). Carrier webhooks
+carry their own signatures and are let through to be checked by them.
 
 Everything shown comes from emails that strangers can send, so every
 response forbids scripts, styles and images from anywhere but the site
@@ -23,6 +24,9 @@ from daemon.web.http import Request, Response, html, redirect
 COOKIE = "parcelwatch_session"
 TOKEN_PARAMETER = "token"
 OPEN_PREFIXES = ("/hooks/",)
+# Subscribed to by calendar apps, which keep no cookie: the token in the link
+# is accepted as it is, without the redirect.
+TOKEN_IN_LINK = frozenset({"/calendar.ics"})
 _COOKIE_DAYS = 90
 
 CONTENT_SECURITY_POLICY = (
@@ -80,6 +84,8 @@ class Gate:
             return None
         given = request.query.get(TOKEN_PARAMETER)
         if given is not None and _same(given, token):
+            if request.path in TOKEN_IN_LINK:
+                return None
             target = base_path + request.path + request.without_query(TOKEN_PARAMETER)
             return redirect(target).with_header("Set-Cookie", self._cookie(token))
         return html(_REFUSED, 401).with_header("WWW-Authenticate", 'Bearer realm="parcelwatch"')

@@ -44,9 +44,11 @@ def build_site(
     usage: Callable[[], Mapping[str, Usage]],
     delivered: Callable[[], object],
     photos: PhotoSource | None,
+    calendar: Callable[[], bytes],
 ) -> Site:
     """`usage`: the carrier backends' request counts; `delivered`: sends what a
-    webhook queued; `photos`: fetches a delivery photo (None: none shown)."""
+    webhook queued; `photos`: fetches a delivery photo (None: none shown);
+    `calendar`: the iCalendar feed's bytes."""
     counts = HookCounts()
     pages = Pages(store, zone=zone, clock=clock, base_path=web.base_path,
                   refresh_seconds=web.refresh_seconds, photos=photos is not None)  # fmt: skip
@@ -61,5 +63,6 @@ def build_site(
             gate=Gate(web.token, web.base_path or "/"),
             base_path=web.base_path,
             photos=photos,
+            calendar=calendar,
         )
     )

@@ -9,6 +9,7 @@ Routes (relative to `[web] base_path`):
     GET  /parcel/{key}            a parcel with its whole timeline
     GET  /order/{order_id}        an order with its packages
     GET  /photo/{key}             a parcel's delivery photo, fetched by the server
+    GET  /calendar.ics            the parcels as an iCalendar feed (daemon.calendar)
     GET  /api/...                 the JSON API (daemon.web.api)
     GET  /metrics                 Prometheus (daemon.web.metrics)
     POST /hooks/17track, /hooks/aftership   carrier webhooks (daemon.web.hooks)
@@ -78,6 +79,7 @@ class Parts:
     gate: Gate
     base_path: str
     photos: PhotoSource | None
+    calendar: Callable[[], bytes]  # the iCalendar feed's bytes (App.calendar_feed)
 
 
 class Site:
@@ -124,6 +126,7 @@ class Site:
             "/api/stamp": parts.api.stamp,
             "/metrics": parts.metrics.exposition,
             "/favicon.ico": lambda: self._file("icon.svg"),
+            "/calendar.ics": self._calendar,
         }
         if path in fixed:
             return fixed[path]()
@@ -146,6 +149,11 @@ class Site:
             return self.parts.pages.not_found("There is no such file.")
         response = Response(200, self._static[name], _STATIC_TYPES[name])
         return response.with_header("Cache-Control", _STATIC_CACHE)
+
+    def _calendar(self) -> Response:
+        feed = self.parts.calendar()
+        response = Response(200, feed, "text/calendar; charset=utf-8")
+        return response.with_header("Content-Disposition", 'inline; filename="parcels.ics"')
 
     def _photo(self, key: int) -> Response:
         ship = self.parts.store.shipment(key)

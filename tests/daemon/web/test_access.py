@@ -114,11 +114,15 @@ def test_with_a_token_the_link_sets_a_cookie_and_leaves_the_address(
     assert TOKEN not in with_cookie.text
     bearer = served.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert bearer.status_code == 200 and "parcelwatch_shipments" in bearer.text
+    subscribed = served.get(f"/calendar.ics?token={TOKEN}")  # a calendar app: no cookie
+    assert subscribed.status_code == 200 and subscribed.content.startswith(b"BEGIN:VCALENDAR")
+    assert served.get("/calendar.ics").status_code == 401
     cookie_as_bearer = served.get(
         "/metrics", headers={"Authorization": f"Bearer {session_value(TOKEN)}"}
     )
     assert cookie_as_bearer.status_code == 401
-    assert TOKEN not in caplog.text
+    ours = [r for r in caplog.records if r.name.startswith(("daemon", "parcelwatch", "waitress"))]
+    assert ours and all(TOKEN not in r.getMessage() for r in ours)  # (httpx logs its own URLs)
 
 
 def test_webhooks_need_no_token_but_their_own_signature(

@@ -130,3 +130,18 @@ def test_metrics_count_what_the_database_holds(
     app.deliver()
     again = scrape(serve(app).get("/metrics"))
     assert again[("parcelwatch_notifications_sent_total", (("target", "phone"),))] == 7
+
+
+def test_the_calendar_feed_is_the_calendar_modules(
+    make_app: AppFactory, serve: ServeFactory
+) -> None:
+    app = make_app()
+    household(app)
+    answer = serve(app).get("/calendar.ics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert answer.content == app.calendar_feed()
+    text = answer.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    # every parcel with an expected day or a delivery day: all but the pickup one
+    assert text.count("BEGIN:VEVENT") == 5

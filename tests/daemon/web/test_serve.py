@@ -64,6 +64,9 @@ def test_the_demo_is_served_by_parcelwatch_web(
         metrics = client.get("/metrics").text
         assert 'parcelwatch_shipments{archived="false",status="delivered"} 4.0' in metrics
         assert "parcelwatch_emails_total" in metrics
+        calendar = client.get("/calendar.ics")
+        assert calendar.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert calendar.text.count("BEGIN:VEVENT") == 4  # each delivered on its day
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0  # a clean stop
 
