@@ -137,6 +137,7 @@ class App:
             settings.web,
             settings.carriers,
             store=self.store,
+            unread=self.unread,
             checks=self.checks,
             zone=self.zone,
             clock=self.clock,

@@ -14,10 +14,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from daemon.store.tables import Delivery, ProcessedMessage, Shipment
+from parsers.model import UNRECOGNISED
 
-# How the parse error of an email begins (DESIGN.md, "The parse result").
-UNRECOGNISED_PREFIX = "unrecognised: "
-REJECTED_PREFIX = "rejected: "
+REJECTED_PREFIX = "rejected: "  # how a look-alike's parse error begins (parsers.registry)
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def _deliveries(session: Session) -> dict[tuple[str, str], int]:
 def _emails(session: Session) -> dict[str, int]:
     error = col(ProcessedMessage.error)
     outcome = sa.case(
-        (error.like(UNRECOGNISED_PREFIX + "%"), "unrecognised"),
+        (error.like(UNRECOGNISED + "%"), "unrecognised"),
         (error.like(REJECTED_PREFIX + "%"), "rejected"),
         (error.is_not(None), "error"),
         (col(ProcessedMessage.parser).is_(None), "ignored"),

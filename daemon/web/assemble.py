@@ -14,6 +14,7 @@ from daemon.carriers.push import aftership_push, seventeen_track_push
 from daemon.config.carriers import CarrierSettings
 from daemon.config.web import WebSettings
 from daemon.store.database import Store
+from daemon.store.unread import UnreadEmails
 from daemon.web.access import Gate
 from daemon.web.api import Api
 from daemon.web.hooks import Hooks, Reader
@@ -38,6 +39,7 @@ def build_site(
     carriers: CarrierSettings,
     *,
     store: Store,
+    unread: UnreadEmails,
     checks: Checks,
     zone: tzinfo | None,
     clock: Callable[[], datetime],
@@ -50,7 +52,7 @@ def build_site(
     webhook queued; `photos`: fetches a delivery photo (None: none shown);
     `calendar`: the iCalendar feed's bytes."""
     counts = HookCounts()
-    pages = Pages(store, zone=zone, clock=clock, base_path=web.base_path,
+    pages = Pages(store, unread, zone=zone, clock=clock, base_path=web.base_path,
                   refresh_seconds=web.refresh_seconds, photos=photos is not None)  # fmt: skip
     hooks = Hooks(checks, webhook_readers(carriers), clock, delivered, counts)
     return Site(

@@ -18,19 +18,22 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from daemon.notify.links import tracking_url
-from daemon.notify.render import carrier_label, describe, format_eta
+from daemon.notify.render import carrier_label, describe, format_date, format_eta
 from daemon.store.database import Store
+from daemon.store.unread import UnreadEmails
 from daemon.store.views import OrderView, ShipmentView
 from daemon.web.board import RECENTLY_DELIVERED, sections
 from daemon.web.http import Response, html
 
 Clock = Callable[[], datetime]
+UNREAD_SHOWN = 100
 
 
 class Pages:
     def __init__(
         self,
         store: Store,
+        unread: UnreadEmails,
         *,
         zone: tzinfo | None,
         clock: Clock,
@@ -39,6 +42,7 @@ class Pages:
         photos: bool,
     ) -> None:
         self.store = store
+        self.unread = unread
         self.zone = zone
         self.clock = clock
         self.base_path = base_path
@@ -58,6 +62,7 @@ class Pages:
             sections=sections([*travelling, *delivered], today),
             travelling=bool(travelling or orders),
             orders=orders,
+            unread=self.unread.count(),
         )
 
     def parcel(self, key: int) -> Response:
@@ -73,6 +78,13 @@ class Pages:
         if order is None:
             return self.not_found("There is no order with this number.")
         return self._page("order.html", stamp=stamp, order=order)
+
+    def unrecognised(self) -> Response:
+        """The Amazon emails no rule could read (issue 15's `parcelwatch
+        unrecognised`), newest first: how a changed template shows itself."""
+        emails = self.unread.listed(limit=UNREAD_SHOWN)
+        return self._page("unrecognised.html", stamp=None, emails=emails,
+                          total=self.unread.count())  # fmt: skip
 
     def search(self, query: str) -> Response:
         found = self.store.search(query) if query.strip() else None
@@ -136,6 +148,7 @@ def _filters(zone: tzinfo | None) -> Mapping[str, Callable[..., Any]]:
         "when": when,
         "iso": iso,
         "eta": format_eta,
+        "day": format_date,
         "carrier": carrier_label,
         "name": name,
         "status": status,

@@ -8,6 +8,7 @@ Routes (relative to `[web] base_path`):
     GET  /search?q=...            search by order id, tracking number or item
     GET  /parcel/{key}            a parcel with its whole timeline
     GET  /order/{order_id}        an order with its packages
+    GET  /unrecognised            the Amazon emails no rule could read
     GET  /photo/{key}             a parcel's delivery photo, fetched by the server
     GET  /calendar.ics            the parcels as an iCalendar feed (daemon.calendar)
     GET  /api/...                 the JSON API (daemon.web.api)
@@ -122,6 +123,7 @@ class Site:
         fixed: dict[str, Callable[[], Response]] = {
             "/": parts.pages.dashboard,
             "/search": lambda: parts.pages.search(request.query.get("q", "")),
+            "/unrecognised": parts.pages.unrecognised,
             "/api/shipments": lambda: parts.api.shipments(request.query),
             "/api/stamp": parts.api.stamp,
             "/metrics": parts.metrics.exposition,

@@ -5,9 +5,12 @@ reverse proxy's path prefix."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from daemon.app import App
+from daemon.mail.raw import RawMessage
 from daemon.web.access import CONTENT_SECURITY_POLICY
 from tests.daemon.web.conftest import (
     HOSTILE_TITLE,
@@ -178,3 +181,46 @@ def test_a_delivery_photo_is_fetched_by_the_server_and_cached_by_the_browser(
     missing = served.get(f"/photo/{ship.pk}")  # the host failed: a stand-in, not cached
     assert missing.headers["content-type"] == "image/svg+xml"
     assert missing.headers["cache-control"] == "no-store"
+
+
+EMAILS = Path(__file__).resolve().parents[2] / "emails" / "amazon_com"
+
+
+def read_email(app: App, name: str) -> None:
+    app.pipeline.process(RawMessage((EMAILS / name).read_bytes(), "test", name))
+
+
+def test_the_codes_and_the_pickup_place_are_large_and_plain(
+    make_app: AppFactory, serve: ServeFactory
+) -> None:
+    app = make_app()
+    read_email(app, "delivery_otp.eml")
+    read_email(app, "hub_pickup_thehub.eml")
+    served = serve(app)
+    sections = sections_of(served.get("/").text)
+    assert (
+        '<span class="code-label">Delivery code, tell the driver</span> '
+        '<strong class="code-value">615207</strong>' in sections["out"]
+    )
+    assert '<strong class="code-value">482017</strong>' in sections["pickup"]
+    assert "Pick up at Amazon Hub Locker - Juniper, by Tue 31 Mar" in sections["pickup"]
+    [locker] = served.get("/api/shipments").json()[1:]  # newest first: the locker is older
+    assert (locker["pickup_location"], locker["pickup_deadline"]) == (
+        "Amazon Hub Locker - Juniper", "2026-03-31")  # fmt: skip
+
+
+def test_emails_no_rule_reads_are_listed_and_announced_on_the_dashboard(
+    make_app: AppFactory, serve: ServeFactory
+) -> None:
+    app = make_app()
+    served = serve(app)
+    assert "could not read" not in served.get("/").text
+    assert "read every Amazon email" in served.get("/unrecognised").text
+    read_email(app, "unrecognised_new_template.eml")
+    assert "1 Amazon email parcelwatch could not read</a>" in served.get("/").text
+    page = served.get("/unrecognised").text
+    assert "Good news: order 112-6630158-2047719 is on the move" in page
+    assert 'href="/order/112-6630158-2047719"' in page
+    order = served.get("/order/112-6630158-2047719").text  # noted on the order's timeline
+    assert '<li class="s-note">' in order
+    assert "<strong>Amazon sent an email parcelwatch could not read</strong>" in order
