@@ -3,11 +3,14 @@
 One event is emitted per shipment the email is about (per "Track package" link),
 or per order when it names no shipment. An email about several orders gives each
 order the text written under its order number; an email about several packages
-of one order gives each package the products linked beside its own link.
+of one order gives each package the products linked beside its own link. An
+order-level event speaks for the whole order: its estimate spans every delivery
+the email announces for that order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -72,12 +75,7 @@ class Reading:
         order_ids = self.facts.order_ids
         refs = extract.products(self.message, self.language)
         if milestone.order_level:
-            sections = _sections(self.body, order_ids)
-            etas = self._nearest_etas(milestone, order_ids)
-            return tuple(
-                self._event(milestone, (oid,), None, text, refs, etas.get(oid))
-                for oid, text in sections
-            )
+            return tuple(self._order_events(milestone, order_ids, refs))
         links = self.facts.track_links
         if not links:
             return (self._event(milestone, order_ids, None, self.body, refs),)
@@ -96,6 +94,15 @@ class Reading:
             )
             for link in links
         )
+
+    def _order_events(
+        self, milestone: Milestone, order_ids: tuple[str, ...], refs: tuple[extract.ProductRef, ...]
+    ) -> Iterator[ShipmentEvent]:
+        """One event per order, each from the text written under its order number."""
+        nearest = self._nearest_etas(milestone, order_ids)
+        for oid, text in _sections(self.body, order_ids):
+            eta = nearest.get(oid) or self._order_eta(milestone, text)
+            yield self._event(milestone, (oid,), None, text, refs, eta)
 
     def _event(
         self,
@@ -141,6 +148,18 @@ class Reading:
         return self.reader.find_eta(text, self.reference) or self.reader.find_eta(
             self.message.subject, self.reference
         )
+
+    def _order_eta(self, milestone: Milestone, text: str) -> Eta | None:
+        """An order-level event speaks for the whole order: when the order ships in
+        several deliveries, each with its own estimate ("Livraison 1 sur 2: mardi 7
+        avril", "Livraison 2 sur 2: jeudi 9 - vendredi 10 avril"), the order's
+        estimate runs from the earliest of them to the latest."""
+        if milestone in _NO_ETA or self.reference is None:
+            return None
+        found = [eta for _, eta in self.reader.find_all(text, self.reference)]
+        if not found:
+            return self.reader.find_eta(self.message.subject, self.reference)
+        return Eta(min(eta.start for eta in found), max(eta.end for eta in found))
 
     def _nearest_etas(self, milestone: Milestone, order_ids: tuple[str, ...]) -> dict[str, Eta]:
         """For an email about several orders: each order's estimate is the one
