@@ -15,7 +15,7 @@ from parsers.amazon.dates import DateReader
 from parsers.amazon.judge import Informational, Judgement, Read, Signals, judge, signals
 from parsers.amazon.language import Language
 from parsers.amazon.languages import BY_MARKETPLACE
-from parsers.amazon.links import target
+from parsers.amazon.links import urls
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS, Marketplace
 from parsers.amazon.places import PlaceReader
 from parsers.amazon.reading import Reading
@@ -79,7 +79,7 @@ class AmazonParser:
         reason = self._distrust(message)
         if reason is not None:
             return reason  # claimed, to be rejected with the reason
-        facts = signals(message, (target(link) for link in message.links))
+        facts = signals(message, urls(message))
         languages = self._languages.get(market.domain, ())
         judgement = judge(message, languages, facts, pickup_sender=is_pickup_sender(message))
         if judgement is None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from parsers.message import Link, unwrap_redirect
+from parsers.message import Link, MailMessage, unwrap_redirect
 
 ORDER_ID = re.compile(r"(?<![\w-])(?:\d{3}|D\d{2})-\d{7}-\d{7}(?![\w-])")
 _TRACK_PATHS = ("ship-track", "progress-tracker", "shiptrack", "track-package", "your-orders/track")
@@ -20,6 +20,10 @@ _TRACK_PATHS = ("ship-track", "progress-tracker", "shiptrack", "track-package", 
 # str.isdigit but not to int(), and no database integer holds twenty digits).
 _PACKAGE_INDEX = re.compile(r"[0-9]{1,6}")
 _PRODUCT = re.compile(r"/(?:dp|gp/product|gp/aw/d)/([A-Z0-9]{10})(?:[/?]|$)")
+# An address written out in plain text: up to the next space, quote or bracket, and
+# bounded, so that one endless "word" costs one bounded match at a time.
+_TEXT_URL = re.compile(r"https?://[^\s<>\"'()\[\]]{1,2000}", re.IGNORECASE)
+_TRAILING = ".,;:!?"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,17 @@ class TrackLink:
 def target(link: Link) -> str:
     """The link's real destination, redirects unwrapped (twice for nested ones)."""
     return unwrap_redirect(unwrap_redirect(link.href))
+
+
+def urls(message: MailMessage) -> tuple[str, ...]:
+    """Where the email's links lead, redirects unwrapped. An email without HTML has
+    no anchors: the addresses written in its text are its links (Amazon's plain-text
+    templates, and the forwards that quote them, write "Track your package:" above
+    the address that names the shipment)."""
+    if message.html:
+        return tuple(target(link) for link in message.links)
+    written = (match.group(0).rstrip(_TRAILING) for match in _TEXT_URL.finditer(message.text))
+    return tuple(unwrap_redirect(unwrap_redirect(url)) for url in written)
 
 
 def query(url: str) -> dict[str, str]:
