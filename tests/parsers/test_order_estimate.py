@@ -6,31 +6,19 @@ every language, while a parcel's own email keeps the one estimate it states."""
 from __future__ import annotations
 
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 
 from parsers.model import Eta, Milestone, ShipmentEvent
-from parsers.registry import default_registry
+from tests.support.mail import amazon_mail, only_event
 
-REGISTRY = default_registry()
-ORDER = "405-1111111-2222222"
-# Wednesday 1 April 2026; the deliveries fall on Tuesday 7 April and on Thursday 9 to
-# Friday 10 April.
+# The deliveries fall on Tuesday 7 April and on Thursday 9 to Friday 10 April; the
+# emails are dated Wednesday 1 April.
 SPAN = Eta(date(2026, 4, 7), date(2026, 4, 10))
 
 
-def only_event(domain: str, subject: str, text: str, sender: str = "auto-confirm") -> ShipmentEvent:
-    msg = EmailMessage()
-    msg["From"] = f'"Amazon" <{sender}@{domain}>'
-    msg["To"] = "someone@example.com"
-    msg["Subject"] = subject
-    msg["Date"] = "Wed, 01 Apr 2026 08:00:00 +0000"
-    msg.set_content(f"{text}\nOrder # {ORDER}")
-    result = REGISTRY.parse(msg.as_bytes())
-    assert result.error is None, result.error
-    (event,) = result.events
-    return event
+def event_from(domain: str, subject: str, text: str, sender: str = "auto-confirm") -> ShipmentEvent:
+    return only_event(amazon_mail(domain, subject, text, sender=sender))
 
 
 # Each marketplace's order confirmation, with its two deliveries as it writes them.
@@ -76,13 +64,13 @@ TWO_DELIVERIES = [
 def test_an_order_in_two_deliveries_is_expected_from_the_first_to_the_last(
     domain: str, subject: str, text: str
 ) -> None:
-    event = only_event(domain, subject, text)
+    event = event_from(domain, subject, text)
     assert event.milestone is Milestone.ORDERED
     assert event.eta == SPAN
 
 
 def test_the_later_delivery_may_be_written_first() -> None:
-    event = only_event(
+    event = event_from(
         "amazon.com",
         'Ordered: "USB cable" and 1 more item',
         "Thanks for your order.\nArriving Apr 9 - Apr 10\nLamp\nArriving Apr 7\nUSB cable",
@@ -91,7 +79,7 @@ def test_the_later_delivery_may_be_written_first() -> None:
 
 
 def test_an_order_in_one_delivery_keeps_its_estimate() -> None:
-    event = only_event(
+    event = event_from(
         "amazon.com", 'Ordered: "USB cable"', "Thanks for your order.\nArriving Apr 9 - Apr 10"
     )
     assert event.eta == Eta(date(2026, 4, 9), date(2026, 4, 10))
@@ -100,7 +88,7 @@ def test_an_order_in_one_delivery_keeps_its_estimate() -> None:
 def test_a_parcel_keeps_the_newest_estimate_it_states() -> None:
     """A parcel's own email is not an order-level event: the newer estimate of a
     delay wins over the original, which is never spanned."""
-    event = only_event(
+    event = event_from(
         "amazon.com",
         'Delivery update: "USB cable"',
         "Your package is running late.\nNow arriving Apr 9 - Apr 10\n"

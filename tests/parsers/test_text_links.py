@@ -4,16 +4,12 @@ links, so its "Track your package" address names the shipment as an anchor would
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from urllib.parse import quote
 
 import pytest
 
 from parsers.model import ShipmentEvent
-from parsers.registry import default_registry
-
-REGISTRY = default_registry()
-ORDER = "405-1111111-2222222"
+from tests.support.mail import ORDER, amazon_mail, only_event
 
 
 def track_url(domain: str, shipment: str) -> str:
@@ -28,19 +24,8 @@ def redirected(domain: str, url: str) -> str:
     return f"https://www.{domain}/gp/r.html?C=ABC&M=urn:rtn:msg:1&U={quote(url, safe='')}&H=XYZ"
 
 
-def only_event(domain: str, subject: str, text: str, html: str | None = None) -> ShipmentEvent:
-    msg = EmailMessage()
-    msg["From"] = f'"Amazon" <shipment-tracking@{domain}>'
-    msg["To"] = "someone@example.com"
-    msg["Subject"] = subject
-    msg["Date"] = "Wed, 01 Apr 2026 08:00:00 +0000"
-    msg.set_content(f"{text}\nOrder # {ORDER}")
-    if html is not None:
-        msg.add_alternative(html, subtype="html")
-    result = REGISTRY.parse(msg.as_bytes())
-    assert result.error is None, result.error
-    (event,) = result.events
-    return event
+def shipped_event(domain: str, subject: str, text: str, html: str | None = None) -> ShipmentEvent:
+    return only_event(amazon_mail(domain, subject, text, sender="shipment-tracking", html=html))
 
 
 # Each marketplace's plain-text shipping confirmation, its tracking address written
@@ -69,7 +54,7 @@ def test_a_text_only_email_names_its_shipment_by_its_written_address(
 ) -> None:
     url = track_url(domain, "Ab3Cd4Ef5")
     written = redirected(domain, url) if wrapped else url
-    event = only_event(domain, subject, text.format(url=written))
+    event = shipped_event(domain, subject, text.format(url=written))
     assert (event.shipment_id, event.package_index, event.order_ids) == ("Ab3Cd4Ef5", 0, (ORDER,))
 
 
@@ -78,7 +63,7 @@ def test_an_email_with_html_is_identified_by_its_anchors() -> None:
     plain part writes out names nothing."""
     anchor = f'<a href="{track_url("amazon.com", "Html111")}">Track package</a>'
     html = f"<p>Your package has shipped.</p>{anchor}"
-    event = only_event(
+    event = shipped_event(
         "amazon.com",
         "Your Amazon.com order has shipped",
         f"Your package has shipped.\nTrack your package: {track_url('amazon.com', 'Text222')}",
@@ -88,7 +73,7 @@ def test_an_email_with_html_is_identified_by_its_anchors() -> None:
 
 
 def test_a_text_only_email_without_a_tracking_address_names_no_shipment() -> None:
-    event = only_event(
+    event = shipped_event(
         "amazon.com",
         "Your Amazon.com order has shipped",
         f"Your package has shipped.\nView your order: https://www.amazon.com/gp/css/"
