@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import exc as sa_exc
 
 from daemon.carriers.base import Usage
 from daemon.carriers.ledger import Checks
@@ -24,7 +23,6 @@ from daemon.config.mqtt import MqttSettings
 from daemon.config.notify import NotifySettings
 from daemon.config.parsing import registry_for
 from daemon.config.settings import Settings
-from daemon.errors import ConfigError
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.backoff import Backoff
 from daemon.mail.imap import sender_criteria
@@ -38,6 +36,7 @@ from daemon.notify.photo import PhotoError, fetch_photo
 from daemon.notify.routing import Announcements
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
+from daemon.store.opening import open_store
 from daemon.store.unread import UnreadEmails
 from parsers.dragonfly import DOMAINS as CARRIER_DOMAINS
 
@@ -181,25 +180,6 @@ def _version() -> str:
         return "unknown"
 
 
-def open_store(settings: Settings) -> Store:
-    """The database, or a ConfigError naming the key that points at an unusable
-    one (a directory that cannot be made, a driver that is not installed)."""
-    url = settings.database_url
-    key = "general.database_url" if _explicit(settings) else "general.state_dir"
-    try:
-        return Store(url.reveal(), busy_timeout=settings.busy_timeout)
-    except (OSError, ValueError, ImportError, sa_exc.ArgumentError, sa_exc.NoSuchModuleError,
-            sa_exc.OperationalError) as exc:  # fmt: skip
-        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc)
-        problem = f"cannot open the database ({type(exc).__name__}: {reason})"
-        raise ConfigError(settings.source, key, problem.replace(url.reveal(), "***")) from None
-
-
-def _explicit(settings: Settings) -> bool:
-    """Whether database_url was given (not derived from state_dir)."""
-    return settings.database_url.reveal() != f"sqlite:///{settings.state_dir / 'parcelwatch.db'}"
-
-
 def build(settings: Settings, clock: Clock = system_clock) -> App:
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
     # Targets first: an unusable Apprise URL or file is a config error, found
@@ -207,7 +187,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     notifier = Notifier(settings.notify, clock=clock, zone=zone, source=settings.source)
     try:
         store = open_store(settings)
-    except ConfigError:
+    except BaseException:
         notifier.close()
         raise
     routing = Announcements(settings.notify.milestones, notifier.recipients, settings.notify.routes)

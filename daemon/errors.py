@@ -1,9 +1,11 @@
-"""The three error tiers of DESIGN.md, mapped once at the boundary.
+"""The error tiers of DESIGN.md, mapped once at the boundary.
 
 Code that talks to the outside world (config files, IMAP, HTTP, the database)
 raises one of these; the CLI and the service decide what each tier means:
-a ConfigError stops before any work with exit status 2, an AuthError disables
-what it names, a TransientError is retried with backoff.
+a ConfigError stops before any work with exit status 2, an AuthError or a
+PermanentError makes what it names wait until the user acts (and reloads), a
+TransientError is retried with backoff, and a DatabaseUnusableError stops with its
+own exit status, which the service does not restart on either.
 """
 
 from __future__ import annotations
@@ -37,9 +39,30 @@ class TransientError(ParcelwatchError):
         self.retry_after = retry_after
 
 
-class AuthError(ParcelwatchError):
+class ActionNeededError(ParcelwatchError):
+    """Retrying will not help until the user acts. Besides the full message,
+    `short` says what happened in a few words ("login refused") and `fix` what
+    to do ("fix the password"), for status lines; both default to the message."""
+
+    def __init__(self, message: str, *, short: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.short = short or message
+        self.fix = fix
+
+
+class AuthError(ActionNeededError):
     """Credentials were refused: retrying will not help until the user acts."""
 
 
-class PermanentError(ParcelwatchError):
+class PermanentError(ActionNeededError):
     """Anything else that retrying will not fix (a missing folder, a bad path)."""
+
+
+class DatabaseUnusableError(PermanentError):
+    """The database file is damaged, is not a database, or cannot be opened as
+    it stands (its owner or mode): restarting cannot help."""
+
+
+class DatabaseInUseError(ParcelwatchError):
+    """Another `parcelwatch run` is watching the same database: a second one
+    would only double the work (and restarting would not change that)."""

@@ -1,44 +1,183 @@
-"""`parcelwatch check-config`, `status` and `notify-test`: is everything set
-up and working?"""
+"""`parcelwatch check-config`: is everything set up? Errors end it with
+status 2; advice is logged as warnings and the check still passes.
+
+Warned about: a config file others can read that holds secrets inline, no mail
+source, no notification target, route tags no target carries, and (outside
+the service) secrets kept as systemd credentials, which only the service can
+read. `--connect` also logs in to each [[imap]] account, read-only, and says
+in one line per account how it went (exit status 1 if one failed).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import stat
+import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from daemon.app import App, build
-from daemon.cli.context import settings, with_app
+from daemon.app import system_clock
+from daemon.cli.context import settings
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.config.secrets import resolve_all, secrets_in
+from daemon.config.settings import Settings
 from daemon.config.web import WebSettings
-from daemon.notify.sample import sample_photo, sample_snapshot
-from daemon.service import status
-from parsers.model import Milestone
+from daemon.errors import ConfigError
+from daemon.mail.login_check import check_login
+from daemon.notify.notifier import Notifier
+from daemon.notify.routing import Announcements
+from daemon.store.engine import sqlite_path
+from daemon.store.opening import open_store
+
+log = logging.getLogger("parcelwatch")
 
 
 def configure_check_config(cmd: argparse.ArgumentParser) -> None:
-    return None
+    cmd.add_argument(
+        "--connect",
+        action="store_true",
+        help="also log in to each [[imap]] account (read-only) and report one line per account",
+    )
 
 
 def run_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     loaded = settings(args, env)
-    app = build(loaded)  # also proves the database and Apprise URLs are usable
-    try:
-        targets = len(app.notifier.target_names)
-        for tag in app.routing.unused_tags():
-            logging.getLogger("parcelwatch").warning(
-                "notify.route: no target has the tag %r; what is routed to it goes nowhere", tag
-            )
-    finally:
-        app.close()
-    engine = "sqlite" if loaded.database_url.reveal().startswith("sqlite") else "external"
+    unreadable = _unreadable_secrets(loaded)
+    targets = _check_targets(loaded, unreadable)
+    database = _check_database(loaded, unreadable)
+    _warn_exposed(loaded)
+    _warn_empty(loaded, targets)
     print(
         f"config OK: {loaded.source} ({len(loaded.imap)} IMAP accounts, "
-        f"{len(loaded.mailboxes)} mailboxes, {targets} notification targets, "
-        f"database {engine})"
+        f"{len(loaded.mailboxes)} mailboxes, {targets} notification targets, database {database})"
     )
     print(_web_line(loaded.web, loaded.carriers.pushed))
-    return EXIT_OK
+    if not args.connect:
+        return EXIT_OK
+    return _connect(loaded, unreadable)
+
+
+def _unreadable_secrets(loaded: Settings) -> set[str]:
+    """Read every secret once. A credential outside the service is a warning
+    (the keys are returned); any other secret that cannot be read is an error."""
+    unreadable: set[str] = set()
+    for secret in secrets_in(loaded):
+        try:
+            secret.resolve()
+        except ConfigError:
+            if secret.where is None or not secret.where.outside_service:
+                raise
+            log.warning(
+                "%s: not checked: %s is a systemd credential, which only the service can read",
+                secret.key, secret.source,
+            )  # fmt: skip
+            unreadable.add(secret.key)
+    return unreadable
+
+
+def _check_targets(loaded: Settings, unreadable: set[str]) -> int:
+    """Load every target whose URL can be read (an unusable URL or Apprise
+    file is a ConfigError); warn about route tags no target carries."""
+    notify = loaded.notify
+    readable = tuple(t for t in notify.targets if t.url.key not in unreadable)
+    notifier = Notifier(
+        resolve_all(replace(notify, targets=readable)), clock=system_clock, source=loaded.source
+    )
+    try:
+        routing = Announcements(notify.milestones, notifier.recipients, notify.routes)
+        if len(readable) == len(notify.targets):
+            for tag in routing.unused_tags():
+                log.warning(
+                    "notify.route: no target has the tag %r; what is routed to it goes nowhere",
+                    tag,
+                )
+        return len(notifier.target_names) + len(notify.targets) - len(readable)
+    finally:
+        notifier.close()
+
+
+def _check_database(loaded: Settings, unreadable: set[str]) -> str:
+    """Open the database if it exists (a damaged one is an error); no new
+    database is made."""
+    if loaded.database_url.key in unreadable:
+        return "(URL not readable here)"
+    url = loaded.database_url.reveal()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        _check_creatable(loaded, path.parent)
+        return f"sqlite, not created yet ({path})"
+    open_store(
+        replace(loaded, database_url=loaded.database_url.resolve()), create=False, pauses=()
+    ).close()
+    return "sqlite" if url.startswith("sqlite") else "external"
+
+
+def _check_creatable(loaded: Settings, directory: Path) -> None:
+    """That the database's directory exists or can be made (tried with a
+    temporary directory beside it, removed at once)."""
+    key = "general.state_dir" if loaded.database_url.source == "default" else "general.database_url"
+    ancestor = directory
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(loaded.source, key, f"{ancestor} is a file, not a directory")
+    try:
+        Path(tempfile.mkdtemp(prefix=".parcelwatch-check-", dir=ancestor)).rmdir()
+    except OSError as exc:
+        problem = f"cannot create the database's directory {directory} ({exc.strerror})"
+        raise ConfigError(loaded.source, key, problem) from None
+
+
+def _warn_exposed(loaded: Settings) -> None:
+    """A config file that holds secrets inline should be readable by its owner only."""
+    try:
+        mode = Path(loaded.source).stat().st_mode
+    except OSError:
+        return
+    inline = [
+        s.key
+        for s in secrets_in(loaded)
+        if s.inline and (s.key != "general.database_url" or urlsplit(s.reveal()).password)
+    ]
+    if inline and mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning(
+            "%s: readable by other users (mode %03o) and holds secrets (%s); `chmod 600 %s`, "
+            'or keep them out of it with { credential = "..." } or { env = "..." }',
+            loaded.source, stat.S_IMODE(mode), ", ".join(inline), loaded.source,
+        )  # fmt: skip
+
+
+def _warn_empty(loaded: Settings, targets: int) -> None:
+    if not loaded.imap and not loaded.mailboxes:
+        log.warning(
+            "no mail source: add an [[imap]] account (or a [[mailbox]]) so that parcelwatch has "
+            "mail to read (see config.example.toml)"
+        )
+    if not targets:
+        log.warning(
+            "no notification target: add a [[notify.target]] (or [notify] apprise_config), or "
+            "parcelwatch records parcels but tells no one"
+        )
+
+
+def _connect(loaded: Settings, unreadable: set[str]) -> int:
+    status = EXIT_OK
+    for account in loaded.imap:
+        keys = {s.key for s in secrets_in(account)} & unreadable
+        if keys:
+            print(f"{account.name}: not tried: {', '.join(sorted(keys))} is readable only by "
+                  "the service")  # fmt: skip
+            continue
+        result = check_login(resolve_all(account), system_clock)
+        print(result)
+        if not result.ok:
+            status = EXIT_FAILURE
+    if not loaded.imap:
+        print("no [[imap]] account to connect to")
+    return status
 
 
 def _web_line(web: WebSettings, pushed: frozenset[str]) -> str:
@@ -52,47 +191,3 @@ def _web_line(web: WebSettings, pushed: frozenset[str]) -> str:
     if pushed:
         line += f"; webhooks: {', '.join(f'/hooks/{name}' for name in sorted(pushed))}"
     return line
-
-
-def configure_status(cmd: argparse.ArgumentParser) -> None:
-    return None
-
-
-def run_status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(app: App) -> int:
-        snap = status.gather(app.store, app.outbox)
-        print(status.render(snap, [a.name for a in app.settings.imap], app.zone))
-        return EXIT_OK
-
-    return with_app(args, env, work)
-
-
-def configure_notify_test(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument(
-        "--milestone",
-        choices=[m.value for m in Milestone],
-        default=Milestone.OUT_FOR_DELIVERY.value,
-        help="which milestone the sample announces (default: out_for_delivery)",
-    )
-
-
-def run_notify_test(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    milestone = Milestone(args.milestone)
-
-    def work(app: App) -> int:
-        if not app.notifier.target_names:
-            print(
-                "No notification targets configured: add a [[notify.target]] section "
-                "or [notify] apprise_config."
-            )
-            return EXIT_FAILURE
-        today = app.clock().astimezone(app.zone).date()
-        photo = sample_photo() if milestone is Milestone.DELIVERED else None
-        results = app.notifier.send_test(sample_snapshot(milestone, today), photo)
-        width = max(len(r.target) for r in results)
-        for result in results:
-            word = "ok" if result.ok else result.status.upper()
-            print(f"{result.target:<{width}}  {word:<8} {result.detail}")
-        return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
-
-    return with_app(args, env, work)

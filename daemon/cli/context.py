@@ -1,5 +1,8 @@
 """What every command needs: its settings from the arguments, the app built
-from them, the exit statuses, and the few steps several commands share."""
+from them (with every secret read), or for the commands that only read the
+database a Reader (no secret but the database URL, and none of the app's
+imports: Apprise, the scheduler, the carriers), and the few steps several
+commands share."""
 
 from __future__ import annotations
 
@@ -7,17 +10,24 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from daemon.app import App, build
 from daemon.config.imap import ImapAccount
 from daemon.config.mqtt import CalendarSettings
 from daemon.config.paths import default_state_dir
-from daemon.config.secrets import Secret
+from daemon.config.secrets import Secret, resolve_all
 from daemon.config.settings import Settings, load_settings
 from daemon.errors import ConfigError
 from daemon.service import logs
+from daemon.store.database import Store
+from daemon.store.opening import open_store
+
+if TYPE_CHECKING:
+    from daemon.app import App
 
 
 def settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
@@ -34,13 +44,52 @@ def settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     return loaded
 
 
+@dataclass(frozen=True)
+class Reader:
+    """What the commands that only read need (list, show, status, outbox): the
+    settings, the database and the zone; no notification targets, so no secret
+    but the database URL is read."""
+
+    settings: Settings
+    store: Store
+    zone: tzinfo | None
+
+    def clock(self) -> datetime:
+        return datetime.now(UTC)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_app(loaded: Settings) -> App:
+    """The app of these settings, every secret read now (a ConfigError names
+    the first that cannot be)."""
+    from daemon.app import build  # here: the reading commands never load it
+
+    return build(resolve_all(loaded))
+
+
 def with_app(args: argparse.Namespace, env: Mapping[str, str], work: Callable[[App], int]) -> int:
     """Run `work` with the app of these arguments, closing it afterwards."""
-    app = build(settings(args, env))
+    app = build_app(settings(args, env))
     try:
         return work(app)
     finally:
         app.close()
+
+
+def with_reader(
+    args: argparse.Namespace, env: Mapping[str, str], work: Callable[[Reader], int]
+) -> int:
+    """Run `work` with the database of these arguments, read-only in spirit:
+    no secret is read but the database URL, and no new database is made."""
+    loaded = settings(args, env)
+    zone = ZoneInfo(loaded.timezone) if loaded.timezone else None
+    reader = Reader(loaded, open_store(loaded, create=False), zone)
+    try:
+        return work(reader)
+    finally:
+        reader.close()
 
 
 def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
@@ -50,7 +99,7 @@ def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:
     return replace(
         base,
         state_dir=state_dir,
-        database_url=Secret("inline", f"sqlite:///{state_dir / 'demo.db'}"),
+        database_url=Secret("default", f"sqlite:///{state_dir / 'demo.db'}"),
         notify=replace(base.notify, targets=()),
         mailboxes=(),
         imap=(),

@@ -1,17 +1,21 @@
-"""`parcelwatch demo`: the whole pipeline on the bundled sample mailbox, with
-its own database and the console as the only notification target."""
+"""`parcelwatch demo`: the whole pipeline on the sample mailbox that ships in
+the package (so it works after `pipx install`, from any directory), with its
+own database and the console as the only notification target. It makes no
+network request: the delivery photo its sample links to is left out."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from daemon.app import build
-from daemon.cli import display
+from daemon.cli import listing
 from daemon.cli.context import demo_settings
 from daemon.cli.statuses import EXIT_OK
+from daemon.cli.terminal import Terminal
 from daemon.config.notify import NotifyTarget
 from daemon.config.secrets import Secret
 from daemon.config.settings import defaults
@@ -19,7 +23,7 @@ from daemon.errors import ConfigError
 from daemon.mail import local
 from daemon.notify.targets import register_console
 
-SAMPLE_MAILBOX = Path(__file__).resolve().parents[2] / "examples" / "maildir"
+SAMPLE_MAILBOX = Path(__file__).resolve().parent / "sample_mailbox"
 
 
 def configure_demo(cmd: argparse.ArgumentParser) -> None:
@@ -31,7 +35,7 @@ def run_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     mailbox = Path(args.mailbox) if args.mailbox else SAMPLE_MAILBOX
     if not mailbox.exists():
         raise ConfigError(
-            "demo", "--mailbox", f"sample mailbox {mailbox} not found; run from a source checkout"
+            "demo", "--mailbox", f"sample mailbox {mailbox} not found (give a Maildir)"
         )
     settings = demo_settings(defaults(env), env)
     database = settings.state_dir / "demo.db"
@@ -39,7 +43,8 @@ def run_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         for path in settings.state_dir.glob("demo.db*"):
             path.unlink()
     console = NotifyTarget("console", Secret("inline", register_console()))
-    app = build(replace(settings, notify=replace(settings.notify, targets=(console,))))
+    notify = replace(settings.notify, targets=(console,), photos=False)
+    app = build(replace(settings, notify=notify))
     try:
         print(f"Reading the sample mailbox {mailbox}\ninto the demo database {database}\n")
         tally = app.pipeline.process_all(local.read(mailbox, "sample"))
@@ -49,7 +54,9 @@ def run_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             print("(Run `parcelwatch demo --reset` to start over.)")
         print(f"\n{tally.summary()}\n")
         shipments = app.store.shipments(include_finished=True)
-        print(display.table(shipments, app.store.unshipped_orders(include_finished=True)))
+        orders = app.store.unshipped_orders(include_finished=True)
+        table = listing.rows(shipments, orders, app.clock(), app.zone)
+        print(listing.render(table, Terminal.of(sys.stdout, env)))
         if shipments and shipments[-1].order_ids:
             print(f"\nTry: parcelwatch --demo show {shipments[-1].order_ids[0]}")
     finally:

@@ -1,61 +1,18 @@
-"""How shipments and timelines look on a terminal. Pure formatting (their JSON
-form is daemon.store.export, shared with the web API)."""
+"""How an order's or shipment's whole story looks on a terminal (`show`).
+Pure formatting: the `list` table is daemon.cli.listing, the JSON forms
+daemon.store.export (shared with the web API)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from daemon.notify.render import carrier_label, describe, format_date, format_eta
+from daemon.notify.render import carrier_label, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
-
-_COLUMNS = ("ORDER", "ITEMS", "STATUS", "ETA", "CARRIER", "TRACKING")
-_ITEM_WIDTH = 38
 
 
 def _status(view: ShipmentView | OrderView) -> str:
     return view.status.label if view.status else "-"
-
-
-def _eta(view: ShipmentView | OrderView) -> str:
-    return format_eta(view.eta) if view.eta else "-"
-
-
-def table(shipments: Sequence[ShipmentView], orders: Sequence[OrderView]) -> str:
-    """The `list` table: one row per shipment, one per order not yet shipped."""
-    rows: list[tuple[str, ...]] = []
-    for ship in shipments:
-        rows.append(
-            (
-                ", ".join(ship.order_ids) or "-",
-                _truncate(describe(ship.item_titles, ship.label, ())) or "-",
-                _status(ship),
-                _eta(ship),
-                carrier_label(ship.carrier) if ship.carrier else "-",
-                ship.tracking_number or "-",
-            )
-        )
-    for order in orders:
-        rows.append(
-            (
-                order.order_id,
-                _truncate(describe(order.item_titles, None, ())) or "-",
-                _status(order),
-                _eta(order),
-                "-",
-                "-",
-            )
-        )
-    if not rows:
-        return "No shipments yet."
-    widths = [max(len(row[i]) for row in (*rows, _COLUMNS)) for i in range(len(_COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in (_COLUMNS, *rows)]  # fmt: skip
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def _truncate(text: str) -> str:
-    return text if len(text) <= _ITEM_WIDTH else text[: _ITEM_WIDTH - 1] + "…"
 
 
 def _when(moment: datetime, zone: tzinfo | None) -> str:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from daemon.app import App, build
 from daemon.cli.context import selected_accounts, settings
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
 from daemon.config.imap import ImapAccount
-from daemon.service import runner
-from daemon.service.systemd import SystemdNotifier
+from daemon.config.secrets import resolve_all
+from daemon.service import loop, runner
+from daemon.service.systemd import SystemdNotifier, reload_command
 
 
 def configure_run(cmd: argparse.ArgumentParser) -> None:
@@ -26,23 +28,28 @@ def configure_run(cmd: argparse.ArgumentParser) -> None:
 
 def run_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     def load() -> tuple[App, Sequence[ImapAccount]]:
-        loaded = settings(args, env)
+        loaded = resolve_all(settings(args, env))  # every secret, before anything else
         accounts = selected_accounts(loaded, args.account)
         return build(loaded), accounts
 
     signals = runner.Signals()
     restore = signals.install()  # first: a stop asked for during start-up is a clean stop too
     try:
-        app, accounts = load()  # a broken config stops here, before any work
-        if not accounts:
-            app.close()
-            print("No IMAP accounts configured: add an [[imap]] section (see config.example.toml).")
-            return EXIT_FAILURE
+        first = load()  # a broken config stops here, before any work
+        identity = loop.Identity.of_this_process(reload_command(env, os.getpid(), _cgroup()))
         systemd = SystemdNotifier.from_env(env, os.getpid())
         try:
-            ok = runner.run(load, signals, systemd, first=(app, accounts))
+            ok = loop.run(load, signals, systemd, identity, first=first)
         finally:
             systemd.close()
         return EXIT_OK if ok else EXIT_FAILURE
     finally:
         restore()
+
+
+def _cgroup() -> str:
+    """This process's control groups, which name its systemd unit."""
+    try:
+        return Path("/proc/self/cgroup").read_text()
+    except OSError:
+        return ""

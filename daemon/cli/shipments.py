@@ -1,18 +1,22 @@
 """`parcelwatch list` and `parcelwatch show`: the shipments and orders on the
-terminal (daemon.cli.display lays them out)."""
+terminal (daemon.cli.listing and daemon.cli.display lay them out). Both only
+read the database: no secret is needed, so an administrator can run them beside
+the service."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Mapping
 
-from daemon.app import App
-from daemon.cli import display
-from daemon.cli.context import with_app
+from daemon.cli import display, listing
+from daemon.cli.context import Reader, with_reader
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.cli.terminal import Terminal
 from daemon.store.export import order_json, shipment_json
+from parsers.model import Milestone
 
 
 def configure_list(cmd: argparse.ArgumentParser) -> None:
@@ -21,18 +25,34 @@ def configure_list(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(app: App) -> int:
-        shipments = app.store.shipments(include_finished=args.all)
-        orders = app.store.unshipped_orders(include_finished=args.all)
+    def work(reader: Reader) -> int:
+        store = reader.store
+        shipments = store.shipments(include_finished=args.all)
+        orders = store.unshipped_orders(include_finished=args.all)
         if args.json:
             rows = [shipment_json(s) for s in shipments]
             rows += [order_json(o) for o in orders]
             print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif not shipments and not orders:
+            print(listing.nothing_active(_finished(reader), _all_command(args)))
         else:
-            print(display.table(shipments, orders))
+            table = listing.rows(shipments, orders, reader.clock(), reader.zone)
+            print(listing.render(table, Terminal.of(sys.stdout, env)))
         return EXIT_OK
 
-    return with_app(args, env, work)
+    return with_reader(args, env, work)
+
+
+def _finished(reader: Reader) -> Counter[str]:
+    """How many parcels (and orders never shipped) ended, by how they ended."""
+    ended = [s.status for s in reader.store.shipments(include_finished=True) if not s.active]
+    orders = reader.store.unshipped_orders(include_finished=True)
+    ended += [o.status for o in orders if o.status not in (None, Milestone.ORDERED)]
+    return Counter(status.label for status in ended if status is not None)
+
+
+def _all_command(args: argparse.Namespace) -> str:
+    return "parcelwatch --demo list --all" if args.demo else "parcelwatch list --all"
 
 
 def configure_show(cmd: argparse.ArgumentParser) -> None:
@@ -46,15 +66,15 @@ def configure_show(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(app: App) -> int:
-        order = app.store.find_order(args.reference)
+    def work(reader: Reader) -> int:
+        order = reader.store.find_order(args.reference)
         if order is not None:
             if args.json:
                 print(json.dumps(order_json(order), ensure_ascii=False))
             else:
-                print(display.order_block(order, app.zone))
+                print(display.order_block(order, reader.zone))
             return EXIT_OK
-        shipments = app.store.find_shipments(args.reference)
+        shipments = reader.store.find_shipments(args.reference)
         if not shipments:
             print(f"No order or tracking number {args.reference!r} is known.", file=sys.stderr)
             return EXIT_FAILURE
@@ -65,7 +85,7 @@ def run_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         for ship in shipments:
             for order_id in ship.order_ids:
                 print(f"Order {order_id}")
-            print(display.shipment_block(ship, app.zone))
+            print(display.shipment_block(ship, reader.zone))
         return EXIT_OK
 
-    return with_app(args, env, work)
+    return with_reader(args, env, work)

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from daemon.app import App
-from daemon.cli.context import with_app
+from daemon.cli.context import Reader, with_reader
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.store.unread import UnreadEmails
 from daemon.store.views import UnreadView
 from parsers.anonymise import Anonymiser, is_personal
 from parsers.message import parse_message
@@ -22,19 +22,20 @@ def configure_unrecognised(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_unrecognised(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(app: App) -> int:
-        emails = app.unread.listed(limit=args.limit)
+    def work(reader: Reader) -> int:
+        unread = UnreadEmails(reader.store)
+        emails = unread.listed(limit=args.limit)
         if not emails:
             print("parcelwatch has read every Amazon email it was given.")
             return EXIT_OK
-        print(listing(emails, app.zone))
+        print(listing(emails, reader.zone))
         print(
-            f"\n{app.unread.count()} in all. `parcelwatch report ID` writes an anonymised "
+            f"\n{unread.count()} in all. `parcelwatch report ID` writes an anonymised "
             "copy of one for a bug report."
         )
         return EXIT_OK
 
-    return with_app(args, env, work)
+    return with_reader(args, env, work)
 
 
 def listing(emails: list[UnreadView], zone: tzinfo | None) -> str:
@@ -85,8 +86,8 @@ def run_report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         )
         return EXIT_FAILURE
 
-    def work(app: App) -> int:
-        found = app.unread.raw(int(args.message))
+    def work(reader: Reader) -> int:
+        found = UnreadEmails(reader.store).raw(int(args.message))
         if found is None:
             print(
                 f"parcelwatch: no unrecognised email has the ID {args.message} "
@@ -104,7 +105,7 @@ def run_report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             return EXIT_FAILURE
         return _report(raw, args.output or f"parcelwatch-report-{email.pk}.eml")
 
-    return with_app(args, env, work)
+    return with_reader(args, env, work)
 
 
 def _report(raw: bytes, output: str) -> int:

@@ -177,11 +177,7 @@ def _tags(table: Table, name: str, *, allow_empty: bool) -> frozenset[str]:
 
 def _target(table: Table) -> NotifyTarget:
     name = table.string("name")
-    url = table.secret("url")
-    if "://" not in url.reveal():
-        raise table.error(
-            "url", "is not an Apprise URL (expected scheme://..., e.g. ntfys://ntfy.sh/topic)"
-        )
+    url = table.secret("url", check=_apprise_url)
     if url.source == "inline":
         table.warn("url", _INLINE_ADVICE)
     fmt = table.choice("format", ("auto", *FORMATS), "auto", what="format")
@@ -191,6 +187,12 @@ def _target(table: Table) -> NotifyTarget:
         tags=_tags(table, "tags", allow_empty=True),
         format=None if fmt == "auto" else fmt,
     )
+
+
+def _apprise_url(url: str) -> str | None:
+    if "://" in url:
+        return None
+    return "is not an Apprise URL (expected scheme://..., e.g. ntfys://ntfy.sh/topic)"
 
 
 def _route(table: Table) -> Route:

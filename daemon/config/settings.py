@@ -188,21 +188,22 @@ def _archive_days(general: Table) -> int:
 
 
 def _database_url(general: Table, state_dir: Path) -> Secret:
-    default = Secret("inline", f"sqlite:///{state_dir / 'parcelwatch.db'}")
-    url = general.secret("database_url", default)
-    if url is default:
-        return url
-    problem = "is not a database URL (expected e.g. sqlite:////path/to.db or postgresql://...)"
-    try:
-        parts = urlsplit(url.reveal())
-        has_password = parts.password is not None
-    except ValueError:
-        raise general.error("database_url", problem) from None
-    if not parts.scheme or "://" not in url.reveal():
-        raise general.error("database_url", problem)
-    if url.source == "inline" and has_password:
+    default = Secret("default", f"sqlite:///{state_dir / 'parcelwatch.db'}")
+    url = general.secret("database_url", default, check=_database_problem)
+    if url.inline and urlsplit(url.reveal()).password is not None:
         general.warn("database_url", "holds a password " + _INLINE_ADVICE)
     return url
+
+
+def _database_problem(url: str) -> str | None:
+    problem = "is not a database URL (expected e.g. sqlite:////path/to.db or postgresql://...)"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return problem
+    if not parts.scheme or "://" not in url:
+        return problem
+    return None
 
 
 def _timezone(general: Table) -> str:

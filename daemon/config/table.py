@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from daemon.config.paths import expand_user
-from daemon.config.secrets import Secret, resolve_secret, toml_type_name
+from daemon.config.secrets import Check, Secret, secret, toml_type_name
 from daemon.errors import ConfigError
 
 
@@ -175,13 +175,17 @@ class Table:
             raise self.error(name, f"{path} does not exist (check the path)")
         return path
 
-    def secret(self, name: str, default: Secret | None = None) -> Secret:
+    def secret(
+        self, name: str, default: Secret | None = None, *, check: Check | None = None
+    ) -> Secret:
+        """A secret: an inline value, or where to read it when it is needed
+        (`check` judges the value, at once when inline, else once read)."""
         raw = self.data.get(name)
         if raw is None:
             if default is None:
                 raise self._missing(name)
             return default
-        return resolve_secret(raw, key=self.key(name), location=self.location, env=self.env)
+        return secret(raw, key=self.key(name), location=self.location, env=self.env, check=check)
 
     # nested tables
 

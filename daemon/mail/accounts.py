@@ -19,12 +19,13 @@ from datetime import datetime
 from typing import Protocol
 
 from daemon.config.imap import ImapAccount
-from daemon.errors import ParcelwatchError
+from daemon.errors import ActionNeededError, AuthError, ParcelwatchError
 from daemon.mail.backoff import Backoff
 from daemon.mail.imap import FolderReader, FolderReport, sync_account
 from daemon.mail.imap_auth import TokenSource, token_source
 from daemon.mail.imap_connect import ImapConnection, connector
 from daemon.mail.imap_watch import FolderWatcher
+from daemon.mail.progress import Progress, Silent
 from daemon.mail.raw import RawMessage
 from daemon.store.database import Store
 
@@ -39,6 +40,7 @@ class AccountResult:
     reports: tuple[FolderReport, ...]
     error: str | None
     seconds: float
+    waiting: ActionNeededError | None = None  # the account now waits for the user
 
 
 class Delivered(Protocol):
@@ -78,6 +80,10 @@ class Mailboxes:
         self._watchers: list[FolderWatcher] = []
         # Called after each delivery pass (the service schedules retries with it).
         self.after_deliver: Callable[[], None] = lambda: None
+        # Called when a watcher starts waiting for the user (the service updates its status).
+        self.on_waiting: Callable[[], None] = lambda: None
+        # Where long reads report how far they are (a bar, log lines, systemd).
+        self.progress: Progress = Silent()
         self._threads: list[threading.Thread] = []
 
     def _default_connect(self, account: ImapAccount) -> Callable[[], ImapConnection]:
@@ -89,7 +95,9 @@ class Mailboxes:
 
     def readers(self, account: ImapAccount) -> list[FolderReader]:
         return [
-            FolderReader(account, folder, self.store, self.senders, self._handle, self.clock)
+            FolderReader(
+                account, folder, self.store, self.senders, self._handle, self.clock, self.progress
+            )
             for folder in account.folders
         ]
 
@@ -118,7 +126,12 @@ class Mailboxes:
             except ParcelwatchError as exc:
                 log.error("%s", exc)
                 seconds = time.perf_counter() - start
-                results.append(AccountResult(account.name, (), str(exc), seconds))
+                waiting = exc if isinstance(exc, ActionNeededError) else None
+                if waiting is not None:
+                    self.store.account_failed(
+                        account.name, str(exc), self.clock(), waiting=(waiting.short, waiting.fix)
+                    )
+                results.append(AccountResult(account.name, (), str(exc), seconds, waiting))
             else:
                 seconds = time.perf_counter() - start
                 results.append(AccountResult(account.name, tuple(reports), None, seconds))
@@ -129,7 +142,7 @@ class Mailboxes:
     def start(self, accounts: Sequence[ImapAccount]) -> list[FolderWatcher]:
         """One watcher thread per (account, folder)."""
         for account in accounts:
-            connect = self._connect_for(account)
+            connect = LoginGate(self._connect_for(account))
             for reader in self.readers(account):
                 watcher = FolderWatcher(
                     account,
@@ -138,6 +151,7 @@ class Mailboxes:
                     self.store,
                     self.clock,
                     on_news=self._news,
+                    on_waiting=self.on_waiting,
                     backoff=self._backoff(),
                 )
                 thread = threading.Thread(
@@ -165,3 +179,25 @@ class Mailboxes:
             thread.join(timeout)
         self._watchers.clear()
         self._threads.clear()
+
+
+class LoginGate:
+    """The log-ins of one account's watchers, one at a time; after a refused
+    login the account's other folders do not try again (each try would be one
+    more failed login on the server, which locks accounts and bans addresses)."""
+
+    def __init__(self, connect: Callable[[], ImapConnection]) -> None:
+        self._connect = connect
+        self._lock = threading.Lock()
+        self._refusal: AuthError | None = None
+
+    def __call__(self) -> ImapConnection:
+        with self._lock:
+            if self._refusal is not None:
+                refusal = self._refusal
+                raise AuthError(str(refusal), short=refusal.short, fix=refusal.fix)
+            try:
+                return self._connect()
+            except AuthError as exc:
+                self._refusal = exc
+                raise

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from daemon.config.imap import ImapAccount
 from daemon.errors import ParcelwatchError
 from daemon.mail.imap_connect import FolderStatus, ImapConnection
+from daemon.mail.progress import Progress, Silent
 from daemon.mail.raw import RawMessage
 from daemon.store.database import Store
 from daemon.store.views import Cursor
@@ -96,6 +97,7 @@ class FolderReader:
         senders: Sequence[str],
         handle: Handler,
         clock: Callable[[], datetime],
+        progress: Progress | None = None,
     ) -> None:
         self.account = account
         self.folder = folder
@@ -103,7 +105,10 @@ class FolderReader:
         self.senders = list(senders)
         self.handle = handle
         self.clock = clock
+        self.progress = progress or Silent()
         self.source = f"imap:{account.name}/{folder}"
+        # What progress reports call it: the account, or account/folder beside INBOX.
+        self.label = account.name if folder == "INBOX" else f"{account.name}/{folder}"
 
     def has_news(self, connection: ImapConnection) -> bool:
         """One STATUS round trip: is there anything past the cursor? (The folder
@@ -143,16 +148,23 @@ class FolderReader:
     ) -> FolderReport:
         fetched = known = too_large = 0
         size = self.account.batch_size
-        for start in range(0, len(uids), size):
-            batch = uids[start : start + size]
-            counts = self._read_batch(connection, status.uidvalidity, batch)
-            fetched, known, too_large = (
-                fetched + counts[0],
-                known + counts[1],
-                too_large + counts[2],
-            )
-            cursor = Cursor(status.uidvalidity, batch[-1])
-            self.store.save_cursor(self.account.name, self.folder, cursor, self.clock())
+        task = self.progress.task(self.label, len(uids)) if uids else None
+        try:
+            for start in range(0, len(uids), size):
+                batch = uids[start : start + size]
+                counts = self._read_batch(connection, status.uidvalidity, batch)
+                fetched, known, too_large = (
+                    fetched + counts[0],
+                    known + counts[1],
+                    too_large + counts[2],
+                )
+                cursor = Cursor(status.uidvalidity, batch[-1])
+                self.store.save_cursor(self.account.name, self.folder, cursor, self.clock())
+                if task is not None:
+                    task.advance(len(batch), counts[0])
+        finally:
+            if task is not None:
+                task.finish()
         # Everything below UIDNEXT has now been looked at, matching or not.
         last = max(cursor.last_uid, status.uidnext - 1)
         self.store.save_cursor(

@@ -89,7 +89,9 @@ class RefreshTokenGrant:
             error = body.get("error") if isinstance(body.get("error"), str) else "refused"
             raise AuthError(
                 f"{where} refused the refresh token ({error}, HTTP {response.status_code}); "
-                "check client_id/client_secret or create a new refresh token"
+                "check client_id/client_secret or create a new refresh token",
+                short="refresh token refused",
+                fix="create a new refresh token",
             )
         token = body.get("access_token")
         if not isinstance(token, str) or not token:
@@ -138,15 +140,27 @@ class TokenCommand:
                 stdin=subprocess.DEVNULL,
             )
         except FileNotFoundError:
-            raise AuthError(f"{where} was not found (check the path)") from None
+            raise AuthError(
+                f"{where} was not found (check the path)",
+                short="token_command not found",
+                fix="fix token_command",
+            ) from None
         except subprocess.TimeoutExpired:
             raise TransientError(f"{where} did not finish in {self.timeout:g} s") from None
         except OSError as exc:
-            raise AuthError(f"{where} could not run: {exc.strerror}") from None
+            raise AuthError(
+                f"{where} could not run: {exc.strerror}",
+                short="token_command cannot run",
+                fix="fix token_command",
+            ) from None
         lines = done.stdout.strip().splitlines()
         if done.returncode != 0 or not lines:
             what = f"exited with status {done.returncode}" if done.returncode else "printed nothing"
-            raise AuthError(f"{where} {what}; run it by hand to see why")
+            raise AuthError(
+                f"{where} {what}; run it by hand to see why",
+                short=f"token_command {what}",
+                fix="run token_command by hand",
+            )
         return lines[0].strip()
 
 

@@ -28,6 +28,7 @@ from imapclient.imapclient import SocketTimeout
 from daemon.config.imap import ImapAccount, is_loopback
 from daemon.errors import AuthError, ParcelwatchError, PermanentError, TransientError
 from daemon.mail.imap_auth import TokenSource
+from daemon.mail.imap_probe import mismatch
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +131,14 @@ class ImapConnection:
         new or expunged mail. Returns early (False) after `interrupt()`."""
         with self._errors():
             self._client.idle()
+            responses: list[Any] = []
             try:
-                responses = [] if self._interrupted.is_set() else self._client.idle_check(timeout)
+                if not self._interrupted.is_set():
+                    responses += self._client.idle_check(timeout)
             finally:
                 if not self._interrupted.is_set():
-                    self._client.idle_done()
+                    # What arrived between the last check and DONE counts too.
+                    responses += self._client.idle_done()[1]
         if self._interrupted.is_set():
             raise TransientError("interrupted")
         for response in responses:
@@ -182,7 +186,7 @@ def open_connection(account: ImapAccount, tokens: TokenSource | None) -> ImapCon
             timeout=SocketTimeout(account.connect_timeout, account.read_timeout),
         )
     except Exception as exc:
-        raise map_error(account, exc, None) from None
+        raise mismatch(account, exc) or map_error(account, exc, None) from None
     connection = ImapConnection(account, client)
     try:
         with connection._errors():
@@ -206,16 +210,20 @@ def tls_context(account: ImapAccount) -> ssl.SSLContext:
 def _secure(account: ImapAccount, client: Any) -> None:
     if account.security == "starttls":
         if not client.has_capability("STARTTLS"):
+            fix = 'use security = "tls" and port 993'
             raise PermanentError(
-                f"imap account '{account.name}': {account.host} does not offer STARTTLS "
-                "(use security = 'tls' and port 993)"
+                f"imap account '{account.name}': {account.host} does not offer STARTTLS ({fix})",
+                short="no STARTTLS offered",
+                fix=fix,
             )
         client.starttls(tls_context(account))
     elif account.security == "plain":
         peer = client.socket().getpeername()[0]
         if not is_loopback(str(peer)):
             raise PermanentError(
-                f"imap account '{account.name}': refusing to log in unencrypted to {peer}"
+                f"imap account '{account.name}': refusing to log in unencrypted to {peer}",
+                short="refused to log in unencrypted",
+                fix='use security = "tls"',
             )
 
 
@@ -246,13 +254,19 @@ def map_error(account: ImapAccount, exc: BaseException, folder: str | None) -> P
     `folder` is the folder being opened, if that is what failed."""
     where = f"imap account '{account.name}' ({account.host}:{account.port})"
     if isinstance(exc, LoginError):
+        if "[UNAVAILABLE]" in str(exc).upper():  # RFC 5530: the server cannot check it now
+            return TransientError(f"{where}: the server cannot check the login now "
+                                  f"({_short(exc)})")  # fmt: skip
         what = "the password" if account.auth == "login" else "the access token and its scope"
+        fix = "fix the password" if account.auth == "login" else "renew the access token"
         return AuthError(f"{where}: login refused for '{account.username}'; check the username "
-                         f"and {what}")  # fmt: skip
+                         f"and {what}", short="login refused", fix=fix)  # fmt: skip
     if isinstance(exc, ssl.SSLCertVerificationError):
         return PermanentError(
             f"{where}: the server's certificate is not trusted ({exc.verify_message}); "
-            "for a self-hosted server set ca_file"
+            "for a self-hosted server set ca_file",
+            short="certificate not trusted",
+            fix="set ca_file (a self-hosted server) or fix the server's certificate",
         )
     if isinstance(exc, socket.gaierror):
         return TransientError(f"{where}: cannot resolve the host name ({exc.strerror})")
@@ -265,7 +279,9 @@ def map_error(account: ImapAccount, exc: BaseException, folder: str | None) -> P
             return TransientError(f"{where}: the server hung up ({_short(exc)})")
         if folder is not None:
             return PermanentError(
-                f"{where}: cannot open folder '{folder}' ({_short(exc)}); check imap.folders"
+                f"{where}: cannot open folder '{folder}' ({_short(exc)}); check imap.folders",
+                short=f"cannot open folder '{folder}'",
+                fix="correct imap.folders",
             )
         return TransientError(f"{where}: the server said {_short(exc)}")
     return TransientError(f"{where}: {type(exc).__name__}: {_short(exc)}")

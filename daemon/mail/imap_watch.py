@@ -5,11 +5,16 @@ moment the server announces it, and re-issues it every `idle_refresh` seconds
 (RFC 2177 servers may drop an IDLE after 30 minutes; NAT boxes often sooner).
 Otherwise it polls with one STATUS every `poll_interval`.
 
+While it sits in IDLE the watcher leaves and re-enters it every `check_every`
+seconds (a few minutes): the server's answer proves the connection alive, and
+the account's "last checked" time, which `status` shows, stays true.
+
 Faults are expected, not exceptional: a dropped connection or a restarting
 server is reconnected with exponential backoff and jitter, and the cursor makes
-the catch-up exact. A refused login or a missing folder is retried a few times
-(a password being changed, a server half-configured), then the watcher gives up
-on its folder with one clear line, and the other watchers go on.
+the catch-up exact. A refused login or a missing folder is not retried: each
+try would be one more failed login on the server (accounts get locked and
+addresses banned that way). The watcher says so in one line, records what the
+user must fix, and waits for a reload; the other watchers go on.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 
 from daemon.config.imap import ImapAccount
-from daemon.errors import AuthError, PermanentError, TransientError
+from daemon.errors import ActionNeededError, TransientError
 from daemon.mail.backoff import Backoff
 from daemon.mail.imap import FolderReader, FolderReport
 from daemon.mail.imap_connect import ImapConnection
@@ -31,7 +36,7 @@ from daemon.store.database import Store
 log = logging.getLogger(__name__)
 
 IDLE_REFRESH_SECONDS = 25 * 60
-MAX_PERMANENT_FAILURES = 3
+CHECK_SECONDS = 4 * 60
 # Mail arriving faster than it can be read is still read on the next IDLE cycle.
 _MAX_SETTLE_PASSES = 5
 
@@ -48,9 +53,10 @@ class FolderWatcher:
         clock: Callable[[], datetime],
         *,
         on_news: Callable[[FolderReport], None] = lambda report: None,
+        on_waiting: Callable[[], None] = lambda: None,
         backoff: Backoff | None = None,
         idle_refresh: float = IDLE_REFRESH_SECONDS,
-        max_failures: int = MAX_PERMANENT_FAILURES,
+        check_every: float = CHECK_SECONDS,
     ) -> None:
         self.account = account
         self.reader = reader
@@ -58,15 +64,16 @@ class FolderWatcher:
         self.store = store
         self.clock = clock
         self.on_news = on_news
+        self.on_waiting = on_waiting
         self.backoff = backoff or Backoff()
         self.idle_refresh = idle_refresh
-        self.max_failures = max_failures
+        self.check_every = check_every
         self.name = f"{account.name}/{reader.folder}"
-        self.gave_up = False
+        # What the user must fix before this folder is read again (a reload).
+        self.waiting: ActionNeededError | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._connection: ImapConnection | None = None
-        self._failures = 0
 
     def stop(self) -> None:
         """Ask the watcher to finish; interrupts a connection waiting in IDLE."""
@@ -79,13 +86,18 @@ class FolderWatcher:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def gave_up(self) -> bool:
+        """The folder waits for the user (and a reload)."""
+        return self.waiting is not None
+
     def run(self) -> None:
         while not self._stop.is_set():
             try:
                 self._connect_and_watch()
-            except (AuthError, PermanentError) as exc:
-                if self._permanent(exc):
-                    return
+            except ActionNeededError as exc:
+                self._wait_for_user(exc)
+                return
             except TransientError as exc:
                 if self._stop.is_set():
                     break
@@ -105,25 +117,14 @@ class FolderWatcher:
         log.warning("%s in %.0f s", why, delay)
         self._stop.wait(delay)
 
-    def _permanent(self, exc: Exception) -> bool:
-        """Count a failure that needs the user; True when it is time to give up."""
-        self._record_failure(exc)
-        self._failures += 1
-        if self._failures >= self.max_failures:
-            self.gave_up = True
-            log.error(
-                "%s; gave up on %s after %d attempts (fix it, then restart or reload)",
-                exc,
-                self.name,
-                self._failures,
-            )
-            return True
-        delay = self.backoff.next_delay()
-        log.error(
-            "%s (attempt %d of %d, next in %.0f s)", exc, self._failures, self.max_failures, delay
+    def _wait_for_user(self, exc: ActionNeededError) -> None:
+        """Record what the user must fix, say it once, and stop trying."""
+        self.store.account_failed(
+            self.account.name, str(exc), self.clock(), waiting=(exc.short, exc.fix)
         )
-        self._stop.wait(delay)
-        return False
+        self.waiting = exc
+        log.error("%s; %s waits until the configuration is reloaded", exc, self.name)
+        self.on_waiting()
 
     def _record_failure(self, exc: Exception) -> None:
         self.store.account_failed(self.account.name, str(exc), self.clock())
@@ -144,11 +145,10 @@ class FolderWatcher:
     def _watch(self, connection: ImapConnection) -> None:
         self._settle(connection)
         self.backoff.reset()
-        self._failures = 0
         if self.account.idle and connection.supports_idle:
             log.info("%s: waiting for new mail (IDLE)", self.name)
             while not self._stop.is_set():
-                connection.idle(self.idle_refresh)
+                self._idle(connection)
                 self._settle(connection)
             return
         log.info("%s: checking for new mail every %d s", self.name, self.account.poll_interval)
@@ -160,6 +160,17 @@ class FolderWatcher:
                 self._caught_up(report)
             else:
                 self.store.account_succeeded(self.account.name, self.clock())
+
+    def _idle(self, connection: ImapConnection) -> None:
+        """Wait in IDLE until news or `idle_refresh` seconds, re-entering it every
+        `check_every` seconds and recording each of those round trips as a check."""
+        waited = 0.0
+        while waited < self.idle_refresh and not self._stop.is_set():
+            slice_ = min(self.check_every, self.idle_refresh - waited)
+            if connection.idle(slice_):
+                return
+            waited += slice_
+            self.store.account_succeeded(self.account.name, self.clock())
 
     def _settle(self, connection: ImapConnection) -> None:
         """Catch up, and again while mail arrived during the catch-up itself,

@@ -47,6 +47,22 @@ def read(path: Path, name: str | None = None) -> Iterator[RawMessage]:
         yield RawMessage(path.read_bytes(), source, path.name)
 
 
+def count(path: Path) -> int | None:
+    """How many messages `read(path)` yields, when that is cheap to know
+    (files in a Maildir or folder); None for an mbox."""
+    kind = kind_of(path)
+    if kind == "maildir":
+        return sum(
+            1 for sub in ("cur", "new") for f in (path / sub).iterdir()
+            if f.is_file() and not f.name.startswith(".")
+        )  # fmt: skip
+    if kind == "folder":
+        return sum(1 for p in path.rglob("*") if p.suffix.lower() in _EML_SUFFIXES)
+    if kind == "file":
+        return 1
+    return None
+
+
 def _maildir(path: Path, source: str) -> Iterator[RawMessage]:
     files = [f for sub in ("cur", "new") for f in (path / sub).iterdir() if f.is_file()]
     # Maildir names start with the delivery time, so sorting by name is by arrival.

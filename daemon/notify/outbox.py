@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -29,6 +30,20 @@ from parsers.model import Milestone
 DIGEST = "digest"
 # The daily "parcelwatch could not read N Amazon emails" notice (daemon.notify.hand_raise).
 UNRECOGNISED = "unrecognised"
+# Deliveries a person may want to see: not sent yet, or given up.
+UNSENT = ("pending", "sending", "failed")
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A delivery that waits (pending, or sending right now) or was given up."""
+
+    target: str
+    status: str
+    title: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
 
 
 class Outbox:
@@ -131,6 +146,39 @@ class Outbox:
                 .limit(limit)
             ).all()
             return [(d.status, d.target, n.title, d.last_error or "") for d, n in rows]
+
+    def unsent(self, limit: int = 200) -> list[Unsent]:
+        """Waiting and failed deliveries, oldest first."""
+        with self._session() as session:
+            rows = session.exec(
+                select(Delivery, Notification)
+                .join(Notification, col(Notification.id) == col(Delivery.notification_pk))
+                .where(col(Delivery.status).in_(UNSENT))
+                .order_by(col(Delivery.id))
+                .limit(limit)
+            ).all()
+            return [
+                Unsent(d.target, d.status, n.title, d.attempts, d.next_attempt_at, d.last_error)
+                for d, n in rows
+            ]
+
+    def retry_failed(self, now: datetime, target: str | None = None) -> int:
+        """Queue given-up deliveries (of one target, or all) again, due now with
+        their attempts counted afresh. Only failed rows change: a sent one never
+        goes out twice, and each row is one notification for one target."""
+        query = update(Delivery).where(col(Delivery.status) == "failed")
+        if target is not None:
+            query = query.where(col(Delivery.target) == target)
+        with self._session() as session:
+            result = session.execute(
+                query.values(status="pending", attempts=0, next_attempt_at=now)
+            )
+            return int(cast("CursorResult[Any]", result).rowcount)
+
+    def targets(self) -> set[str]:
+        """Every target any delivery was queued for."""
+        with self._session() as session:
+            return set(session.exec(select(Delivery.target).distinct()).all())
 
     def add_digest(
         self,

@@ -1,17 +1,15 @@
-"""`parcelwatch run`: the long-running daemon.
+"""`parcelwatch run`'s running parts: IDLE watchers and the scheduler.
 
 IDLE watchers (one thread per folder) read mail the moment it arrives and
 deliver its notifications at once. APScheduler (3.x, a background thread)
 drives everything periodic: polling the accounts configured without IDLE, the
 outbox (retries, quiet hours, the digest), carrier checks, and the nightly
-housekeeping. The main thread only waits for signals and talks to systemd:
-READY once started, a STATUS line and a WATCHDOG ping on every wake-up.
+housekeeping. daemon.service.loop runs a Service and replaces it on SIGHUP.
 
-SIGTERM/SIGINT: the scheduler finishes the job at hand (each job is a series of
-short transactions), the watchers leave IDLE and close their connections, and
-`run` returns. SIGHUP: the configuration is read again; if it is valid the
-daemon restarts its parts with it, otherwise it says why and keeps going with
-the configuration it has.
+An account whose login is refused (or whose folder is missing) waits for the
+user: it is not tried again until the configuration is reloaded, and the rest
+goes on; with nothing left to read the daemon still runs (carrier checks, the
+outbox) and its status line says why.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import functools
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,12 +31,12 @@ from daemon.app import App
 from daemon.calendar.file import FeedFile
 from daemon.config.imap import ImapAccount
 from daemon.config.web import WebSettings
-from daemon.errors import ConfigError, PermanentError
+from daemon.errors import PermanentError
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.imap_watch import FolderWatcher
+from daemon.mail.progress import Progress
 from daemon.service.followers import Follower
 from daemon.service.status import one_line
-from daemon.service.systemd import SystemdNotifier
 from daemon.store import housekeeping
 
 if TYPE_CHECKING:
@@ -109,11 +106,20 @@ class Service:
         *,
         mailboxes: Mailboxes | None = None,
         outbox_seconds: float = OUTBOX_SECONDS,
+        reload_command: str = "",
+        on_waiting: Callable[[], None] = lambda: None,
+        progress: Progress | None = None,
     ) -> None:
         self.app = app
         self.accounts = tuple(accounts)
         self.boxes = mailboxes or app.mailboxes()
         self.outbox_seconds = outbox_seconds
+        self.reload_command = reload_command
+        self.on_waiting = on_waiting
+        self.boxes.on_waiting = on_waiting
+        if progress is not None:
+            self.boxes.progress = progress
+        self._polls_waiting: set[str] = set()
         self.scheduler = BackgroundScheduler(
             timezone=app.zone or UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -220,28 +226,61 @@ class Service:
                                    run_date=max(due, datetime.now(UTC)), id="outbox-retry",
                                    replace_existing=True)  # fmt: skip
 
+    def nudge_outbox(self) -> None:
+        """Deliver now what is due now but was not scheduled by this process
+        (deliveries re-queued by `parcelwatch outbox retry`)."""
+        due = self.app.outbox.next_due(self.app.notifier.target_names)
+        now = datetime.now(UTC)
+        if due is None or due > now:
+            return
+        with self._scheduling:
+            if self._stopping or not self.scheduler.running:
+                return
+            if self.scheduler.get_job("outbox") is not None:
+                self.scheduler.modify_job("outbox", next_run_time=now)
+
     def _check_carriers(self) -> None:
         self.app.refresher.run_due()
         self.boxes.deliver()
 
     def _poll(self, account: ImapAccount) -> None:
-        self.boxes.sync([account])
+        [result] = self.boxes.sync([account])
+        if result.waiting is not None:
+            # Polling again would only be refused again: wait for a reload.
+            log.error("%s waits until the configuration is reloaded", account.name)
+            self._polls_waiting.add(account.name)
+            with self._scheduling:
+                if not self._stopping and self.scheduler.get_job(f"poll:{account.name}"):
+                    self.scheduler.remove_job(f"poll:{account.name}")
+            self.on_waiting()
         self.boxes.deliver()
 
     def _housekeeping(self) -> None:
         housekeeping.run(self.app.store, self.app.clock(), self.app.settings.archive_after_days)
 
     @property
-    def gave_up(self) -> bool:
-        """Every watched folder gave up and nothing is polled: nothing left to do."""
-        polled = any(not a.idle for a in self.accounts)
-        return bool(self.watchers) and not polled and all(w.gave_up for w in self.watchers)
+    def nothing_to_read(self) -> bool:
+        """No account is read: none is configured, or each waits for the user."""
+        polled = [a for a in self.accounts if not a.idle]
+        return all(w.gave_up for w in self.watchers) and all(
+            a.name in self._polls_waiting for a in polled
+        )
 
     def status(self) -> str:
         try:
-            return one_line(self.app.store, self.app.zone)
+            line = one_line(
+                self.app.store,
+                self.app.zone,
+                accounts=[a.name for a in self.accounts],
+                reload_command=self.reload_command,
+            )
         except OperationalError:
             return "database busy"
+        if not self.accounts:
+            return "no [[imap]] account configured; " + line
+        if self.nothing_to_read:
+            return "no mail account can be read: " + line
+        return line
 
     def stop(self) -> None:
         """Finish the running job, stop the watchers, close connections."""
@@ -290,54 +329,3 @@ def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
             log.exception("%s failed; trying again at the next run", name)
 
     return run
-
-
-def run(
-    load: Loader,
-    signals: Signals,
-    systemd: SystemdNotifier,
-    *,
-    first: tuple[App, Sequence[ImapAccount]] | None = None,
-) -> bool:
-    """Run until stopped; False when every account gave up (each said why)."""
-    app, accounts = first or load()
-    service = Service(app, accounts)
-    service.start()
-    systemd.ready(service.status() if systemd.enabled else "")
-    wait = min(systemd.watchdog_interval() or STATUS_SECONDS, STATUS_SECONDS)
-    try:
-        while not signals.stop.is_set():
-            signals.wake.wait(wait)
-            signals.wake.clear()
-            if signals.reload.is_set() and not signals.stop.is_set():
-                signals.reload.clear()
-                service = _reload(service, load, systemd)
-            if service.gave_up:
-                log.error("every mail account failed; stopping (see the errors above)")
-                return False
-            if systemd.enabled:
-                systemd.watchdog()
-                systemd.status(service.status())
-    finally:
-        systemd.stopping()
-        service.stop()
-        service.app.close()
-    log.info("stopped")
-    return True
-
-
-def _reload(service: Service, load: Loader, systemd: SystemdNotifier) -> Service:
-    systemd.reloading(time.monotonic_ns() // 1000)
-    try:
-        app, accounts = load()
-    except ConfigError as exc:
-        log.error("configuration not reloaded: %s; still running with the previous one", exc)
-        systemd.reloaded(service.status())
-        return service
-    service.stop()
-    service.app.close()
-    fresh = Service(app, accounts)
-    fresh.start(recover=False)
-    log.info("configuration reloaded")
-    systemd.reloaded(fresh.status())
-    return fresh

@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from daemon.notify.outbox import Outbox
-from daemon.notify.render import carrier_label, describe
+from daemon.notify.render import describe
 from daemon.store.database import Store
+from daemon.store.heartbeat import Heartbeat
 from daemon.store.housekeeping import FINISHED
 from daemon.store.tables import AccountStatus, CarrierCheck, Delivery, Shipment
 from daemon.store.unread import UnreadEmails
-from daemon.store.views import AccountView
+from daemon.store.views import AccountView, DaemonView
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Snapshot:
     next_checks: tuple[NextCheck, ...]
     database: str
     database_bytes: int | None
+    daemon: DaemonView | None
     unrecognised: int = 0
 
     @property
@@ -68,12 +70,21 @@ def gather(store: Store, outbox: Outbox, *, checks: int = 5) -> Snapshot:
         next_checks=tuple(_next_checks(store, checks)),
         database=where,
         database_bytes=size,
+        daemon=Heartbeat(store).read(),
         unrecognised=UnreadEmails(store).count(),
     )
 
 
-def one_line(store: Store, zone: tzinfo | None) -> str:
-    """ "3 active shipments, last mail check 12:04, 2 notifications waiting" """
+def one_line(
+    store: Store,
+    zone: tzinfo | None,
+    *,
+    accounts: Sequence[str] = (),
+    reload_command: str = "",
+) -> str:
+    """systemd's STATUS line: first what waits for the user ("home: login
+    refused at 12:04; fix the password, then `systemctl reload parcelwatch`"),
+    then "3 active shipments, last mail check 12:04, 2 notifications waiting"."""
     counts = _shipment_counts(store)
     with store.transaction() as session:
         last = session.exec(select(func.max(AccountStatus.last_success_at))).one()
@@ -82,6 +93,11 @@ def one_line(store: Store, zone: tzinfo | None) -> str:
             .select_from(Delivery)
             .where(col(Delivery.status).in_(["pending", "sending"]))
         ).one()
+    waiting = [
+        waiting_line(view, zone, reload_command)
+        for view in store.account_statuses()
+        if view.waiting and (not accounts or view.account in accounts)
+    ]
     parts = [_plural(counts["active"], "active shipment")]
     unread = UnreadEmails(store).count()
     if unread:
@@ -91,38 +107,18 @@ def one_line(store: Store, zone: tzinfo | None) -> str:
         parts.append(f"last mail check {when:%H:%M}")
     if backlog:
         parts.append(_plural(int(backlog), "notification") + " waiting")
-    return ", ".join(parts)
+    return "; ".join([*waiting, ", ".join(parts)])
 
 
-def render(snap: Snapshot, configured: Sequence[str], zone: tzinfo | None) -> str:
-    lines = [f"Database: {snap.database}" + _size(snap.database_bytes)]
-    lines.append("Mail accounts:")
-    known = {a.account: a for a in snap.accounts}
-    names = list(dict.fromkeys([*configured, *known]))
-    if not names:
-        lines.append("  none configured")
-    width = max((len(n) for n in names), default=0)
-    for name in names:
-        lines.append(f"  {name:<{width}}  " + _account(known.get(name), zone))
-    lines.append(
-        f"Shipments: {snap.active} active, {snap.finished} finished, {snap.archived} archived"
-    )
-    sent = snap.outbox.get("sent", 0)
-    failed, unmatched = snap.outbox.get("failed", 0), snap.outbox.get("no_match", 0)
-    lines.append(
-        f"Outbox: {snap.backlog} waiting, {sent} sent, {failed} failed, {unmatched} no match"
-    )
-    for status, target, title, reason in snap.problems:
-        lines.append(f"  {status} {title!r} to {target}: {reason}")
-    lines.append("Next carrier checks:" if snap.next_checks else "Next carrier checks: none due")
-    for check in snap.next_checks:
-        carrier = carrier_label(check.carrier) if check.carrier else "?"
-        when = f"{check.at.astimezone(zone):%a %H:%M}"
-        lines.append(f"  {when}  {carrier} {check.tracking_number or ''}  {check.what}")
-    lines.append(f"Unrecognised Amazon emails: {snap.unrecognised}" + (
-        " (`parcelwatch unrecognised` lists them; Amazon may have changed a template)"
-        if snap.unrecognised else ""))  # fmt: skip
-    return "\n".join(lines)
+def waiting_line(view: AccountView, zone: tzinfo | None, reload_command: str) -> str:
+    """ "home: login refused at 12:04; fix the password, then `systemctl reload
+    parcelwatch`" """
+    text = f"{view.account}: {view.waiting}"
+    if view.last_error_at is not None:
+        text += f" at {_aware(view.last_error_at).astimezone(zone):%H:%M %Z}".rstrip()
+    then = f"`{reload_command}`" if reload_command else "reload parcelwatch"
+    fix = f"{view.waiting_fix}, then {then}" if view.waiting_fix else f"then {then}"
+    return f"{text}; {fix}"
 
 
 def database_size(url: str) -> tuple[int | None, str]:
@@ -171,33 +167,8 @@ def _next_checks(store: Store, limit: int) -> list[NextCheck]:
         ]
 
 
-def _account(view: AccountView | None, zone: tzinfo | None) -> str:
-    if view is None:
-        return "not checked yet"
-    text = "last checked " + (
-        _when(view.last_success_at, zone) if view.last_success_at else "never"
-    )
-    if (
-        view.last_error
-        and view.last_error_at
-        and (view.last_success_at is None or view.last_error_at > view.last_success_at)
-    ):
-        text += f"; last error {_when(view.last_error_at, zone)}: {view.last_error}"
-    return text
-
-
-def _when(moment: datetime, zone: tzinfo | None) -> str:
-    return f"{_aware(moment).astimezone(zone):%Y-%m-%d %H:%M}"
-
-
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _size(size: int | None) -> str:
-    if size is None:
-        return ""
-    return f" ({size / 1_000_000:.1f} MB)" if size >= 100_000 else f" ({size / 1000:.0f} kB)"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -162,3 +162,18 @@ def _status_line(text: str) -> str:
     # A newline would end STATUS= and start a line systemd reads as another
     # assignment: an error message could otherwise send READY=1 or worse.
     return "STATUS=" + " ".join(text.splitlines())
+
+
+def reload_command(env: Mapping[str, str], pid: int, cgroup: str) -> str:
+    """What the user types to make this daemon read its configuration again:
+    `systemctl reload parcelwatch` (or `systemctl --user reload ...`) when
+    systemd runs it as a service, named after the unit found in `cgroup` (the
+    text of /proc/self/cgroup), else `kill -HUP <pid>`."""
+    if env.get("NOTIFY_SOCKET"):
+        for line in cgroup.splitlines():
+            path = line.split(":", 2)[-1].rstrip("/")
+            unit = path.rpartition("/")[2]
+            if unit.endswith(".service"):
+                user = "--user " if "/user@" in path else ""
+                return f"systemctl {user}reload {unit.removesuffix('.service')}"
+    return f"kill -HUP {pid}"

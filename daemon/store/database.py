@@ -17,11 +17,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, or_, select
+from sqlmodel import Session, col, or_, select
 
-from daemon.store import browse
-from daemon.store.engine import SQLITE_BUSY_MS, add_missing_columns, open_engine
+from daemon.store import browse, files
+from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
+from daemon.store.failures import database_error
 from daemon.store.reading import order_view, shipment_view
 from daemon.store.recorder import Announcer, Recorder
 from daemon.store.tables import (
@@ -59,13 +61,33 @@ def content_hash(data: bytes) -> str:
 
 
 class Store:
-    def __init__(self, url: str, *, busy_timeout: float = SQLITE_BUSY_MS / 1000) -> None:
+    """The database. `create=False` (the commands that only read) refuses to
+    make a new, empty SQLite file where the user expected theirs.
+
+    Raises OSError when the SQLite file's directory cannot be made, PermanentError
+    when `create` is False and there is no file, and the tiers of
+    daemon.store.failures when the database cannot be opened."""
+
+    def __init__(
+        self, url: str, *, busy_timeout: float = SQLITE_BUSY_MS / 1000, create: bool = True
+    ) -> None:
         self.url = url
+        self.path = sqlite_path(url)
+        if self.path is not None:
+            files.prepare(self.path, url, create=create)
         self.engine = open_engine(url, busy_timeout)
-        SQLModel.metadata.create_all(self.engine)
-        add_missing_columns(self.engine)
+        try:
+            ensure_schema(self.engine)
+        except sa_exc.DBAPIError as exc:
+            self.engine.dispose()
+            raise database_error(exc, url) from None
+        self._identity = files.identity(self.path)
         self._listeners: list[Callable[[], None]] = []
         self._listeners_lock = threading.Lock()
+
+    def replaced(self) -> str | None:
+        """Why the SQLite file is no longer the one opened ("deleted", ...), or None."""
+        return files.change(self._identity, self.path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -210,22 +232,27 @@ class Store:
         with self._session() as session:
             row = _account_row(session, account)
             row.last_success_at = now
+            row.waiting = row.waiting_fix = None
             session.add(row)
 
-    def account_failed(self, account: str, error: str, now: datetime) -> None:
+    def account_failed(
+        self, account: str, error: str, now: datetime, *, waiting: tuple[str, str] | None = None
+    ) -> None:
+        """Record a failure; `waiting` is (what happened, what to do) when the
+        account now waits for the user instead of being tried again."""
         with self._session() as session:
             row = _account_row(session, account)
             row.last_error = error[:500]
             row.last_error_at = now
+            if waiting is not None:
+                row.waiting, row.waiting_fix = waiting[0][:200], waiting[1][:200]
             session.add(row)
 
     def account_statuses(self) -> list[AccountView]:
         with self._session() as session:
             rows = session.exec(select(AccountStatus).order_by(col(AccountStatus.account)))
-            return [
-                AccountView(r.account, r.last_success_at, r.last_error, r.last_error_at)
-                for r in rows
-            ]
+            return [AccountView(r.account, r.last_success_at, r.last_error, r.last_error_at,
+                                r.waiting, r.waiting_fix) for r in rows]  # fmt: skip
 
     # --- queries ----------------------------------------------------------------
 

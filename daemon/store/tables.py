@@ -59,6 +59,24 @@ class AccountStatus(SQLModel, table=True):
     last_success_at: datetime | None = _when(default=None)
     last_error: str | None = None
     last_error_at: datetime | None = _when(default=None)
+    # Set while the account waits for the user (a refused login): what
+    # happened in a few words, and what to do; cleared by the next success.
+    waiting: str | None = None
+    waiting_fix: str | None = None
+
+
+class DaemonRecord(SQLModel, table=True):
+    """The one `parcelwatch run` using this database (a single row, id 1): who
+    it is, and a heartbeat it renews while it runs, so that `status` can tell
+    whether it is running and a second `run` can say who holds the database."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pid: int
+    host: str
+    started_at: datetime = _when()
+    heartbeat_at: datetime = _when()
+    stopped_at: datetime | None = _when(default=None)
+    reload_command: str = ""
 
 
 class ProcessedMessage(SQLModel, table=True):

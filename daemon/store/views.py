@@ -131,6 +131,20 @@ class AccountView:
     last_success_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
+    waiting: str | None = None  # "login refused": the account waits for the user
+    waiting_fix: str | None = None  # "fix the password"
+
+
+@dataclass(frozen=True)
+class DaemonView:
+    """The `parcelwatch run` that uses (or last used) the database."""
+
+    pid: int
+    host: str
+    started_at: datetime
+    heartbeat_at: datetime
+    stopped_at: datetime | None
+    reload_command: str
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """End to end: the sample Maildir through parsers, SQLite on disk and real Apprise
 to a local HTTP receiver. The expected notifications come from the story the
-sample mailbox tells (examples/README.md), counted by hand."""
+sample mailbox tells (daemon/cli/sample_mailbox/README.md), counted by hand."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from parsers.model import Claim, Milestone, ShipmentEvent
 from parsers.registry import Registry
 from tests.support.receiver import Receiver
 
-SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "maildir"
+SAMPLE = Path(__file__).resolve().parents[2] / "daemon" / "cli" / "sample_mailbox"
 ORDER1, ORDER2, ORDER3 = "113-4829105-7730624", "114-2210934-5561847", "112-9037712-4401958"
 
 # (title prefix, order id) of every notification the sample story must produce.

@@ -24,7 +24,7 @@ from daemon.service.runner import Service
 from daemon.store.recorder import Recorder
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "maildir"
+SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox"
 NOW = datetime(2026, 4, 2, 16, 0, tzinfo=UTC)
 LONG_TITLE = "Bücherregal aus Eiche, 5 Böden, 180 cm hoch – für Wohnzimmer & Büro 📚 " * 2
 

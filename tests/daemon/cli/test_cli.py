@@ -12,7 +12,7 @@ from daemon.cli.main import main
 from tests.support.receiver import Receiver
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLE = ROOT / "examples" / "maildir"
+SAMPLE = ROOT / "daemon" / "cli" / "sample_mailbox"
 SAMPLE_FILES = sorted((SAMPLE / "cur").iterdir())
 EVENT_KEYS = [
     "milestone", "order_ids", "marketplace", "shipment_id", "carrier", "tracking_number",
@@ -118,7 +118,9 @@ def test_import_sync_list_and_show(
     assert "0 new, 16 already seen" in capsys.readouterr().out
 
     assert main([*base, "list"], env) == 0
-    assert capsys.readouterr().out.strip() == "No shipments yet."  # all delivered
+    assert capsys.readouterr().out.strip() == (
+        "No active shipments (4 delivered: parcelwatch list --all)"
+    )
     assert main([*base, "list", "--all", "--json"], env) == 0
     rows = json.loads(capsys.readouterr().out)
     assert sorted(row["status"] for row in rows) == ["delivered"] * 4
@@ -150,8 +152,10 @@ def test_notify_test_reports_each_target(
     env["HOOK_URL"] = receiver.url()
     assert main(["--config", str(config), "notify-test"], env) == 1
     out = capsys.readouterr().out
-    lines = {line.split()[0]: line.split()[1] for line in out.splitlines()}
-    assert lines == {"hook": "ok", "dead": "FAILURE"}
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert lines["hook"] == "sent"
+    assert lines["dead"].startswith("not sent, failed: ")
+    assert list(lines) == ["hook", "dead"]
     assert receiver.titles() == ["Out for delivery: USB-C cable, 2 m (+1 more)"]
 
 

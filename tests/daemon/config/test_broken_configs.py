@@ -10,6 +10,7 @@ this file checks what a person at the terminal (or systemd) sees.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -207,10 +208,21 @@ def test_config_errors_found_while_building_are_one_line_and_exit_2(
 def test_a_good_config_passes_the_same_checks_the_broken_ones_fail(
     tmp_path: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The contract above can fail: a valid config exits 0 and creates the database."""
+    """The contract above can fail: a valid config exits 0, and `sync` does
+    its work (the database is created)."""
     config = tmp_path / "config.toml"
-    config.write_text(IMAP + TARGET, encoding="utf-8")
+    config.write_text(f"{IMAP}port = {closed_port()}\n{TARGET}", encoding="utf-8")
     assert main(["--config", str(config), "check-config"], env) == 0
     out, _ = capsys.readouterr()
     assert out.startswith(f"config OK: {config}")
+    assert not default_state_dir(env).exists()  # check-config makes no database
+    main(["--config", str(config), "sync"], env)
     assert any(default_state_dir(env).iterdir())
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (the account's sync fails at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port

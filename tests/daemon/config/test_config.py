@@ -11,7 +11,7 @@ import pytest
 
 from daemon.config.notify import DEFAULT_MILESTONES
 from daemon.config.paths import default_config_path, default_state_dir
-from daemon.config.secrets import Secret, resolve_secret
+from daemon.config.secrets import Secret, resolve_all, resolve_secret
 from daemon.config.settings import MailboxSettings, defaults, load_settings
 from daemon.errors import ConfigError
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
@@ -45,9 +45,11 @@ def write_config(tmp_path: Path, text: str) -> Path:
 
 
 def config_error(tmp_path: Path, env: dict[str, str], text: str) -> ConfigError:
+    """The error of a broken config, found by reading it or, for a secret that
+    cannot be read, by reading its secrets as a command that uses them does."""
     path = write_config(tmp_path, text)
     with pytest.raises(ConfigError) as info:
-        load_settings(path, env, required=True)
+        resolve_all(load_settings(path, env, required=True))
     return info.value
 
 
@@ -337,7 +339,7 @@ def test_defaults(env: dict[str, str], home: Path) -> None:
     assert settings.source == "<defaults>"
     assert settings.state_dir == state
     assert settings.database_url.reveal() == f"sqlite:///{state}/parcelwatch.db"
-    assert settings.database_url.source == "inline"
+    assert settings.database_url.source == "default"
     assert settings.timezone == ""
     assert settings.log_level == "info"
     assert settings.marketplaces == MARKETPLACE_DOMAINS
@@ -415,7 +417,7 @@ def test_full_config(tmp_path: Path, env: dict[str, str], home: Path) -> None:
     settings = load_settings(path, env)
     assert settings.source == str(path)
     assert settings.state_dir == home / "state"
-    assert settings.database_url == Secret("env:DB_URL", "postgresql://pw@db/parcels")
+    assert resolve_all(settings).database_url == Secret("env:DB_URL", "postgresql://pw@db/parcels")
     assert settings.timezone == "Europe/Berlin"
     assert settings.log_level == "warning"
     assert settings.marketplaces == ("amazon.de", "amazon.com")

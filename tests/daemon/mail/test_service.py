@@ -5,74 +5,27 @@ STOPPING datagrams, SIGHUP reloads, and polling driven by the scheduler."""
 from __future__ import annotations
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from daemon.cli.main import main
-from tests.daemon.mail.conftest import PASSWORD, Mailbox, sample_messages, write_config
+from tests.daemon.mail.conftest import (
+    PASSWORD,
+    Mailbox,
+    NotifySocket,
+    sample_messages,
+    write_config,
+)
 from tests.support import dovecot
 from tests.support.receiver import Receiver
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-class NotifySocket:
-    """A datagram socket standing in for systemd's; collects what it is told."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(path))
-        self.messages: list[str] = []
-        self.changed = threading.Condition()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = self.sock.recv(4096)
-            except OSError:
-                return
-            with self.changed:
-                self.messages.append(data.decode())
-                self.changed.notify_all()
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 30) -> int:
-        """Index of the first message from `after` on containing `text`."""
-
-        def found() -> int | None:
-            return next((i for i, m in enumerate(self.messages) if i >= after and text in m), None)
-
-        with self.changed:
-            assert self.changed.wait_for(lambda: found() is not None, timeout), (
-                f"{text!r} never came; got {self.messages}"
-            )
-            index = found()
-            assert index is not None
-            return index
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-@pytest.fixture
-def notify_socket() -> Iterator[NotifySocket]:
-    # AF_UNIX paths are limited to ~100 bytes: pytest's tmp_path may be longer.
-    directory = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp")
-    path = directory / f"pw-notify-{os.getpid()}-{threading.get_ident()}.sock"
-    path.unlink(missing_ok=True)
-    listener = NotifySocket(path)
-    yield listener
-    listener.close()
-    path.unlink(missing_ok=True)
 
 
 def start(config: Path, tmp_path: Path, **extra_env: str) -> subprocess.Popen[str]:
@@ -185,9 +138,11 @@ def test_status_reports_accounts_outbox_and_database(
     capsys.readouterr()
     assert main(["--config", str(config), "status"], env) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith(f"Database: {tmp_path / 'state' / 'parcelwatch.db'} (")
-    assert out[1] == "Mail accounts:"
-    assert out[2].startswith("  home  last checked 20")
-    assert out[3] == "Shipments: 1 active, 0 finished, 0 archived"
-    assert out[4] == "Outbox: 1 waiting, 0 sent, 0 failed, 0 no match"
-    assert out[5] == "Next carrier checks: none due"
+    assert out[0] == "Daemon: not running (never started on this database)"
+    assert out[1].startswith(f"Database: {tmp_path / 'state' / 'parcelwatch.db'} (")
+    assert out[2] == "Mail accounts:"
+    zone = datetime.now().astimezone().strftime("%Z")
+    assert re.fullmatch(rf"  home  last checked today \d\d:\d\d {zone}", out[3]), out[3]
+    assert out[4] == "Shipments: 1 active, 0 finished, 0 archived"
+    assert out[5] == "Outbox: 1 waiting, 0 sent, 0 failed, 0 no match"
+    assert out[6] == "Next carrier checks: none due"

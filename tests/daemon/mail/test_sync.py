@@ -1,14 +1,17 @@
 """One-shot IMAP sync against a real Dovecot: backfill, incremental checks,
-read-only access, UIDVALIDITY resets, size limits and several accounts."""
+read-only access, UIDVALIDITY resets, size limits, several accounts, and the
+progress a first backfill reports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from daemon.config.imap import ImapAccount
 from daemon.mail.imap_connect import ImapConnection, connector
+from daemon.mail.progress import Task
 from tests.daemon.mail.conftest import (
     NOT_AMAZON,
     OTHER_PASSWORD,
@@ -238,3 +241,36 @@ def replace_password(account: ImapAccount, password: str) -> ImapAccount:
     from daemon.config.secrets import Secret
 
     return replace(account, password=Secret("env", password))
+
+
+class Recorded:
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, int | None]] = []
+        self.advances: list[tuple[int, int]] = []
+        self.finished = 0
+
+    def task(self, what: str, total: int | None) -> Task:
+        self.tasks.append((what, total))
+        return self
+
+    def advance(self, looked_at: int, read: int) -> None:
+        self.advances.append((looked_at, read))
+
+    def finish(self) -> None:
+        self.finished += 1
+
+
+def test_a_first_backfill_reports_each_batch(make_app: AppFactory, mailbox: Mailbox) -> None:
+    mailbox.append(sample_messages())
+    app = make_app(batch_size=5)
+    recorded = Recorded()
+    boxes = app.mailboxes()
+    boxes.progress = recorded
+    account = replace(app.settings.imap[0], batch_size=5)
+    [result] = boxes.sync([account])
+    assert result.error is None
+    assert recorded.tasks == [("home", 16)]
+    assert recorded.advances == [(5, 5), (5, 5), (5, 5), (1, 1)]
+    assert recorded.finished == 1
+    [again] = boxes.sync([account])  # nothing new: no task at all
+    assert again.error is None and recorded.tasks == [("home", 16)]

@@ -1,5 +1,7 @@
 """Watching folders against a real Dovecot: IDLE delivery, a server restart in
-the middle of IDLE, polling without IDLE, and giving up on a refused login.
+the middle of IDLE, polling without IDLE, a refused login that waits for the
+user (one try, for all the account's folders), and "last checked" kept true
+while the watcher sits in IDLE.
 
 No test sleeps: each waits for the event it expects (a notification arriving at
 the receiver, a watcher thread ending) with a generous upper bound.
@@ -8,12 +10,14 @@ the receiver, a watcher thread ending) with a generous upper bound.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from daemon.app import App
+from daemon.config.imap import ImapAccount
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.backoff import Backoff
 from daemon.mail.imap import FolderReport
@@ -106,27 +110,45 @@ def test_polling_when_idle_is_off(
     assert receiver.wait_for(2, WAIT)
 
 
-def test_a_refused_login_gives_up_after_a_few_attempts_and_others_go_on(
+def test_a_refused_login_is_tried_once_then_waits_and_others_go_on(
     make_app: AppFactory, mailbox: Mailbox, receiver: Receiver, watching: list[Mailboxes]
 ) -> None:
     mailbox.append(CONFIRMED_AND_SHIPPED)
+    mailbox.append([], folder="Archive")
     app = make_app(receiver)
     good = app.settings.imap[0]
-    bad = replace(replace_password(good, "wrong"), name="broken")
-    boxes = fast_mailboxes(app)
+    bad = replace(replace_password(good, "wrong"), name="broken", folders=("INBOX", "Archive"))
+    logins: list[str] = []
+
+    def counted(account: ImapAccount) -> Callable[[], ImapConnection]:
+        def connect() -> ImapConnection:
+            logins.append(account.name)
+            return connector(account, None)()
+
+        return connect
+
+    boxes = app.mailboxes(connect_for=counted, backoff=lambda: Backoff(0.05, 0.2))
     watching.append(boxes)
-    watchers = boxes.start([bad, good])
-    broken, working = watchers
+    waiting = threading.Event()
+    boxes.on_waiting = waiting.set
+    broken_inbox, broken_archive, working = boxes.start([bad, good])
 
-    threads = [t for t in threading.enumerate() if t.name == "imap:broken/INBOX"]
-    [thread] = threads
-    thread.join(WAIT)
+    threads = [t for t in threading.enumerate() if t.name.startswith("imap:broken/")]
+    for thread in threads:
+        thread.join(WAIT)
 
-    assert not thread.is_alive() and broken.gave_up and not working.gave_up
+    assert len(threads) == 2 and not any(t.is_alive() for t in threads)
+    assert waiting.is_set()
+    assert broken_inbox.gave_up and broken_archive.gave_up and not working.gave_up
+    assert logins.count("broken") == 1  # one refused login for both folders, no retries
     assert receiver.wait_for(1, WAIT)
     statuses = {s.account: s for s in app.store.account_statuses()}
     assert "login refused" in (statuses["broken"].last_error or "")
-    assert statuses["home"].last_success_at is not None
+    assert (statuses["broken"].waiting, statuses["broken"].waiting_fix) == (
+        "login refused",
+        "fix the password",
+    )
+    assert statuses["home"].last_success_at is not None and statuses["home"].waiting is None
 
 
 def test_stop_ends_a_watcher_waiting_in_idle(
@@ -144,6 +166,27 @@ def test_stop_ends_a_watcher_waiting_in_idle(
     assert threads and not any(t.is_alive() for t in threads)
 
 
+def counting_idle(
+    account: ImapAccount, done: threading.Semaphore, expected: float
+) -> Callable[[], ImapConnection]:
+    """Connections whose every IDLE (of `expected` seconds) releases `done`."""
+
+    def connect() -> ImapConnection:
+        connection = connector(account, None)()
+        idle = connection.idle
+
+        def counted(timeout: float) -> bool:
+            assert timeout == expected
+            news = idle(timeout)
+            done.release()
+            return news
+
+        connection.idle = counted  # type: ignore[method-assign]
+        return connection
+
+    return connect
+
+
 def test_idle_is_reissued_after_idle_refresh(
     make_app: AppFactory, mailbox: Mailbox, receiver: Receiver
 ) -> None:
@@ -155,19 +198,7 @@ def test_idle_is_reissued_after_idle_refresh(
     account = app.settings.imap[0]
     boxes = app.mailboxes()
     cycles = threading.Semaphore(0)
-
-    def connect() -> ImapConnection:
-        connection = connector(account, None)()
-        idle = connection.idle
-
-        def counted(timeout: float) -> bool:
-            assert timeout == 0.05
-            news = idle(timeout)
-            cycles.release()
-            return news
-
-        connection.idle = counted  # type: ignore[method-assign]
-        return connection
+    connect = counting_idle(account, cycles, 0.05)
 
     def deliver(report: FolderReport) -> None:
         boxes.deliver()
@@ -187,3 +218,39 @@ def test_idle_is_reissued_after_idle_refresh(
         watcher.stop()
         thread.join(WAIT)
     assert not thread.is_alive()
+
+
+def test_last_checked_is_renewed_while_the_watcher_sits_in_idle(
+    make_app: AppFactory, mailbox: Mailbox, receiver: Receiver
+) -> None:
+    """Every `check_every` seconds (here 0.05) the watcher leaves IDLE and
+    enters it again, and that round trip counts as a check: `status` shows a
+    time minutes old at most, not the last mail's."""
+    mailbox.append(CONFIRMED_AND_SHIPPED)
+    app = make_app(receiver)
+    account = app.settings.imap[0]
+    ticks = iter(range(10_000))
+    start = datetime(2026, 6, 10, 12, tzinfo=UTC)
+
+    def clock() -> datetime:
+        return start + timedelta(minutes=next(ticks))
+
+    slices = threading.Semaphore(0)
+    connect = counting_idle(account, slices, 0.05)
+
+    [reader] = app.mailboxes().readers(account)
+    watcher = FolderWatcher(account, reader, connect, app.store, clock, check_every=0.05)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        assert slices.acquire(timeout=WAIT)
+        [first] = app.store.account_statuses()
+        for _ in range(3):
+            assert slices.acquire(timeout=WAIT)
+        [later] = app.store.account_statuses()
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert first.last_success_at is not None and later.last_success_at is not None
+    assert later.last_success_at > first.last_success_at  # renewed without any new mail
+    assert app.store.message_count() == 2

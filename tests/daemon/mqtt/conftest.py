@@ -22,7 +22,7 @@ from daemon.mail import local
 from tests.support import mosquitto
 from tests.support.mqtt_watch import Watcher, watching
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "maildir" / "cur"
+SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox" / "cur"
 SAMPLE_FILES = sorted(SAMPLE.iterdir())
 ORDER1, ORDER2, ORDER3 = "113-4829105-7730624", "114-2210934-5561847", "112-9037712-4401958"
 PREFIX, BASE = "homeassistant", "parcelwatch"

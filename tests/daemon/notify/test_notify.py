@@ -564,8 +564,10 @@ def test_notify_test_sends_a_delivered_sample_with_a_photo(
     code = main(["--config", str(config), "notify-test", "--milestone", "delivered"],
                 {"HOME": str(tmp_path)})  # fmt: skip
     assert code == 1
-    lines = [line.split(None, 2) for line in capsys.readouterr().out.splitlines()]
-    assert [(name, word) for name, word, _ in lines] == [("hook", "ok"), ("down", "FAILURE")]
+    lines = [line.split(": ", 1) for line in capsys.readouterr().out.splitlines()]
+    assert [name for name, _ in lines] == ["hook", "down"]
+    assert lines[0][1] == "sent"
+    assert lines[1][1].startswith("not sent, failed: ")
     payload = receiver.requests[0].json()
     assert payload["title"] == "Delivered: USB-C cable, 2 m (+1 more)"
     (attachment,) = payload["attachments"]

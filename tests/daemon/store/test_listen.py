@@ -17,7 +17,7 @@ from daemon.mail import local
 from daemon.store import housekeeping
 from parsers.model import Milestone
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "maildir"
+SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox"
 NOW = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
 
 
