@@ -23,7 +23,8 @@ def connect(
     status = main(["--config", str(config), "check-config", "--connect"], env)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("config OK: ")
-    return status, out[1:]
+    assert out[1].startswith("web: ")
+    return status, out[2:]
 
 
 def test_a_good_account_logs_in_and_counts_its_folder(
