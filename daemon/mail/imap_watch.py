@@ -118,12 +118,16 @@ class FolderWatcher:
         self._stop.wait(delay)
 
     def _wait_for_user(self, exc: ActionNeededError) -> None:
-        """Record what the user must fix, say it once, and stop trying."""
-        self.store.account_failed(
-            self.account.name, str(exc), self.clock(), waiting=(exc.short, exc.fix)
-        )
+        """Say what the user must fix, once, stop trying, and record it (a
+        failure to record, a busy database, changes none of that)."""
         self.waiting = exc
         log.error("%s; %s waits until the configuration is reloaded", exc, self.name)
+        try:
+            self.store.account_failed(
+                self.account.name, str(exc), self.clock(), waiting=(exc.short, exc.fix)
+            )
+        except OperationalError as failure:
+            log.warning("%s: could not record it (%s)", self.name, failure.orig)
         self.on_waiting()
 
     def _record_failure(self, exc: Exception) -> None:

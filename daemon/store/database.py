@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -229,24 +231,34 @@ class Store:
             session.add(row)
 
     def account_succeeded(self, account: str, now: datetime) -> None:
-        with self._session() as session:
-            row = _account_row(session, account)
-            row.last_success_at = now
-            row.waiting = row.waiting_fix = None
-            session.add(row)
+        self._update_account(account, last_success_at=now, waiting=None, waiting_fix=None)
 
     def account_failed(
         self, account: str, error: str, now: datetime, *, waiting: tuple[str, str] | None = None
     ) -> None:
         """Record a failure; `waiting` is (what happened, what to do) when the
         account now waits for the user instead of being tried again."""
+        values: dict[str, object] = {"last_error": error[:500], "last_error_at": now}
+        if waiting is not None:
+            values.update(waiting=waiting[0][:200], waiting_fix=waiting[1][:200])
+        self._update_account(account, **values)
+
+    def _update_account(self, account: str, **values: object) -> None:
+        """Insert the account's row if missing, then update it: no read-then-
+        insert, so two folders of one account failing at once cannot collide."""
         with self._session() as session:
-            row = _account_row(session, account)
-            row.last_error = error[:500]
-            row.last_error_at = now
-            if waiting is not None:
-                row.waiting, row.waiting_fix = waiting[0][:200], waiting[1][:200]
-            session.add(row)
+            dialect = session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            session.execute(
+                insert(AccountStatus)
+                .values(account=account)
+                .on_conflict_do_nothing(index_elements=["account"])
+            )
+            session.execute(
+                sa.update(AccountStatus)
+                .where(col(AccountStatus.account) == account)
+                .values(**values)
+            )
 
     def account_statuses(self) -> list[AccountView]:
         with self._session() as session:
@@ -378,11 +390,6 @@ def _cursor_row(session: Session, account: str, folder: str) -> MailboxCursor | 
         MailboxCursor.account == account, MailboxCursor.folder == folder
     )
     return session.exec(query).first()
-
-
-def _account_row(session: Session, account: str) -> AccountStatus:
-    row = session.exec(select(AccountStatus).where(AccountStatus.account == account)).first()
-    return row or AccountStatus(account=account)
 
 
 def _pk(value: int | None) -> int:
