@@ -60,8 +60,9 @@ def render(
     lines.append(
         f"Outbox: {snap.backlog} waiting, {sent} sent, {failed} failed, {unmatched} no match"
     )
-    for state, target, title, reason in snap.problems:
-        lines.append(f"  {state} {title!r} to {target}: {reason}")
+    for problem in snap.problems:
+        reason = problem.last_error or ""
+        lines.append(f"  {problem.status} {problem.title!r} to {problem.target}: {reason}")
     if failed:
         lines.append("  (`parcelwatch outbox` lists them; `parcelwatch outbox retry` sends again)")
     lines.append("Next carrier checks:" if snap.next_checks else "Next carrier checks: none due")

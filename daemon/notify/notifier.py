@@ -122,10 +122,10 @@ class Notifier:
     def recover(self, outbox: Outbox) -> int:
         """At start-up: deliveries a killed process left mid-send go out again."""
         interrupted = outbox.recover_interrupted()
-        for title, target in interrupted:
+        for unsent in interrupted:
             log.warning(
                 "sending %r to %s was interrupted by the last shutdown; sending it again "
-                "(it may arrive twice)", title, target,
+                "(it may arrive twice)", unsent.title, unsent.target,
             )  # fmt: skip
         return len(interrupted)
 

@@ -36,7 +36,8 @@ UNSENT = ("pending", "sending", "failed")
 
 @dataclass(frozen=True)
 class Unsent:
-    """A delivery that waits (pending, or sending right now) or was given up."""
+    """A delivery not (yet) sent: waiting (pending, or sending right now), given
+    up (failed), or routed nowhere (no_match)."""
 
     target: str
     status: str
@@ -114,19 +115,20 @@ class Outbox:
                 .values(status="pending", next_attempt_at=until)
             )
 
-    def recover_interrupted(self) -> list[tuple[str, str]]:
+    def recover_interrupted(self) -> list[Unsent]:
         """Rows left "sending" by a process that died mid-send go back to
-        pending; returns (title, target) of each for the log."""
+        pending; returns each (as it was found) for the log."""
         with self._session() as session:
             rows = session.exec(
                 select(Delivery, Notification)
                 .join(Notification, col(Notification.id) == col(Delivery.notification_pk))
                 .where(Delivery.status == "sending")
             ).all()
+            found = [_unsent(delivery, note) for delivery, note in rows]
             for delivery, _ in rows:
                 delivery.status = "pending"
                 session.add(delivery)
-            return [(note.title, delivery.target) for delivery, note in rows]
+            return found
 
     def counts(self) -> dict[str, int]:
         with self._session() as session:
@@ -135,8 +137,8 @@ class Outbox:
             ).all()
             return {status: int(count) for status, count in rows}
 
-    def problems(self, limit: int = 10) -> list[tuple[str, str, str, str]]:
-        """The latest given-up and unrouted deliveries: (status, target, title, reason)."""
+    def problems(self, limit: int = 10) -> list[Unsent]:
+        """The latest given-up and unrouted deliveries, newest first."""
         with self._session() as session:
             rows = session.exec(
                 select(Delivery, Notification)
@@ -145,7 +147,7 @@ class Outbox:
                 .order_by(col(Delivery.id).desc())
                 .limit(limit)
             ).all()
-            return [(d.status, d.target, n.title, d.last_error or "") for d, n in rows]
+            return [_unsent(d, n) for d, n in rows]
 
     def unsent(self, limit: int = 200) -> list[Unsent]:
         """Waiting and failed deliveries, oldest first."""
@@ -157,10 +159,7 @@ class Outbox:
                 .order_by(col(Delivery.id))
                 .limit(limit)
             ).all()
-            return [
-                Unsent(d.target, d.status, n.title, d.attempts, d.next_attempt_at, d.last_error)
-                for d, n in rows
-            ]
+            return [_unsent(d, n) for d, n in rows]
 
     def retry_failed(self, now: datetime, target: str | None = None) -> int:
         """Queue given-up deliveries (of one target, or all) again, due now with
@@ -247,4 +246,15 @@ def _due(delivery: Delivery, note: Notification) -> DueDelivery:
         body=note.body,
         milestone=_milestone(note.milestone),
         facts=note.facts,
+    )
+
+
+def _unsent(delivery: Delivery, note: Notification) -> Unsent:
+    return Unsent(
+        delivery.target,
+        delivery.status,
+        note.title,
+        delivery.attempts,
+        delivery.next_attempt_at,
+        delivery.last_error,
     )

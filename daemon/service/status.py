@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from daemon.notify.outbox import Outbox
+from daemon.notify.outbox import Outbox, Unsent
 from daemon.notify.render import describe
 from daemon.store.database import Store
 from daemon.store.heartbeat import Heartbeat
@@ -40,7 +40,7 @@ class Snapshot:
     finished: int
     archived: int
     outbox: dict[str, int]
-    problems: tuple[tuple[str, str, str, str], ...]
+    problems: tuple[Unsent, ...]
     next_checks: tuple[NextCheck, ...]
     database: str
     database_bytes: int | None

@@ -283,14 +283,13 @@ def test_a_milestone_no_route_covers_is_recorded_as_no_match(
     assert app.deliver().sent == 0
     assert receiver.requests == []
     assert app.outbox.counts() == {"no_match": 1}
-    assert app.outbox.problems() == [
-        (
-            "no_match",
-            "-",
-            "Shipped: USB-C cable (+1 more)",
-            "no target has the tag(s) fmaily routed for shipped from account home",
-        )
-    ]
+    [problem] = app.outbox.problems()
+    assert (problem.status, problem.target, problem.title, problem.last_error) == (
+        "no_match",
+        "-",
+        "Shipped: USB-C cable (+1 more)",
+        "no target has the tag(s) fmaily routed for shipped from account home",
+    )
 
 
 def test_apprise_config_file_services_with_their_tags(
@@ -386,9 +385,13 @@ def test_gives_up_after_max_attempts_with_the_reason(
     assert app.deliver().gave_up == 1
     clock.advance(days=1)
     assert app.deliver().sent == 0
-    ((status, name, title, reason),) = app.outbox.problems()
-    assert (status, name, title) == ("failed", "hook", "Shipped: USB-C cable (+1 more)")
-    assert reason.startswith("failure: ")
+    [problem] = app.outbox.problems()
+    assert (problem.status, problem.target, problem.title) == (
+        "failed",
+        "hook",
+        "Shipped: USB-C cable (+1 more)",
+    )
+    assert problem.last_error is not None and problem.last_error.startswith("failure: ")
     assert receiver.requests == []
 
 
