@@ -21,6 +21,7 @@ from daemon.app import App, build
 from daemon.cli.main import main
 from daemon.config.settings import load_settings
 from daemon.errors import ConfigError
+from daemon.notify.notifier import OutboxRun, retry_delay
 from daemon.store.recorder import Recorder
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
 from tests.support.receiver import Receiver
@@ -591,3 +592,54 @@ def test_check_config_warns_about_a_route_tag_no_target_has(
     assert "no target has the tag 'fmaily'" in caplog.text
     assert "'phone'" not in caplog.text
     assert "1 notification targets" in capsys.readouterr().out
+
+
+# --- retry schedule, kinds, halting ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attempts", "base", "seconds"),
+    [
+        (0, 60, 60),  # a first failure waits the base time
+        (1, 60, 60),
+        (2, 60, 120),
+        (3, 60, 240),
+        (6, 675, 21_600),  # exactly six hours: not cut
+        (7, 675, 21_600),  # would be twelve: six at most
+        (40, 60, 21_600),
+    ],
+)
+def test_retry_delay_doubles_from_the_base_up_to_six_hours(
+    attempts: int, base: int, seconds: int
+) -> None:
+    assert retry_delay(attempts, base) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("milestone", "kind"),
+    [
+        (Milestone.DELIVERED, "success"),
+        (Milestone.EXCEPTION, "failure"),
+        (Milestone.DELIVERY_ATTEMPTED, "warning"),
+        (Milestone.DELAYED, "warning"),
+        (Milestone.SHIPPED, "info"),
+        (Milestone.OUT_FOR_DELIVERY, "info"),
+    ],
+)
+def test_the_kind_of_message_follows_the_milestone(
+    make_app: AppFactory, receiver: Receiver, milestone: Milestone, kind: str
+) -> None:
+    app = make_app("[notify]\nphotos = false\n" + target("hook", receiver.url()))
+    record(app, shipped(milestone=milestone))
+    assert app.deliver().sent == 1
+    (request,) = receiver.requests
+    assert request.json()["type"] == kind
+
+
+def test_a_halted_notifier_leaves_the_rest_queued(make_app: AppFactory, receiver: Receiver) -> None:
+    app = make_app(target("hook", receiver.url()))
+    record(app, shipped())
+    app.notifier.halt()
+    assert app.deliver() == OutboxRun(sent=0, failed=0, gave_up=0, held=0)
+    assert receiver.requests == []
+    assert app.outbox.counts() == {"pending": 1}
