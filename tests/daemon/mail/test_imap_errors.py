@@ -3,6 +3,7 @@ and a reconnect backoff that grows, is capped and is jittered."""
 
 from __future__ import annotations
 
+import dataclasses
 import imaplib
 import socket
 import ssl
@@ -13,7 +14,13 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from daemon.config.imap import ImapAccount
 from daemon.config.settings import load_settings
-from daemon.errors import AuthError, ParcelwatchError, PermanentError, TransientError
+from daemon.errors import (
+    ActionNeededError,
+    AuthError,
+    ParcelwatchError,
+    PermanentError,
+    TransientError,
+)
 from daemon.mail.backoff import Backoff
 from daemon.mail.imap_connect import map_error
 
@@ -35,31 +42,53 @@ def certificate_error() -> ssl.SSLCertVerificationError:
 
 
 CASES = [
-    # (case id, exception, folder being opened, tier, part of the message)
+    # (case id, exception, folder being opened, tier, the message after "imap account
+    # 'home' (mail.example.org:993): ", and for an error that needs the user: short, fix)
     ("login", LoginError("[AUTHENTICATIONFAILED] Authentication failed."), None, AuthError,
-     "login refused for 'me@example.org'; check the username and the password"),
+     "login refused for 'me@example.org'; check the username and the password",
+     ("login refused", "fix the password")),
+    ("login-unavailable", LoginError("[UNAVAILABLE] Try again later"), None, TransientError,
+     "the server cannot check the login now ([UNAVAILABLE] Try again later)", None),
+    ("login-unavailable-lowercase", LoginError("[unavailable] busy"), None, TransientError,
+     "the server cannot check the login now ([unavailable] busy)", None),
     ("certificate", certificate_error(), None, PermanentError,
-     "certificate is not trusted (self-signed certificate); for a self-hosted server set ca_file"),
+     "the server's certificate is not trusted (self-signed certificate); for a self-hosted "
+     "server set ca_file",
+     ("certificate not trusted",
+      "set ca_file (a self-hosted server) or fix the server's certificate")),
     ("dns", socket.gaierror(-2, "Name or service not known"), None, TransientError,
-     "cannot resolve the host name"),
-    ("timeout", TimeoutError(), None, TransientError, "timed out"),
+     "cannot resolve the host name (Name or service not known)", None),
+    ("timeout", TimeoutError(), None, TransientError, "timed out", None),
     ("refused", ConnectionRefusedError(111, "Connection refused"), None, TransientError,
-     "connection lost"),
-    ("abort", imaplib.IMAP4.abort("socket error: EOF"), None, TransientError, "connection lost"),
+     "connection lost ([Errno 111] Connection refused)", None),
+    ("abort", imaplib.IMAP4.abort("socket error: EOF"), None, TransientError,
+     "connection lost (socket error: EOF)", None),
+    ("eof", EOFError(), None, TransientError, "connection lost (EOFError)", None),
     ("bye-during-idle", IMAPClientError("Unexpected IDLE response: b'* BYE Server shutting down.'"),
-     None, TransientError, "the server hung up"),
+     None, TransientError,
+     "the server hung up (Unexpected IDLE response: b'* BYE Server shutting down.')", None),
     ("bye-while-opening", IMAPClientError("select failed: * BYE shutting down"), "INBOX",
-     TransientError, "the server hung up"),
+     TransientError, "the server hung up (select failed: * BYE shutting down)", None),
     ("missing-folder", IMAPClientError("select failed: Mailbox doesn't exist: Nope"), "Nope",
-     PermanentError, "cannot open folder 'Nope'"),
+     PermanentError,
+     "cannot open folder 'Nope' (select failed: Mailbox doesn't exist: Nope); check imap.folders",
+     ("cannot open folder 'Nope'", "correct imap.folders")),
+    ("imaplib-error-while-opening", imaplib.IMAP4.error("EXAMINE failed"), "Archive",
+     PermanentError, "cannot open folder 'Archive' (EXAMINE failed); check imap.folders",
+     ("cannot open folder 'Archive'", "correct imap.folders")),
     ("other-no", IMAPClientError("search failed: [SERVERBUG] Internal error"), None,
-     TransientError, "the server said"),
+     TransientError, "the server said search failed: [SERVERBUG] Internal error", None),
+    ("anything-else", ValueError("odd   reply\n  from server"), None, TransientError,
+     "ValueError: odd reply from server", None),
+    ("anything-else-silent", KeyError(), None, TransientError, "KeyError: KeyError", None),
+    ("long-text-cut", IMAPClientError("x" * 150 + " " + "y" * 150), None, TransientError,
+     "the server said " + "x" * 150 + " " + "y" * 49, None),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("exc", "folder", "tier", "text"),
-    [pytest.param(e, f, t, x, id=case) for case, e, f, t, x in CASES],
+    ("exc", "folder", "tier", "text", "action"),
+    [pytest.param(e, f, t, x, a, id=case) for case, e, f, t, x, a in CASES],
 )
 def test_error_tiers(
     account: ImapAccount,
@@ -67,13 +96,35 @@ def test_error_tiers(
     folder: str | None,
     tier: type[ParcelwatchError],
     text: str,
+    action: tuple[str, str] | None,
 ) -> None:
     error = map_error(account, exc, folder)
     assert type(error) is tier
-    message = str(error)
-    assert message.startswith("imap account 'home' (mail.example.org:993): ")
-    assert text in message
-    assert "\n" not in message and "hunter2" not in message
+    assert str(error) == "imap account 'home' (mail.example.org:993): " + text
+    if action is not None:
+        assert isinstance(error, ActionNeededError)
+        assert (error.short, error.fix) == action
+
+
+def test_case_ids_are_unique() -> None:
+    assert len({case[0] for case in CASES}) == len(CASES)
+
+
+def test_a_refused_token_asks_for_a_new_token_not_a_password(account: ImapAccount) -> None:
+    oauth = dataclasses.replace(account, auth="xoauth2", password=None)
+    error = map_error(oauth, LoginError("[AUTHENTICATIONFAILED] invalid token"), None)
+    assert isinstance(error, AuthError)
+    assert str(error) == (
+        "imap account 'home' (mail.example.org:993): login refused for 'me@example.org'; "
+        "check the username and the access token and its scope"
+    )
+    assert (error.short, error.fix) == ("login refused", "renew the access token")
+
+
+def test_no_message_shows_the_password(account: ImapAccount) -> None:
+    for _, exc, folder, _, _, _ in CASES:
+        message = str(map_error(account, exc, folder))
+        assert "\n" not in message and "hunter2" not in message
 
 
 def test_backoff_doubles_up_to_the_cap_and_resets() -> None:
