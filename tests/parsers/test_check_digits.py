@@ -13,7 +13,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from parsers import check_digits as cd
@@ -54,8 +54,30 @@ def test_mod7_accepts_exactly_one_check_digit(body: str) -> None:
 
 
 @given(st.text(DIGITS, min_size=14, max_size=14))
+@example("00000000000008")  # its check character is "0": the end of the alphabet wraps
 def test_dpd_accepts_exactly_one_check_character(body: str) -> None:
     assert len(accepted(cd.dpd_check, body, ALPHANUMERIC)) == 1
+
+
+def iso7064_hybrid_valid(number: str) -> bool:
+    """ISO 7064's own test of a whole number (check character included) in the
+    hybrid system Mod 37,36: after the last character the running sum is 1."""
+    product = 36
+    for char in number:
+        total = (product + ALPHANUMERIC.index(char)) % 36 or 36
+        product = total * 2 % 37
+    return total == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [("0000000000008", "0"), ("0000000000016", "0"), ("0000000000001", "D"),
+     ("0000000000000", "F"), ("12345678901234", "E")],
+)  # fmt: skip
+def test_iso7064_check_characters_pass_the_standards_own_test(body: str, check: str) -> None:
+    assert cd.iso7064_mod37_36(body) == check
+    assert iso7064_hybrid_valid(body + check)
+    assert not iso7064_hybrid_valid(body + ("1" if check == "0" else "0"))
 
 
 @given(
