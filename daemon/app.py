@@ -3,6 +3,7 @@ them in. There are no module-level singletons anywhere else."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,14 +30,17 @@ from daemon.mail.imap import sender_criteria
 from daemon.mail.imap_connect import ImapConnection
 from daemon.notify.digest import Digests
 from daemon.notify.hand_raise import HandRaise
+from daemon.notify.hello import Hellos
 from daemon.notify.links import shipment_page
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import PhotoError, fetch_photo
+from daemon.notify.reminder import Reminders
 from daemon.notify.routing import Announcements
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
 from daemon.store.opening import open_store
+from daemon.store.stories import Quiet, end_quiet_stories
 from daemon.store.unread import UnreadEmails
 from parsers.dragonfly import DOMAINS as CARRIER_DOMAINS
 
@@ -71,13 +75,26 @@ class App:
     routing: Announcements
     unread: UnreadEmails
     hand_raise: HandRaise
+    hellos: Hellos
+    reminders: Reminders
 
     def deliver(self) -> OutboxRun:
-        """Queue a due digest and the day's notice about unread Amazon emails,
-        then send what the outbox holds that is due."""
+        """Queue a due digest, the day's pickup reminders and notice about
+        unread Amazon emails, then send what the outbox holds that is due."""
         self.digests.run_due(self.clock())
+        self.reminders.run_due(self.clock())
         self.hand_raise.run_due(self.clock())
         return self.notifier.deliver_due(self.outbox)
+
+    def greet(self, kind: str, name: str) -> bool:
+        """The hello after the first sync of the account or mailbox `name`
+        (kind "imap" or "mailbox"), queued once (see daemon.notify.hello)."""
+        return self.hellos.greet(kind, name, self.clock())
+
+    def end_stories(self) -> Quiet:
+        """Parcels and orders with no news for [carriers] stale_days become stale."""
+        stale_after = timedelta(days=self.settings.carriers.stale_days)
+        return end_quiet_stories(self.store, self.routing, self.clock(), stale_after)
 
     def mailboxes(
         self,
@@ -97,6 +114,7 @@ class App:
             self.deliver,
             connect_for=connect_for,
             backoff=backoff,
+            synced=functools.partial(self.greet, "imap"),
         )
 
     def calendar_feed(self, *, include_archived: bool = False) -> bytes:
@@ -115,8 +133,19 @@ class App:
         from daemon.mqtt.publisher import Publisher
 
         photos = _photo_download(self.settings.notify) if settings.delivery_photo else None
+        max_age = self.settings.notify.max_age
+        if settings.event_max_age_hours is not None:
+            max_age = timedelta(hours=settings.event_max_age_hours)
         publisher = Publisher(
-            settings, self.store, self.clock, self.zone, shipment_page, photos, _version()
+            settings,
+            self.store,
+            self.clock,
+            self.zone,
+            shipment_page,
+            photos,
+            _version(),
+            max_age,
+            self.settings.late_after_days,
         )
         return Bridge(settings, publisher, client_id=client_id)
 
@@ -144,6 +173,7 @@ class App:
             delivered=delivered,
             photos=photos,
             calendar=self.calendar_feed,
+            late_after_days=settings.late_after_days,
         )
 
     def carrier_usage(self) -> dict[str, Usage]:
@@ -190,17 +220,30 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     except BaseException:
         notifier.close()
         raise
-    routing = Announcements(settings.notify.milestones, notifier.recipients, settings.notify.routes)
+    routing = Announcements(
+        settings.notify.milestones,
+        notifier.recipients,
+        settings.notify.routes,
+        max_age=settings.notify.max_age,
+    )
     outbox = Outbox(store)
-    digests = Digests(settings.notify.digest, routing, store.shipments, outbox.add_digest, zone)
+    digests = Digests(
+        settings.notify.digest,
+        routing,
+        store.shipments,
+        outbox.add_digest,
+        zone,
+        settings.late_after_days,
+    )
+    hellos = Hellos(routing, store.shipments, store.unshipped_orders, outbox.add_once, zone)
+    reminders = Reminders(routing, store.shipments, outbox.add_once, zone)
     registry = registry_for(settings)
     pipeline = Pipeline(registry, store, routing, clock)
     unread = UnreadEmails(store)
     hand_raise = HandRaise(settings.notify_unrecognised, unread, routing, outbox.add_notice, zone)
     checks = Checks(store, routing)
     router = Router.from_settings(settings.carriers, clock, checks.answered_by)
-    policy = Policy(stale_after=timedelta(days=settings.carriers.stale_days))
-    refresher = Refresher(checks, router, clock, policy, pushed=settings.carriers.pushed)
+    refresher = Refresher(checks, router, clock, Policy(), pushed=settings.carriers.pushed)
     return App(
         settings,
         store,
@@ -215,4 +258,6 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
         routing,
         unread,
         hand_raise,
+        hellos,
+        reminders,
     )

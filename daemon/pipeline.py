@@ -36,6 +36,7 @@ class Outcome:
     duplicate: bool
     result: ParseResult | None
     notifications: int
+    history: int = 0  # milestones recorded but too old to push
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Tally:
     unrecognised: int = 0
     events: int = 0
     notifications: int = 0
+    history: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.seen += 1
@@ -62,6 +64,7 @@ class Tally:
             self.errors += result.error is not None and result.unread is None
             self.events += len(result.events)
         self.notifications += outcome.notifications
+        self.history += outcome.history
 
     def summary(self) -> str:
         return (
@@ -70,6 +73,7 @@ class Tally:
             f"{self.events} events, {self.errors} errors, "
             + (f"{self.unrecognised} unrecognised, " if self.unrecognised else "")
             + f"{self.notifications} notifications queued"
+            + (f", {self.history} milestones too old to push" if self.history else "")
         )
 
 
@@ -87,6 +91,11 @@ class Pipeline:
         self.announcer = announcer
         self.clock = clock
         self.timer = timer  # measures decoding and parsing, for the metrics
+
+    def with_announcer(self, announcer: Announcer) -> Pipeline:
+        """The same pipeline asking another announcer (`import --no-notify`
+        records with one that announces nothing)."""
+        return Pipeline(self.registry, self.store, announcer, self.clock, self.timer)
 
     def process(self, raw: RawMessage) -> Outcome:
         """Parse and record one message; a message that cannot be decoded at all
@@ -114,7 +123,7 @@ class Pipeline:
         started = self.timer()
         result = failure
         if message is not None:
-            result = self.registry.parse_message(message)
+            result = _dated(self.registry.parse_message(message), raw.received_at)
         seconds = max(decoding + self.timer() - started, 0.0)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
@@ -137,7 +146,7 @@ class Pipeline:
                 sender=_storable(record.sender),
             )
             recorded = self._record(safe, result)
-        return Outcome(raw, recorded.duplicate, result, recorded.notifications)
+        return Outcome(raw, recorded.duplicate, result, recorded.notifications, recorded.history)
 
     def _record(self, record: MessageRecord, result: ParseResult) -> Recorded:
         return self.store.record_message(record, result, self.announcer, self.clock())
@@ -153,6 +162,17 @@ class Pipeline:
 # failures (SQLAlchemy's errors) are not among them: they propagate, and the
 # message is read again on the next pass.
 _UNRECORDABLE = (ValueError, TypeError, LookupError, ArithmeticError)
+
+
+def _dated(result: ParseResult, received_at: datetime | None) -> ParseResult:
+    """Every event dated: an email without a readable Date is as old as the
+    server says it is (IMAP's INTERNALDATE). A local file's time is no evidence
+    (a copy has a new one), so without either an event stays undated, and an
+    undated event is never pushed (daemon.notify.routing)."""
+    if received_at is None or all(e.occurred_at is not None for e in result.events):
+        return result
+    events = [e if e.occurred_at else replace(e, occurred_at=received_at) for e in result.events]
+    return replace(result, events=tuple(events))
 
 
 def _record_of(raw: RawMessage, message: MailMessage | None) -> MessageRecord:

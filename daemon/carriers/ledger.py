@@ -147,11 +147,11 @@ class Checks:
         for event in status.events:
             self._event(session, recorder, due, event, status.eta)
         if status.milestone is not None and not status.events:
-            recorder.record(
-                _shipment_event(due, status.milestone, None, status.status_text, status.eta),
-                SOURCE,
-                None,
+            # A status without dated scans is what the carrier says now: its evidence.
+            summary = _shipment_event(
+                due, status.milestone, recorder.now, status.status_text, status.eta
             )
+            recorder.record(summary, SOURCE, None)
         check = _check_row(session, due.shipment_pk)
         check.backend = backend
         check.status_text = status.status_text[:200]
@@ -196,22 +196,6 @@ class Checks:
     def state(self, shipment_pk: int) -> CheckState:
         with self.store.transaction() as session:
             return _state(session, shipment_pk)
-
-    def mark_stale(self, due: DueCheck, now: datetime) -> int:
-        """Record that the shipment has had no news for too long, once: the
-        notifications queued (none the second time)."""
-        with self.store.transaction() as session:
-            check = _check_row(session, due.shipment_pk)
-            if check.stale_notified:
-                return 0
-            check.stale_notified = True
-            session.add(check)
-            recorder = Recorder(session, self.announcer, now)
-            event = _shipment_event(due, Milestone.STALE, now, "no news from the carrier", None)
-            recorder.record(event, SOURCE, None)
-            queued = recorder.queued
-        self.store.changed()
-        return queued
 
     def answered_by(self, backend: str) -> list[str]:
         """The tracking numbers `backend` has answered for, so that a new process

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from daemon.carriers.base import Backend, BatchResult, TrackingQuery
 from daemon.carriers.ledger import Checks, CheckState, DueCheck
 from daemon.carriers.routing import Router
-from daemon.carriers.schedule import Policy, Situation, is_stale, next_check, safety_net_check
+from daemon.carriers.schedule import Policy, Situation, next_check, safety_net_check
 from daemon.errors import AuthError, ParcelwatchError, PermanentError, TransientError
 from parsers.amazon.marketplaces import by_domain
 
@@ -144,9 +144,6 @@ class Refresher:
         if state.terminal:
             self.checks.schedule(due.shipment_pk, None, note="finished")
             return
-        news = state.last_event_at or state.created_at
-        if is_stale(news, now, self.policy):
-            report.notifications += self.checks.mark_stale(due, now)
         following: datetime | None
         if backend in self.pushed:
             following = safety_net_check(now, self.policy, self._rng)

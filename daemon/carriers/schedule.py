@@ -48,8 +48,6 @@ class Policy:
     morning_end: time = time(12, 0)
     evening_end: time = time(21, 30)
     jitter: float = 0.1
-    # A shipment with no news for this long is marked stale (and notified once).
-    stale_after: timedelta = timedelta(days=10)
     # A backend that pushes its updates (a webhook) is still asked this often,
     # in case a push was lost: a rare safety net instead of the schedule above.
     safety_net: timedelta = timedelta(hours=12)
@@ -140,7 +138,3 @@ def safety_net_check(
 ) -> datetime:
     """The next check of a shipment whose backend pushes its updates."""
     return now + policy.safety_net * (1.0 - policy.jitter * rng())
-
-
-def is_stale(last_news: datetime, now: datetime, policy: Policy = Policy()) -> bool:
-    return now - last_news >= policy.stale_after

@@ -2,8 +2,9 @@
 order not shipped yet) with its status, ETA and last news.
 
 Wide terminals get columns, the item titles cut to what fits; under 80 columns
-each parcel gets three short lines instead. A parcel whose ETA has passed is
-marked late. Pure formatting: the moment and zone are passed in.
+each parcel gets three short lines instead. A parcel whose estimate passed more
+than [general] late_after_days ago is marked late (daemon.store.outlook). Pure
+formatting: the moment and zone are passed in.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from daemon.cli.terminal import Terminal, cells, fit, pad
 from daemon.cli.when import ago
 from daemon.notify.render import carrier_label, describe, format_eta
+from daemon.store.outlook import late
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
-from parsers.model import Eta, Milestone
+from parsers.model import Milestone
 
 NARROW = 80
 _HEADINGS = ("ORDER", "ITEMS", "STATUS", "ETA", "CARRIER", "TRACKING", "UPDATED")
@@ -60,7 +62,9 @@ def rows(
     orders: Sequence[OrderView],
     now: datetime,
     zone: tzinfo | None,
+    late_after_days: int,
 ) -> list[Row]:
+    """`late_after_days`: [general] late_after_days (daemon.store.outlook)."""
     today = now.astimezone(zone).date()
     out = [
         Row(
@@ -68,7 +72,7 @@ def rows(
             items=describe(ship.item_titles, ship.label, ()) or "-",
             status=ship.status.label if ship.status else "-",
             milestone=ship.status,
-            late=ship.active and _late(ship.eta, today),
+            late=ship.current and late(ship.eta, today, late_after_days),
             eta=format_eta(ship.eta) if ship.eta else "-",
             carrier=carrier_label(ship.carrier) if ship.carrier else "-",
             tracking=ship.tracking_number or "-",
@@ -82,7 +86,8 @@ def rows(
             items=describe(order.item_titles, None, ()) or "-",
             status=order.status.label if order.status else "-",
             milestone=order.status,
-            late=order.status in (None, Milestone.ORDERED) and _late(order.eta, today),
+            late=order.status in (None, Milestone.ORDERED)
+            and late(order.eta, today, late_after_days),
             eta=format_eta(order.eta) if order.eta else "-",
             carrier="-",
             tracking="-",
@@ -93,10 +98,6 @@ def rows(
         for order in orders
     ]
     return out
-
-
-def _late(eta: Eta | None, today: date) -> bool:
-    return eta is not None and eta.end < today
 
 
 def _last_news(timeline: Sequence[TimelineLine], fallback: datetime | None) -> datetime:

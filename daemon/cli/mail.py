@@ -13,6 +13,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +29,9 @@ from daemon.errors import TransientError
 from daemon.mail import local
 from daemon.mail.progress import Progress
 from daemon.mail.raw import RawMessage
-from daemon.pipeline import Tally
+from daemon.pipeline import Pipeline, Tally
 from daemon.service.progress import BarProgress, LogProgress
+from daemon.store.stories import Quiet
 from daemon.store.views import AccountView
 
 
@@ -45,13 +47,17 @@ def progress_for(env: Mapping[str, str]) -> Progress:
 
 
 def read_local(
-    app: App, messages: Iterable[RawMessage], what: str, total: int | None, progress: Progress
+    pipeline: Pipeline,
+    messages: Iterable[RawMessage],
+    what: str,
+    total: int | None,
+    progress: Progress,
 ) -> Tally:
     tally = Tally()
     task = progress.task(what, total)
     try:
         for raw in messages:
-            outcome = app.pipeline.process(raw)
+            outcome = pipeline.process(raw)
             tally.add(outcome)
             claimed = outcome.result is not None and outcome.result.parser is not None
             task.advance(1, int(claimed))
@@ -64,18 +70,28 @@ def configure_import(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument(
         "paths", nargs="+", metavar="PATH", help="Maildir, mbox file, .eml folder or file"
     )
-    cmd.add_argument("--no-notify", action="store_true", help="queue notifications, send none now")
+    cmd.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="only record: queue no notification at all, however recent the mail",
+    )
 
 
 def run_import(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     progress = progress_for(env)
 
     def work(app: App) -> int:
+        pipeline = app.pipeline
+        if args.no_notify:
+            # Nothing is queued, so nothing waits to be sent by the next sync or run.
+            pipeline = pipeline.with_announcer(replace(app.routing, milestones=frozenset()))
         for name in args.paths:
             path = Path(name).expanduser()
-            tally = read_local(app, local.read(path), name, local.count(path), progress)
+            tally = read_local(pipeline, local.read(path), name, local.count(path), progress)
             print(f"{name}: {tally.summary()}")
-        if not args.no_notify:
+        if args.no_notify:
+            print("notifications: none queued (--no-notify); the milestones are in the timeline")
+        else:
             deliver(app)
         return EXIT_OK
 
@@ -103,9 +119,13 @@ def run_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             )
         for box in settings.mailboxes:
             messages = local.read(box.path, box.name)
-            tally = read_local(app, messages, box.name, local.count(box.path), progress)
+            tally = read_local(app.pipeline, messages, box.name, local.count(box.path), progress)
             print(f"{box.name}: {tally.summary()}")
+            app.greet("mailbox", box.name)
         status = _sync_accounts(app, progress, retry=args.retry)
+        quiet = app.end_stories()
+        if quiet.shipments or quiet.orders:
+            print(f"no news for {settings.carriers.stale_days} days: {_gone_quiet(quiet)}")
         if settings.carriers.backends:
             refresh(app, None)
         else:
@@ -117,6 +137,12 @@ def run_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         return status
 
     return with_app(args, env, work)
+
+
+def _gone_quiet(quiet: Quiet) -> str:
+    parts = [f"{quiet.shipments} parcel(s)"] if quiet.shipments else []
+    parts += [f"{quiet.orders} order(s) never shipped"] if quiet.orders else []
+    return " and ".join(parts) + " now stale"
 
 
 def _sync_accounts(app: App, progress: Progress, *, retry: bool) -> int:

@@ -36,7 +36,8 @@ def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         elif not shipments and not orders:
             print(listing.nothing_active(_finished(reader), _all_command(args)))
         else:
-            table = listing.rows(shipments, orders, reader.clock(), reader.zone)
+            late_after = reader.settings.late_after_days
+            table = listing.rows(shipments, orders, reader.clock(), reader.zone, late_after)
             print(listing.render(table, Terminal.of(sys.stdout, env)))
         return EXIT_OK
 

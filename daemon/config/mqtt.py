@@ -21,9 +21,6 @@ DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 DEFAULT_CLIENT_ID = "parcelwatch"
 DEFAULT_DISCOVERY_PREFIX = "homeassistant"
 DEFAULT_BASE_TOPIC = "parcelwatch"
-# A milestone older than this when parcelwatch first sees it is history, not
-# news: it is shown in the entities but fires no event.
-DEFAULT_EVENT_MAX_AGE_HOURS = 24
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _KEYS = (
     "url", "username", "password", "client_id", "discovery_prefix", "base_topic", "ca_file",
@@ -45,7 +42,9 @@ class MqttSettings:
     base_topic: str
     ca_file: Path | None
     delivery_photo: bool
-    event_max_age_hours: int
+    # Hours: a milestone older than this when parcelwatch first sees it is
+    # history and fires no event. None: the notifications' rule, [notify] max_age.
+    event_max_age_hours: int | None = None
 
     @property
     def address(self) -> str:
@@ -88,7 +87,9 @@ def read_mqtt(root: Table) -> MqttSettings | None:
         base_topic=_topic(table, "base_topic", DEFAULT_BASE_TOPIC),
         ca_file=ca_file,
         delivery_photo=table.boolean("delivery_photo", True),
-        event_max_age_hours=table.integer("event_max_age", DEFAULT_EVENT_MAX_AGE_HOURS, minimum=1),
+        event_max_age_hours=(
+            table.integer("event_max_age", 1, minimum=1) if table.has("event_max_age") else None
+        ),
     )
 
 

@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 from daemon.config.secrets import Secret
@@ -42,6 +42,9 @@ DEFAULT_RETRY_SECONDS = 60
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_PHOTO_MAX_BYTES = 5_000_000
 DEFAULT_PHOTO_TIMEOUT = 15.0
+# Hours: a milestone whose evidence (the email's Date, a carrier's scan time) is
+# older than this is history, not news: recorded and shown, never pushed.
+DEFAULT_MAX_AGE_HOURS = 24
 FORMATS = ("text", "markdown", "html")
 # The placeholders a template may use; notify_text.py fills every one of them.
 PLACEHOLDERS = (
@@ -53,6 +56,10 @@ PLACEHOLDERS = (
     "tracking_number",
     "eta",
     "pickup_code",
+    "pickup_location",
+    "pickup_deadline",
+    "delivery_code",
+    "delivery_location",
     "link",
     "account",
 )
@@ -125,6 +132,7 @@ class NotifySettings:
     photos: bool = True
     photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES
     photo_timeout: float = DEFAULT_PHOTO_TIMEOUT
+    max_age: timedelta = timedelta(hours=DEFAULT_MAX_AGE_HOURS)
 
 
 def read_notify(root: Table) -> NotifySettings:
@@ -133,7 +141,7 @@ def read_notify(root: Table) -> NotifySettings:
         (
             "milestones", "max_attempts", "retry_seconds", "timeout", "target",
             "apprise_config", "route", "quiet_hours", "digest", "templates", "privacy",
-            "photos", "photo_max_bytes", "photo_timeout",
+            "photos", "photo_max_bytes", "photo_timeout", "max_age",
         ),
     )  # fmt: skip
     milestones = _milestones(notify, "milestones", sorted(m.value for m in DEFAULT_MILESTONES))
@@ -155,6 +163,7 @@ def read_notify(root: Table) -> NotifySettings:
         photos=notify.boolean("photos", True),
         photo_max_bytes=notify.integer("photo_max_bytes", DEFAULT_PHOTO_MAX_BYTES, minimum=1024),
         photo_timeout=notify.number("photo_timeout", DEFAULT_PHOTO_TIMEOUT, minimum=1),
+        max_age=timedelta(hours=notify.integer("max_age", DEFAULT_MAX_AGE_HOURS, minimum=1)),
     )
 
 

@@ -33,6 +33,9 @@ from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS
 DEFAULTS_SOURCE = "<defaults>"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_ARCHIVE_DAYS = 30
+# Days after its estimate (its last day) before a parcel with no news is shown late:
+# Amazon's estimates slip by a day often enough that "late" the morning after cries wolf.
+DEFAULT_LATE_AFTER_DAYS = 3
 # Seconds a write waits for another process's lock on the SQLite file before
 # the work is retried later (a backup tool, `sqlite3` left open in a shell).
 DEFAULT_BUSY_TIMEOUT = 30.0
@@ -76,6 +79,7 @@ class Settings:
     calendar: CalendarSettings
     # One notification a day when Amazon emails could not be read (a template change).
     notify_unrecognised: bool = True
+    late_after_days: int = DEFAULT_LATE_AFTER_DAYS
 
 
 def load_settings(path: Path | None, env: Mapping[str, str], *, required: bool = False) -> Settings:
@@ -129,7 +133,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     general = root.table(
         "general",
         ("state_dir", "database_url", "timezone", "log_level", "archive_after_days",
-         "busy_timeout"),
+         "busy_timeout", "late_after_days"),
     )  # fmt: skip
     state_dir = general.path("state_dir", default_state_dir(env))
     database_url = _database_url(general, state_dir)
@@ -177,6 +181,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         mqtt=mqtt,
         calendar=calendar,
         notify_unrecognised=amazon.boolean("notify_unrecognised", True),
+        late_after_days=general.integer("late_after_days", DEFAULT_LATE_AFTER_DAYS, minimum=0),
     )
 
 

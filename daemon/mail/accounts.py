@@ -1,15 +1,20 @@
 """The configured IMAP accounts, read once (`sync`) or watched (`run`).
 
 It turns accounts into folder readers and watchers that hand each message to
-`handle` (the pipeline), and calls `deliver` (the outbox) when a watcher found
-mail; daemon.app builds it from the settings (`App.mailboxes`). Several
-watcher threads share one pipeline and one store (SQLite serialises the writes,
-and a message is recorded all-or-nothing); outbox delivery is serialised by a
-lock so two threads never send the same notification.
+`handle` (the pipeline); daemon.app builds it from the settings
+(`App.mailboxes`). Several watcher threads share one pipeline and one store
+(SQLite serialises the writes, and a message is recorded all-or-nothing).
+
+A watcher only reads, records and hands over: when it found mail it calls
+`on_news`, which the service points at the notifications' own worker thread
+(a target that answers slowly must never keep the next email unread); left
+alone, `on_news` delivers at once. Outbox delivery is serialised by a lock, so
+two threads never send the same notification.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -67,6 +72,7 @@ class Mailboxes:
         *,
         connect_for: Callable[[ImapAccount], Callable[[], ImapConnection]] | None = None,
         backoff: Callable[[], Backoff] = Backoff,
+        synced: Callable[[str], object] = lambda account: None,
     ) -> None:
         self.senders = list(senders)
         self.store = store
@@ -75,11 +81,17 @@ class Mailboxes:
         self._deliver = deliver
         self._connect_for = connect_for or self._default_connect
         self._backoff = backoff
+        # Told the name of an account once every folder of it was read through
+        # (its hello after a first sync: daemon.notify.hello).
+        self._synced = synced
         self._deliver_lock = threading.Lock()
         self._tokens: dict[str, TokenSource | None] = {}
         self._watchers: list[FolderWatcher] = []
         # Called after each delivery pass (the service schedules retries with it).
         self.after_deliver: Callable[[], None] = lambda: None
+        # Called by a watcher that recorded new mail; the service hands it to
+        # the notifications' worker (by default: deliver now, in that thread).
+        self.on_news: Callable[[], None] = self.deliver_and_log
         # Called when a watcher starts waiting for the user (the service updates its status).
         self.on_waiting: Callable[[], None] = lambda: None
         # Where long reads report how far they are (a bar, log lines, systemd).
@@ -135,6 +147,7 @@ class Mailboxes:
             else:
                 seconds = time.perf_counter() - start
                 results.append(AccountResult(account.name, tuple(reports), None, seconds))
+                self._synced(account.name)
         return results
 
     # --- continuously -----------------------------------------------------------
@@ -143,6 +156,7 @@ class Mailboxes:
         """One watcher thread per (account, folder)."""
         for account in accounts:
             connect = LoginGate(self._connect_for(account))
+            first = FirstPass(account.folders, functools.partial(self._first_pass, account.name))
             for reader in self.readers(account):
                 watcher = FolderWatcher(
                     account,
@@ -152,6 +166,7 @@ class Mailboxes:
                     self.clock,
                     on_news=self._news,
                     on_waiting=self.on_waiting,
+                    on_caught_up=functools.partial(first.caught_up, reader.folder),
                     backoff=self._backoff(),
                 )
                 thread = threading.Thread(
@@ -163,6 +178,13 @@ class Mailboxes:
         return list(self._watchers)
 
     def _news(self, report: FolderReport) -> None:
+        self.on_news()
+
+    def _first_pass(self, account: str) -> None:
+        self._synced(account)
+        self.on_news()  # the hello, if it was queued now
+
+    def deliver_and_log(self) -> None:
         run = self.deliver()
         if run.sent or run.failed or run.gave_up:
             log.info(
@@ -179,6 +201,25 @@ class Mailboxes:
             thread.join(timeout)
         self._watchers.clear()
         self._threads.clear()
+
+
+class FirstPass:
+    """The folders of one account not read through yet since the watchers
+    started; once none is left, `done` runs (once)."""
+
+    def __init__(self, folders: Sequence[str], done: Callable[[], object]) -> None:
+        self._left = set(folders)
+        self._done = done
+        self._lock = threading.Lock()
+
+    def caught_up(self, folder: str) -> None:
+        with self._lock:
+            if not self._left:
+                return
+            self._left.discard(folder)
+            finished = not self._left
+        if finished:
+            self._done()
 
 
 class LoginGate:

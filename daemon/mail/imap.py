@@ -192,9 +192,10 @@ class FolderReader:
                 wanted.append(uid)
         bodies = connection.bodies(wanted) if wanted else {}
         for uid in wanted:
-            data = bodies.get(uid)
-            if data:
-                self.handle(RawMessage(data, self.source, f"{uidvalidity}:{uid}"))
+            body = bodies.get(uid)
+            if body and body.data:
+                location = f"{uidvalidity}:{uid}"
+                self.handle(RawMessage(body.data, self.source, location, body.received_at))
         return len(bodies), known, too_large
 
     def _skip(self, uidvalidity: int, uid: int, size: int, message_id: str | None) -> int:

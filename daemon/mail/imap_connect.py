@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from email.parser import BytesHeaderParser
 from typing import Any
 
@@ -36,6 +37,7 @@ _HEAD = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
 _BODY = b"BODY.PEEK[]"
 _BODY_KEY = b"BODY[]"
 _SIZE = b"RFC822.SIZE"
+_RECEIVED = b"INTERNALDATE"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,15 @@ class FolderStatus:
     uidvalidity: int
     uidnext: int
     messages: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """A whole message and when the server received it (INTERNALDATE; None when
+    the server gave none)."""
+
+    data: bytes
+    received_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,15 @@ class ImapConnection:
         announced = self._client._imap.untagged_responses.get("EXISTS")
         return bool(announced) and int(announced[-1]) != self._exists
 
+    def mail_arrived(self) -> bool:
+        """Ask the server (NOOP) what happened in the selected folder, and say
+        whether its message count moved since `examine`. A watcher asks before
+        it enters IDLE: mail that came after the catch-up's last command was
+        announced to nobody, and IDLE does not always announce it again."""
+        with self._errors():
+            self._client.noop()
+        return self.changed_since_examine()
+
     def unselect(self) -> None:
         if self._selected is None:
             return
@@ -113,11 +133,15 @@ class ImapConnection:
             data = self._client.fetch(list(uids), [_SIZE, _HEAD])
         return {int(uid): _head(item) for uid, item in data.items()}
 
-    def bodies(self, uids: Sequence[int]) -> dict[int, bytes]:
-        """Whole messages, fetched with BODY.PEEK so \\Seen is never set."""
+    def bodies(self, uids: Sequence[int]) -> dict[int, Body]:
+        """Whole messages, fetched with BODY.PEEK so \\Seen is never set, with
+        their INTERNALDATE (the evidence of an email's age when it has no Date)."""
         with self._errors():
-            data = self._client.fetch(list(uids), [_BODY])
-        return {int(uid): bytes(item.get(_BODY_KEY, b"")) for uid, item in data.items()}
+            data = self._client.fetch(list(uids), [_BODY, _RECEIVED])
+        return {
+            int(uid): Body(bytes(item.get(_BODY_KEY, b"")), _received(item.get(_RECEIVED)))
+            for uid, item in data.items()
+        }
 
     # --- waiting for mail -------------------------------------------------------
 
@@ -298,6 +322,14 @@ def _status(data: dict[bytes, Any]) -> FolderStatus:
         uidnext=int(data.get(b"UIDNEXT", 0)),
         messages=int(data.get(b"MESSAGES", data.get(b"EXISTS", 0))),
     )
+
+
+def _received(value: object) -> datetime | None:
+    """INTERNALDATE as an aware datetime. imapclient gives it naive in local
+    time by default (normalise_times), aware otherwise."""
+    if not isinstance(value, datetime):
+        return None
+    return value.astimezone() if value.tzinfo is None else value
 
 
 def _head(item: dict[bytes, Any]) -> Head:

@@ -54,6 +54,7 @@ class FolderWatcher:
         *,
         on_news: Callable[[FolderReport], None] = lambda report: None,
         on_waiting: Callable[[], None] = lambda: None,
+        on_caught_up: Callable[[], None] = lambda: None,
         backoff: Backoff | None = None,
         idle_refresh: float = IDLE_REFRESH_SECONDS,
         check_every: float = CHECK_SECONDS,
@@ -65,6 +66,7 @@ class FolderWatcher:
         self.clock = clock
         self.on_news = on_news
         self.on_waiting = on_waiting
+        self.on_caught_up = on_caught_up  # after each catch-up that left nothing unread
         self.backoff = backoff or Backoff()
         self.idle_refresh = idle_refresh
         self.check_every = check_every
@@ -177,12 +179,14 @@ class FolderWatcher:
             self.store.account_succeeded(self.account.name, self.clock())
 
     def _settle(self, connection: ImapConnection) -> None:
-        """Catch up, and again while mail arrived during the catch-up itself,
-        so that nothing waits in the folder while the watcher sits in IDLE."""
+        """Catch up, and again while mail arrived during the catch-up itself
+        (the server is asked, with a NOOP, just before the watcher goes back
+        to IDLE), so that nothing waits in the folder while the watcher idles."""
         for _ in range(_MAX_SETTLE_PASSES):
             self._caught_up(self.reader.catch_up(connection))
-            if not connection.changed_since_examine():
-                return
+            if not connection.mail_arrived():
+                break
+        self.on_caught_up()
 
     def _caught_up(self, report: FolderReport) -> None:
         self.store.account_succeeded(self.account.name, self.clock())

@@ -2,8 +2,9 @@
 
 Pure. The groups may overlap on purpose: a parcel out for delivery is also
 arriving today. "Arriving today" and "late" follow the daily digest's rules
-(an estimate that covers today, one whose last day is past); a parcel waiting
-at a pickup point is neither arriving nor late.
+(daemon.store.outlook: an estimate that covers today; one whose last day is
+more than [general] late_after_days past); a parcel waiting at a pickup point
+is neither arriving nor late, and one gone stale is in no group.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
+from daemon.store.outlook import arriving_today, late
 from daemon.store.views import ShipmentView
 from parsers.model import Milestone
 
@@ -37,30 +39,33 @@ class Board:
         return len(self.groups[group])
 
 
-def board(shipments: Sequence[ShipmentView], today: date, zone: tzinfo | None) -> Board:
+def board(
+    shipments: Sequence[ShipmentView], today: date, zone: tzinfo | None, late_after_days: int
+) -> Board:
     found: dict[str, list[ShipmentView]] = {name: [] for name, _ in GROUPS}
     for view in shipments:
-        for name in _groups_of(view, today, zone):
+        for name in _groups_of(view, today, zone, late_after_days):
             found[name].append(view)
     return Board({name: tuple(views) for name, views in found.items()})
 
 
-def _groups_of(view: ShipmentView, today: date, zone: tzinfo | None) -> list[str]:
+def _groups_of(
+    view: ShipmentView, today: date, zone: tzinfo | None, late_after_days: int
+) -> list[str]:
     if view.status is Milestone.DELIVERED:
         arrived = view.delivered_at and view.delivered_at.astimezone(zone).date() == today
         return ["delivered_today"] if arrived else []
-    if not view.active:
+    if not view.current:
         return []
     if view.status is Milestone.AVAILABLE_FOR_PICKUP:
         return ["waiting_for_pickup"]
     names = []
-    eta = view.eta
-    if view.status is Milestone.OUT_FOR_DELIVERY:
-        names += ["arriving_today", "out_for_delivery"]
-    elif eta is not None and eta.start <= today <= eta.end:
+    if arriving_today(view, today, zone):
         names.append("arriving_today")
+    if view.status is Milestone.OUT_FOR_DELIVERY:
+        names.append("out_for_delivery")
     if view.status not in _AT_THE_END:
         names.append("in_transit")
-    if eta is not None and eta.end < today:
+    if late(view.eta, today, late_after_days):
         names.append("late")
     return names

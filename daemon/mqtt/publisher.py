@@ -66,6 +66,8 @@ class Publisher:
         link: Link,
         photos: Photos | None,
         version: str,
+        max_age: timedelta,
+        late_after_days: int,
     ) -> None:
         self.topics = Topics(settings.discovery_prefix, settings.base_topic)
         self.identity = Identity(self.topics, version)
@@ -75,7 +77,10 @@ class Publisher:
         self.zone = zone
         self.link = link
         self.photos = photos
-        self.max_age = timedelta(hours=settings.event_max_age_hours)
+        # The same rule as notifications' ([notify] max_age) unless [mqtt]
+        # event_max_age says otherwise (daemon.app decides).
+        self.max_age = max_age
+        self.late_after_days = late_after_days
         self._sent: dict[str, bytes] = {}
         self._on_broker: set[int] = set()  # parcels whose config the broker holds
         self._lock = threading.Lock()
@@ -100,7 +105,7 @@ class Publisher:
     def run(self, channel: Channel) -> PassReport:
         now = self.clock()
         views = self.store.shipments(include_finished=True)
-        active = [view for view in views if view.active]
+        active = [view for view in views if view.current]
         wanted = self._plan(views, active, now)
         with self._lock:
             stale = [topic for topic in self._sent if topic not in wanted]
@@ -130,7 +135,7 @@ class Publisher:
             del wanted[self.topics.config("image", "delivery_photo")]
         wanted.update(parcel_config(self.identity, view) for view in active)
         today = now.astimezone(self.zone).date()
-        current = board(views, today, self.zone)
+        current = board(views, today, self.zone, self.late_after_days)
         wanted.update(states(self.topics, current, active, self.link, self.zone))
         if photo is not None:
             wanted[self.topics.photo] = photo[0]

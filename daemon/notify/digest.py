@@ -1,5 +1,9 @@
 """The daily digest: at a configured time, one message listing what arrives
-today, what waits at a pickup point and what is late.
+today, what waits at a pickup point, what is overdue (its estimate passed) and
+what is late (overdue by more than [general] late_after_days), by the rules of
+daemon.store.outlook: a parcel whose estimate is in the past is never listed
+as arriving today. Parcels whose story ended (delivered, stale, archived) are
+not in it.
 
 Queued like any notification (so the outbox's exactly-once applies), keyed by
 the local day so it goes out once a day however often `run_due` is called. It
@@ -18,6 +22,7 @@ from typing import Any
 from daemon.config.notify import DigestSettings
 from daemon.notify.render import Rendered, Renderer, describe
 from daemon.notify.routing import Routing
+from daemon.store.outlook import arriving_today, late, overdue
 from daemon.store.views import ShipmentView, Snapshot
 from parsers.model import Milestone
 
@@ -26,7 +31,12 @@ log = logging.getLogger(__name__)
 # A daemon that was down at digest time still sends it if it starts within
 # this long after; later in the day the news would be stale.
 GRACE = timedelta(hours=3)
-_SECTIONS = (("arriving", "Arriving today"), ("pickup", "Waiting for pickup"), ("late", "Late"))
+_SECTIONS = (
+    ("arriving", "Arriving today"),
+    ("pickup", "Waiting for pickup"),
+    ("overdue", "Overdue"),
+    ("late", "Late"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,47 +44,41 @@ class Composed:
     day: date
     arriving: tuple[ShipmentView, ...]
     pickup: tuple[ShipmentView, ...]
+    overdue: tuple[ShipmentView, ...]
     late: tuple[ShipmentView, ...]
 
     @property
     def empty(self) -> bool:
-        return not (self.arriving or self.pickup or self.late)
+        return not (self.arriving or self.pickup or self.overdue or self.late)
 
 
-def compose(shipments: Sequence[ShipmentView], today: date) -> Composed:
-    arriving, pickup, late = [], [], []
+def compose(
+    shipments: Sequence[ShipmentView], today: date, zone: tzinfo | None, late_after_days: int
+) -> Composed:
+    arriving, pickup, overdue_, late_ = [], [], [], []
     for view in shipments:
-        if not view.active:
+        if not view.current:
             continue
         if view.status is Milestone.AVAILABLE_FOR_PICKUP:
             pickup.append(view)
-        elif view.status is Milestone.OUT_FOR_DELIVERY or (
-            view.eta and view.eta.start <= today <= view.eta.end
-        ):
+        elif arriving_today(view, today, zone):
             arriving.append(view)
-        elif view.eta and view.eta.end < today:
-            late.append(view)
-    return Composed(today, tuple(arriving), tuple(pickup), tuple(late))
+        elif late(view.eta, today, late_after_days):
+            late_.append(view)
+        elif overdue(view.eta, today):
+            overdue_.append(view)
+    return Composed(today, tuple(arriving), tuple(pickup), tuple(overdue_), tuple(late_))
 
 
 def facts_of(composed: Composed) -> dict[str, Any]:
     def snap(view: ShipmentView) -> dict[str, Any]:
-        return Snapshot(
-            milestone=view.status or Milestone.SHIPPED,
-            item_titles=view.item_titles,
-            order_ids=view.order_ids,
-            marketplace=view.marketplace,
-            carrier=view.carrier,
-            tracking_number=view.tracking_number,
-            eta=view.eta,
-            pickup_code=view.pickup_code,
-            label=view.label,
-        ).to_json()
+        return Snapshot.of(view, view.status or Milestone.SHIPPED).to_json()
 
     return {
         "day": composed.day.isoformat(),
         "arriving": [snap(v) for v in composed.arriving],
         "pickup": [snap(v) for v in composed.pickup],
+        "overdue": [snap(v) for v in composed.overdue],
         "late": [snap(v) for v in composed.late],
     }
 
@@ -101,10 +105,14 @@ def _line(snap: Snapshot, renderer: Renderer, now: datetime) -> str:
     values = renderer.values(snap, now)
     if values["carrier"]:
         parts.append(" ".join(filter(None, (values["carrier"], values["tracking_number"]))))
-    if snap.pickup_code:
-        parts.append(f"code {snap.pickup_code}")
+    if snap.milestone is Milestone.AVAILABLE_FOR_PICKUP:
+        parts += [f"code {snap.pickup_code}"] if snap.pickup_code else []
+        parts += [f"at {snap.pickup_location}"] if snap.pickup_location else []
+        parts += [f"pick up by {values['pickup_deadline']}"] if snap.pickup_deadline else []
     elif snap.eta and snap.milestone is not Milestone.OUT_FOR_DELIVERY:
         parts.append(f"expected {values['eta']}")
+    elif snap.eta:
+        parts.append(f"out for delivery, expected {values['eta']}")
     return " · ".join(parts)
 
 
@@ -118,12 +126,14 @@ class Digests:
         shipments: Callable[[], list[ShipmentView]],
         add: Callable[[str, tuple[str, str], dict[str, Any], Sequence[str], datetime], bool],
         zone: tzinfo | None,
+        late_after_days: int,
     ) -> None:
         self._settings = settings
         self._routing = routing
         self._shipments = shipments
         self._add = add
         self._zone = zone
+        self._late_after_days = late_after_days
         self._settled: date | None = None  # the day whose digest is decided
 
     def run_due(self, now: datetime) -> bool:
@@ -136,9 +146,9 @@ class Digests:
         if not due <= local < due + GRACE or self._settled == local.date():
             return False
         self._settled = local.date()
-        composed = compose(self._shipments(), local.date())
+        composed = compose(self._shipments(), local.date(), self._zone, self._late_after_days)
         if composed.empty:
-            log.info("digest for %s: nothing arriving, waiting or late", local.date())
+            log.info("digest for %s: nothing arriving, waiting or overdue", local.date())
             return False
         facts = facts_of(composed)
         plain = render_digest(facts, Renderer(zone=self._zone), "text", now)

@@ -24,6 +24,7 @@ from daemon.notify.digest import render_digest
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import Photo, PhotoError, fetch_photo
 from daemon.notify.quiet import held_until
+from daemon.notify.reminder import REMINDER
 from daemon.notify.render import Rendered, Renderer
 from daemon.notify.routing import Recipient
 from daemon.notify.targets import (
@@ -156,8 +157,10 @@ class Notifier:
 
     def render(self, due: DueDelivery, target: Target, now: datetime) -> Rendered:
         facts = due.facts
-        if facts is None:  # queued by an older version: its stored text
+        if facts is None:  # a notice or a hello, in its final words
             return Rendered(due.title, due.body)
+        if due.kind == REMINDER:
+            return self._renderer.reminder(Snapshot.from_json(facts), target.format, now)
         if due.milestone is None:
             return render_digest(facts, self._renderer, target.format, now)
         return self._renderer.render(Snapshot.from_json(facts), target.format, now)

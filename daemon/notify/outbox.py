@@ -197,6 +197,20 @@ class Outbox:
         once per `key`; False if it exists."""
         return self._add_once(key, UNRECOGNISED, rendered, None, targets, now)
 
+    def add_once(
+        self,
+        key: str,
+        kind: str,
+        rendered: tuple[str, str],
+        targets: Sequence[str],
+        now: datetime,
+        facts: dict[str, object] | None = None,
+    ) -> bool:
+        """Queue one message of `kind` ("hello", "pickup_reminder") once per
+        `key` for the life of the database: in its final words, or rendered
+        per target from `facts` when sent; False if it exists."""
+        return self._add_once(key, kind, rendered, facts, targets, now)
+
     def _add_once(
         self,
         key: str,
@@ -246,6 +260,7 @@ def _due(delivery: Delivery, note: Notification) -> DueDelivery:
         body=note.body,
         milestone=_milestone(note.milestone),
         facts=note.facts,
+        kind=note.milestone,
     )
 
 

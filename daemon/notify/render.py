@@ -8,8 +8,8 @@ so each target gets its own format and today's "today".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from daemon.config.notify import Template
@@ -19,6 +19,12 @@ from parsers.amazon.marketplaces import by_domain
 from parsers.model import Eta, Milestone
 
 _TITLE_CHARS = 60
+# Milestones after which "Arriving" means nothing any more.
+_NOT_ARRIVING = frozenset({Milestone.DELIVERED, Milestone.AVAILABLE_FOR_PICKUP})
+# While the parcel is coming, the one-time code the recipient tells the driver.
+_DRIVER_CODE = frozenset(
+    {Milestone.SHIPPED, Milestone.IN_TRANSIT, Milestone.OUT_FOR_DELIVERY, Milestone.DELAYED}
+)
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()<>#|~"})
 
 
@@ -69,9 +75,20 @@ class Renderer:
             "tracking_number": self.tracking(snap.tracking_number or ""),
             "eta": self.eta(snap.eta, now) if snap.eta else "",
             "pickup_code": snap.pickup_code or "",
+            "pickup_location": snap.pickup_location or "",
+            "pickup_deadline": self.day(snap.pickup_deadline, now) if snap.pickup_deadline else "",
+            "delivery_code": snap.delivery_code or "",
+            "delivery_location": snap.delivery_location or "",
             "link": self.link(snap),
             "account": snap.account or "",
         }
+
+    def reminder(self, snap: Snapshot, fmt: str, now: datetime) -> Rendered:
+        """The morning reminder on a pickup's last day: the pickup's own text
+        (where, until when, the code) under a title that says it is the last day."""
+        ready = self.render(replace(snap, milestone=Milestone.AVAILABLE_FOR_PICKUP), fmt, now)
+        items = self.values(snap, now)["items"]
+        return Rendered(f"Last day to pick up: {items}", ready.body, ready.format)
 
     def order_id(self, order_id: str) -> str:
         """ "113-1234567-1234567" -> "•••-•••••••-•••4567" under privacy."""
@@ -85,6 +102,9 @@ class Renderer:
         if not self._privacy or not number:
             return number
         return "…" + number[-4:]
+
+    def day(self, day: date, now: datetime) -> str:
+        return relative_day(day, now.astimezone(self._zone).date())
 
     def eta(self, eta: Eta, now: datetime) -> str:
         today = now.astimezone(self._zone).date()
@@ -117,13 +137,30 @@ class Renderer:
         if snap.carrier or snap.tracking_number:
             carrier = values["carrier"] or "Tracking"
             lines.append(field(carrier, values["tracking_number"] or "no tracking number"))
-        if values["eta"] and snap.milestone is not Milestone.DELIVERED:
+        if values["eta"] and snap.milestone not in _NOT_ARRIVING:
             lines.append(field("Arriving", values["eta"]))
-        if snap.pickup_code:
-            lines.append(field("Pickup code", snap.pickup_code, code=True))
+        lines += _handover(snap, values, field)
         if values["link"]:
             lines.append(_link(values["link"], snap, markdown=markdown))
         return "\n".join(lines)
+
+
+def _handover(snap: Snapshot, values: Mapping[str, str], field: Callable[..., str]) -> list[str]:
+    """What a person needs to get the parcel: where it waits, until when and
+    its code; the code to tell the driver while it is coming; where it was left."""
+    lines: list[str] = []
+    waiting = snap.milestone is Milestone.AVAILABLE_FOR_PICKUP
+    if waiting and snap.pickup_location:
+        lines.append(field("Pickup at", snap.pickup_location))
+    if waiting and snap.pickup_deadline:
+        lines.append(field("Pick up by", values["pickup_deadline"]))
+    if snap.pickup_code:
+        lines.append(field("Pickup code", snap.pickup_code, code=True))
+    if snap.delivery_code and snap.milestone in _DRIVER_CODE:
+        lines.append(field("Delivery code (tell the driver)", snap.delivery_code, code=True))
+    if snap.milestone is Milestone.DELIVERED and snap.delivery_location:
+        lines.append(field("Where", snap.delivery_location))
+    return lines
 
 
 def _link(url: str, snap: Snapshot, *, markdown: bool) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from daemon.config.notify import Route
+from daemon.config.notify import DEFAULT_MAX_AGE_HOURS, Route
 from daemon.notify.render import render
 from daemon.store.views import Snapshot
 from parsers.model import Milestone
@@ -63,6 +63,15 @@ class Routing:
             return tuple(r.name for r in self.recipients)
         return tuple(r.name for r in self.recipients if r.tags & wanted)
 
+    def targets_for_account(self, account: str) -> tuple[str, ...]:
+        """Who hears about an account as a whole (its hello): the targets of
+        every route that covers the account, whatever its milestones; everyone
+        without routes."""
+        if not self.routes:
+            return tuple(r.name for r in self.recipients)
+        tags = {t for r in self.routes if not r.accounts or account in r.accounts for t in r.tags}
+        return self.targets_with(tags) if tags else ()
+
     def no_match_reason(self, milestone: Milestone, account: str | None) -> str:
         tags = sorted({t for r in self.routes if _matches(r, milestone, account) for t in r.tags})
         where = f" from account {account}" if account else ""
@@ -84,8 +93,21 @@ def _matches(route: Route, milestone: Milestone, account: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Announcements(Routing):
-    """Routing plus the headline kept with each queued notification: what the
-    store asks while it records an event (daemon.store.recorder.Announcer)."""
+    """Routing plus the age rule and the headline kept with each queued
+    notification: what the store asks while it records an event
+    (daemon.store.recorder.Announcer).
+
+    News, not history: a milestone is queued only when its evidence (the
+    email's Date, else the server's INTERNALDATE; a carrier's scan time) is at
+    most `max_age` old when it is recorded. A first read of an old mailbox, a
+    folder re-scanned, a new database, `import`, a daemon that was down for a
+    week: what happened before is recorded and shown, never pushed, and never
+    queued for later. An event with no evidence at all is not news either."""
+
+    max_age: timedelta = timedelta(hours=DEFAULT_MAX_AGE_HOURS)
+
+    def is_news(self, evidence: datetime | None, now: datetime) -> bool:
+        return evidence is not None and now - evidence <= self.max_age
 
     def headline(self, snapshot: Snapshot, now: datetime) -> tuple[str, str]:
         text = render(snapshot, now)

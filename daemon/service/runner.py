@@ -1,10 +1,15 @@
 """`parcelwatch run`'s running parts: IDLE watchers and the scheduler.
 
-IDLE watchers (one thread per folder) read mail the moment it arrives and
-deliver its notifications at once. APScheduler (3.x, a background thread)
-drives everything periodic: polling the accounts configured without IDLE, the
-outbox (retries, quiet hours, the digest), carrier checks, and the nightly
-housekeeping. daemon.service.loop runs a Service and replaces it on SIGHUP.
+IDLE watchers (one thread per folder) read mail the moment it arrives, record
+it and hand over: the notifications are sent by a worker thread of their own
+(the "courier"), woken by every recorded change, so that a target that takes
+seconds per message (Apprise paces ntfy and Pushover) never keeps the next
+email waiting. One worker sends everything, oldest first, so the order of a
+parcel's notifications is kept. APScheduler (3.x, a background thread) drives
+everything periodic: polling the accounts configured without IDLE, waking the
+courier (retries, quiet hours, the digest), carrier checks, the stories that
+end (stale parcels) and the nightly housekeeping. daemon.service.loop runs a
+Service and replaces it on SIGHUP.
 
 An account whose login is refused (or whose folder is missing) waits for the
 user: it is not tried again until the configuration is reloaded, and the rest
@@ -20,7 +25,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -50,6 +55,7 @@ log = logging.getLogger(__name__)
 # safety net (and releases quiet hours), so it can be rare: an idle daemon's CPU.
 OUTBOX_SECONDS = 300.0
 CARRIER_SECONDS = 60.0
+STORIES_SECONDS = 3600.0
 HOUSEKEEPING_AT = (3, 30)  # local time: a quiet hour for a home server
 STATUS_SECONDS = 60.0
 
@@ -127,6 +133,9 @@ class Service:
         self.watchers: list[FolderWatcher] = []
         self.web: WebServer | None = None
         self.boxes.after_deliver = self._retry_soon
+        # The one thread that sends notifications; everyone else only wakes it.
+        self.courier = Follower("notifications", self.boxes.deliver_and_log)
+        self.boxes.on_news = self.courier.poke
         # A job must not ask the scheduler anything once shutdown() holds its
         # locks while waiting for that very job: scheduling and stopping take turns.
         self._scheduling = threading.Lock()
@@ -143,6 +152,8 @@ class Service:
             self.app.notifier.recover(self.app.outbox)
         watched = [a for a in self.accounts if a.idle]
         polled = [a for a in self.accounts if not a.idle]
+        self.courier.start()
+        self._unlisten.append(self.app.store.listen(self.courier.poke))
         self._follow()
         self.watchers = self.boxes.start(watched)
         self._schedule(polled)
@@ -161,7 +172,7 @@ class Service:
         if web.listen is None:
             return
         try:
-            self.web = web_server(self.app, web, self.boxes.deliver)
+            self.web = web_server(self.app, web, self.courier.poke)
         except PermanentError as exc:
             log.error("%s; running without the web interface (fix [web] listen, then reload)", exc)
             return
@@ -170,8 +181,8 @@ class Service:
     def _schedule(self, polled: Sequence[ImapAccount]) -> None:
         now = datetime.now(UTC)
         add = self.scheduler.add_job
-        add(guarded("outbox", self.boxes.deliver), "interval", seconds=self.outbox_seconds,
-            id="outbox", next_run_time=now)  # fmt: skip
+        add(self.courier.poke, "interval", seconds=self.outbox_seconds, id="outbox",
+            next_run_time=now)  # fmt: skip
         for account in polled:
             add(guarded(f"poll {account.name}", functools.partial(self._poll, account)),
                 "interval", seconds=account.poll_interval, id=f"poll:{account.name}",
@@ -181,8 +192,12 @@ class Service:
                 seconds=CARRIER_SECONDS, id="carriers", next_run_time=now)  # fmt: skip
         digest = self.app.settings.notify.digest
         if digest is not None:
-            add(guarded("digest", self.boxes.deliver), "cron", hour=digest.at.hour,
-                minute=digest.at.minute, id="digest")  # fmt: skip
+            add(self.courier.poke, "cron", hour=digest.at.hour, minute=digest.at.minute,
+                id="digest")  # fmt: skip
+        # Stale parcels: an hour after the start (the first catch-up of the mail
+        # has read what news there was), then every hour.
+        add(guarded("stale parcels", self._end_stories), "interval", seconds=STORIES_SECONDS,
+            id="stories", next_run_time=now + timedelta(seconds=STORIES_SECONDS))  # fmt: skip
         hour, minute = HOUSEKEEPING_AT
         add(guarded("housekeeping", self._housekeeping), "cron", hour=hour, minute=minute,
             id="housekeeping")  # fmt: skip
@@ -222,7 +237,7 @@ class Service:
             regular = self.scheduler.get_job("outbox")
             if regular is None or (regular.next_run_time and due >= regular.next_run_time):
                 return
-            self.scheduler.add_job(guarded("outbox retry", self.boxes.deliver), "date",
+            self.scheduler.add_job(self.courier.poke, "date",
                                    run_date=max(due, datetime.now(UTC)), id="outbox-retry",
                                    replace_existing=True)  # fmt: skip
 
@@ -241,7 +256,7 @@ class Service:
 
     def _check_carriers(self) -> None:
         self.app.refresher.run_due()
-        self.boxes.deliver()
+        self.courier.poke()
 
     def _poll(self, account: ImapAccount) -> None:
         [result] = self.boxes.sync([account])
@@ -253,7 +268,11 @@ class Service:
                 if not self._stopping and self.scheduler.get_job(f"poll:{account.name}"):
                     self.scheduler.remove_job(f"poll:{account.name}")
             self.on_waiting()
-        self.boxes.deliver()
+        self.courier.poke()
+
+    def _end_stories(self) -> None:
+        if self.app.end_stories().notifications:
+            self.courier.poke()
 
     def _housekeeping(self) -> None:
         housekeeping.run(self.app.store, self.app.clock(), self.app.settings.archive_after_days)
@@ -294,6 +313,7 @@ class Service:
         self.boxes.stop()
         for unlisten in self._unlisten:
             unlisten()
+        self.courier.stop()  # after the send at hand (halted above)
         for follower in self.followers.values():
             follower.stop()
         if self.bridge is not None:

@@ -46,7 +46,8 @@ from daemon.store.views import (
 )
 from parsers.model import Kind, Milestone, ParseResult
 
-_FINISHED = tuple(m for m in Milestone if m.kind is Kind.TERMINAL)
+# Stories that ended: finished, or gone quiet (stale).
+_ENDED = (*(m for m in Milestone if m.kind is Kind.TERMINAL), Milestone.STALE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Recorded:
     duplicate: bool
     events: int
     notifications: int
+    history: int = 0  # milestones too old to push: recorded, not queued
 
 
 def content_hash(data: bytes) -> str:
@@ -171,13 +173,13 @@ class Store:
                         result.unread, result.parser, message.sent_at, _pk(record.id), message.raw
                     )
                 session.flush()
-                queued = recorder.queued
+                queued, history = recorder.queued, recorder.history
         except IntegrityError:
             # Another process recorded the same message in the meantime.
             return Recorded(duplicate=True, events=0, notifications=0)
         if result.events:
             self.changed()
-        return Recorded(duplicate=False, events=len(result.events), notifications=queued)
+        return Recorded(False, len(result.events), queued, history)
 
     def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
         """Which of these Message-IDs were recorded already (a re-scanned folder
@@ -271,8 +273,8 @@ class Store:
     def shipments(
         self, *, include_finished: bool = False, include_archived: bool = False
     ) -> list[ShipmentView]:
-        """Shipments, newest activity first; only active ones unless asked, and
-        never archived ones unless asked."""
+        """Shipments, newest activity first; only current ones (on their way,
+        not gone stale) unless asked, and never archived ones unless asked."""
         query = select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
         if not include_archived:
             query = query.where(col(Shipment.archived_at).is_(None))
@@ -281,12 +283,12 @@ class Store:
             # before building views (the filter below has the last word).
             shown = sa.func.coalesce(Shipment.side, Shipment.progress, "")
             query = query.where(
-                col(Shipment.after_sale).is_(None), shown.not_in([m.value for m in _FINISHED])
+                col(Shipment.after_sale).is_(None), shown.not_in([m.value for m in _ENDED])
             )
         with self._session() as session:
             rows = session.exec(query).all()
             views = [shipment_view(session, row) for row in rows]
-        return [view for view in views if include_finished or view.active]
+        return [view for view in views if include_finished or view.current]
 
     def recently_delivered(self, limit: int) -> list[ShipmentView]:
         """The last `limit` shipments delivered and not archived, newest first."""
@@ -300,15 +302,16 @@ class Store:
         with self._session() as session:
             return [shipment_view(session, row) for row in session.exec(query).all()]
 
-    def unshipped_orders(self, *, include_finished: bool = False) -> list[OrderView]:
-        """Orders that no shipment belongs to yet (just ordered, or cancelled)."""
+    def unshipped_orders(
+        self, *, include_finished: bool = False, include_archived: bool = False
+    ) -> list[OrderView]:
+        """Orders that no shipment belongs to yet (just ordered, or cancelled,
+        or gone stale), never archived ones unless asked."""
+        query = select(Order).where(col(Order.id).not_in(select(ShipmentOrder.order_pk)))
+        if not include_archived:
+            query = query.where(col(Order.archived_at).is_(None))
         with self._session() as session:
-            shipped = select(ShipmentOrder.order_pk)
-            rows = session.exec(
-                select(Order)
-                .where(col(Order.id).not_in(shipped))
-                .order_by(col(Order.updated_at).desc())
-            ).all()
+            rows = session.exec(query.order_by(col(Order.updated_at).desc())).all()
             views = [order_view(session, row) for row in rows]
         return [
             view for view in views if include_finished or view.status in (None, Milestone.ORDERED)

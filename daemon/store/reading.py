@@ -70,6 +70,7 @@ def shipment_view(session: Session, row: Shipment) -> ShipmentView:
         pickup_deadline=row.pickup_deadline,
         delivery_code=row.delivery_code,
         delivery_location=row.delivery_location,
+        account=row.account,
     )
 
 
@@ -96,4 +97,5 @@ def order_view(session: Session, row: Order) -> OrderView:
         item_titles=tuple(str(item["title"]) for item in row.items),
         timeline=_timeline(session, shipment_pk=None, order_pk=row.id),
         shipments=tuple(shipment_view(session, shipment) for shipment in shipments),
+        account=row.account,
     )

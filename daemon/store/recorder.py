@@ -31,6 +31,8 @@ from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent, Unread
 # The timeline's mark for an email about an order that no rule could read.
 UNREAD = "unrecognised"
 UNREAD_LINE = "Amazon sent an email parcelwatch could not read"
+# The timeline's source for what parcelwatch itself concluded (a parcel gone quiet).
+QUIET = "parcelwatch"
 
 
 class Announcer(Protocol):
@@ -43,6 +45,11 @@ class Announcer(Protocol):
     def has_targets(self) -> bool: ...
 
     def notifies(self, milestone: Milestone) -> bool: ...
+
+    def is_news(self, evidence: datetime | None, now: datetime) -> bool:
+        """Whether a milestone that happened at `evidence` (None: unknown) is
+        still news at `now`; history is recorded, never queued."""
+        ...
 
     def targets_for(self, milestone: Milestone, account: str | None) -> tuple[str, ...]: ...
 
@@ -83,6 +90,9 @@ class Recorder:
         self.now = now
         self.account = account  # the mail account the message came from
         self.queued = 0  # notifications added, for the caller's tally
+        # Milestones that would have been notified but were history (their
+        # evidence older than [notify] max_age): recorded, not queued.
+        self.history = 0
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
         orders = [self._order(oid, event) for oid in event.order_ids]
@@ -120,6 +130,17 @@ class Recorder:
                     recorded_at=self.now,
                 )
             )
+
+    def went_quiet(self, row: Order | Shipment, when: datetime, description: str) -> None:
+        """`row` (a shipment, or an order never shipped) had no news for too
+        long: it becomes stale at `when`, the moment the silence became too
+        long, which is its evidence, like any milestone's."""
+        event = ShipmentEvent(Milestone.STALE, occurred_at=when, description=description)
+        if isinstance(row, Shipment):
+            orders = list(self._orders_of(row))
+            self._transition(row, event, QUIET, None, orders=orders, shipment=row)
+        else:
+            self._transition(row, event, QUIET, None, orders=[row], shipment=None)
 
     # --- orders -----------------------------------------------------------------
 
@@ -304,7 +325,7 @@ class Recorder:
             )
         )
         for note in new.notifications:
-            self._enqueue(row, note, orders, shipment)
+            self._enqueue(row, note, orders, shipment, event.occurred_at)
 
     def _enqueue(
         self,
@@ -312,8 +333,12 @@ class Recorder:
         note: machine.Notification,
         orders: list[Order],
         shipment: Shipment | None,
+        evidence: datetime | None,
     ) -> None:
         if not self.announcer.notifies(note.milestone):
+            return
+        if not self.announcer.is_news(evidence, self.now):
+            self.history += 1  # in the timeline; nothing is queued for later
             return
         kind = "shipment" if shipment else "order"
         key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
@@ -396,4 +421,8 @@ def _snapshot(
         delivery_photo_url=shipment.delivery_photo_url if shipment else None,
         label=shipment.label if shipment else None,
         account=row.account,
+        pickup_location=shipment.pickup_location if shipment else None,
+        pickup_deadline=shipment.pickup_deadline if shipment else None,
+        delivery_code=shipment.delivery_code if shipment else None,
+        delivery_location=shipment.delivery_location if shipment else None,
     )

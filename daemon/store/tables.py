@@ -120,6 +120,8 @@ class Order(TrackedState, table=True):
     order_id: str = Field(unique=True)
     marketplace: str | None = None
     placed_at: datetime | None = _when(default=None)
+    # Set by `parcelwatch archive` (with its shipments): left out of `list`.
+    archived_at: datetime | None = _when(default=None)
 
 
 class Shipment(TrackedState, table=True):
@@ -138,8 +140,9 @@ class Shipment(TrackedState, table=True):
     delivery_photo_url: str | None = None
     delivered_at: datetime | None = _when(default=None)
     last_event_at: datetime | None = _when(default=None)
-    # Set by housekeeping some days after the parcel's story ended: left out of
-    # `list --all`, the digest and `status`; `show` still finds it.
+    # Set by housekeeping some days after the parcel's story ended, or by
+    # `parcelwatch archive`: left out of `list --all`, the digest and `status`;
+    # `show` still finds it.
     archived_at: datetime | None = _when(default=None)
 
 
@@ -170,7 +173,6 @@ class CarrierCheck(SQLModel, table=True):
     status_text: str | None = None
     note: str | None = None
     done: bool = False
-    stale_notified: bool = False
 
 
 class ShipmentOrder(SQLModel, table=True):

@@ -66,10 +66,18 @@ class ShipmentView:
     pickup_deadline: date | None = None
     delivery_code: str | None = None
     delivery_location: str | None = None
+    account: str | None = None  # the mail account it was first read from
 
     @property
     def active(self) -> bool:
         return self.status is None or self.status.kind in (Kind.PROGRESS, Kind.SIDE)
+
+    @property
+    def current(self) -> bool:
+        """Still a story: on its way and not gone quiet. A stale parcel (no news
+        for [carriers] stale_days) has left `list`, the digest and the counts,
+        as a finished one has; `list --all` and `show` still find it."""
+        return self.active and self.status is not Milestone.STALE
 
     @property
     def short_name(self) -> str:
@@ -98,6 +106,7 @@ class OrderView:
     item_titles: tuple[str, ...]
     timeline: tuple[TimelineLine, ...]
     shipments: tuple[ShipmentView, ...]
+    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,9 @@ class DueDelivery:
     attempts: int
     title: str
     body: str
-    milestone: Milestone | None  # None for a digest
+    milestone: Milestone | None  # None for a digest, a reminder, a notice
     facts: dict[str, Any] | None
+    kind: str = ""  # the milestone's name, or "digest", "pickup_reminder", "hello", ...
 
 
 @dataclass(frozen=True)
@@ -162,8 +172,33 @@ class Snapshot:
     delivery_photo_url: str | None = None
     label: str | None = None
     account: str | None = None
+    pickup_location: str | None = None
+    pickup_deadline: date | None = None
+    delivery_code: str | None = None
+    delivery_location: str | None = None
+
+    @classmethod
+    def of(cls, view: ShipmentView, milestone: Milestone) -> Snapshot:
+        """What a notification about `view` (a digest line, a reminder) says."""
+        return cls(
+            milestone=milestone,
+            item_titles=view.item_titles,
+            order_ids=view.order_ids,
+            marketplace=view.marketplace,
+            carrier=view.carrier,
+            tracking_number=view.tracking_number,
+            eta=view.eta,
+            pickup_code=view.pickup_code,
+            label=view.label,
+            account=view.account,
+            pickup_location=view.pickup_location,
+            pickup_deadline=view.pickup_deadline,
+            delivery_code=view.delivery_code,
+            delivery_location=view.delivery_location,
+        )
 
     def to_json(self) -> dict[str, Any]:
+        deadline = self.pickup_deadline
         return {
             "milestone": self.milestone.value,
             "items": list(self.item_titles),
@@ -176,11 +211,16 @@ class Snapshot:
             "delivery_photo_url": self.delivery_photo_url,
             "label": self.label,
             "account": self.account,
+            "pickup_location": self.pickup_location,
+            "pickup_deadline": deadline.isoformat() if deadline else None,
+            "delivery_code": self.delivery_code,
+            "delivery_location": self.delivery_location,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Snapshot:
         eta = data.get("eta")
+        deadline = data.get("pickup_deadline")
         return cls(
             milestone=Milestone(data["milestone"]),
             item_titles=tuple(data.get("items") or ()),
@@ -193,6 +233,10 @@ class Snapshot:
             delivery_photo_url=data.get("delivery_photo_url"),
             label=data.get("label"),
             account=data.get("account"),
+            pickup_location=data.get("pickup_location"),
+            pickup_deadline=date.fromisoformat(deadline) if deadline else None,
+            delivery_code=data.get("delivery_code"),
+            delivery_location=data.get("delivery_location"),
         )
 
 

@@ -47,13 +47,15 @@ def build_site(
     delivered: Callable[[], object],
     photos: PhotoSource | None,
     calendar: Callable[[], bytes],
+    late_after_days: int,
 ) -> Site:
     """`usage`: the carrier backends' request counts; `delivered`: sends what a
     webhook queued; `photos`: fetches a delivery photo (None: none shown);
     `calendar`: the iCalendar feed's bytes."""
     counts = HookCounts()
     pages = Pages(store, unread, zone=zone, clock=clock, base_path=web.base_path,
-                  refresh_seconds=web.refresh_seconds, photos=photos is not None)  # fmt: skip
+                  refresh_seconds=web.refresh_seconds, photos=photos is not None,
+                  late_after_days=late_after_days)  # fmt: skip
     hooks = Hooks(checks, webhook_readers(carriers), clock, delivered, counts)
     return Site(
         Parts(

@@ -40,6 +40,7 @@ class Pages:
         base_path: str,
         refresh_seconds: int,
         photos: bool,
+        late_after_days: int,
     ) -> None:
         self.store = store
         self.unread = unread
@@ -48,6 +49,7 @@ class Pages:
         self.base_path = base_path
         self.refresh_seconds = refresh_seconds
         self.photos = photos
+        self.late_after_days = late_after_days
         self.env = _environment(base_path, zone)
 
     def dashboard(self) -> Response:
@@ -59,7 +61,7 @@ class Pages:
         return self._page(
             "dashboard.html",
             stamp=stamp,
-            sections=sections([*travelling, *delivered], today),
+            sections=sections([*travelling, *delivered], today, self.zone, self.late_after_days),
             travelling=bool(travelling or orders),
             orders=orders,
             unread=self.unread.count(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from tests.support.receiver import Receiver
 EMAILS = Path(__file__).resolve().parents[1] / "emails"
 GOOD = EMAILS / "amazon_com" / "order1_shipped_pkg0.eml"
 GOOD_ORDER = "113-4829105-7730624"
+# Half an hour after the good email's Date (Tue, 24 Mar 2026 06:42:10 -0700).
+GOOD_READ = datetime(2026, 3, 24, 14, 12, tzinfo=UTC)
 CRASH_HEADER = "X-Test-Crash"
 
 MALFORMED = {
@@ -107,7 +110,9 @@ def assert_good_email_notified(app: App, receiver: Receiver) -> None:
 def app(tmp_path: Path, receiver: Receiver) -> Iterator[App]:
     """The app `parcelwatch` builds, on a database file under tmp_path, notifying
     the local receiver."""
-    built = make_app(tmp_path, {"hook": receiver.url()}, Clock())
+    clock = Clock()
+    clock.now = GOOD_READ  # the good email is news when it is read
+    built = make_app(tmp_path, {"hook": receiver.url()}, clock)
     yield built
     built.close()
 
@@ -154,10 +159,17 @@ def test_a_crashing_parser_is_recorded_with_its_error_and_the_run_goes_on(
 
 POISON: dict[str, Callable[[], ShipmentEvent]] = {
     "integer-too-large": lambda: ShipmentEvent(
-        Milestone.SHIPPED, order_ids=("112-0000000-0000001",), package_index=2**70
+        Milestone.SHIPPED,
+        order_ids=("112-0000000-0000001",),
+        package_index=2**70,
+        occurred_at=GOOD_READ,
     ),
+    # (News, so that its notification's title, which holds the item, is written too.)
     "lone-surrogate": lambda: ShipmentEvent(
-        Milestone.SHIPPED, order_ids=("112-0000000-0000001",), items=(Item("cable \ud800"),)
+        Milestone.SHIPPED,
+        order_ids=("112-0000000-0000001",),
+        items=(Item("cable \ud800"),),
+        occurred_at=GOOD_READ,
     ),
 }
 

@@ -21,6 +21,7 @@ from parsers.message import MailMessage
 from parsers.model import Claim, Milestone, ShipmentEvent
 from parsers.registry import Registry
 from tests.support.receiver import Receiver
+from tests.support.replay import replay
 
 SAMPLE = Path(__file__).resolve().parents[2] / "daemon" / "cli" / "sample_mailbox"
 ORDER1, ORDER2, ORDER3 = "113-4829105-7730624", "114-2210934-5561847", "112-9037712-4401958"
@@ -73,15 +74,37 @@ def summarise(receiver: Receiver) -> Counter[tuple[str, str]]:
 def test_sample_mailbox_notifies_each_milestone_once(tmp_path: Path, receiver: Receiver) -> None:
     clock = Clock()
     app = make_app(tmp_path, {"hook": receiver.url()}, clock)
-    tally = app.pipeline.process_all(local.read(SAMPLE))
+    tally = replay(app.pipeline, local.read(SAMPLE), clock)  # each email as it came
     run = app.deliver()
-    assert (tally.seen, tally.claimed, tally.errors) == (16, 15, 0)
+    assert (tally.seen, tally.claimed, tally.errors, tally.history) == (16, 15, 0, 0)
     assert run.sent == 12
     assert summarise(receiver) == EXPECTED
 
     again = app.pipeline.process_all(local.read(SAMPLE))
     assert app.deliver().sent == 0
     assert (again.duplicates, len(receiver.requests)) == (16, 12)
+    app.close()
+
+
+def test_mail_read_long_after_it_came_is_recorded_not_pushed(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    """All sixteen read at once on 2 April, 09:00 UTC: only what happened in the
+    24 hours before (order 3 out for delivery at 13:48 UTC and delivered at
+    18:31 UTC on 1 April) is news; the other ten milestones are history."""
+    clock = Clock()
+    app = make_app(tmp_path, {"hook": receiver.url()}, clock)
+    tally = app.pipeline.process_all(local.read(SAMPLE))
+    assert (tally.notifications, tally.history) == (2, 10)
+    assert "2 notifications queued, 10 milestones too old to push" in tally.summary()
+    assert app.deliver().sent == 2
+    assert summarise(receiver) == Counter([("Out for delivery", ORDER3), ("Delivered", ORDER3)])
+    assert app.outbox.counts() == {"sent": 2}  # nothing waits for later
+    order1 = app.store.find_order(ORDER1)  # the history is all in the timeline
+    assert order1 is not None
+    assert [line.milestone for line in order1.shipments[0].timeline] == [
+        Milestone.SHIPPED, Milestone.OUT_FOR_DELIVERY, Milestone.DELIVERED,
+    ]  # fmt: skip
     app.close()
 
 
@@ -115,7 +138,7 @@ def test_a_failing_target_gets_one_copy_after_it_recovers(
 ) -> None:
     clock = Clock()
     app = make_app(tmp_path, {"hook": receiver.url()}, clock, retry_seconds=60, max_attempts=5)
-    app.pipeline.process_all(local.read(SAMPLE, "sample"))
+    replay(app.pipeline, local.read(SAMPLE, "sample"), clock)
     receiver.fail_next = 2 * 12  # each notification fails twice before the service is back
     first = app.deliver()
     assert (first.sent, first.failed) == (0, 12)
@@ -135,7 +158,7 @@ def test_two_targets_one_down_each_gets_one_copy(tmp_path: Path, receiver: Recei
     clock = Clock()
     targets = {"up": receiver.url(path="/up"), "down": receiver.url(path="/down")}
     app = make_app(tmp_path, targets, clock, retry_seconds=30)
-    app.pipeline.process_all(local.read(SAMPLE))
+    replay(app.pipeline, local.read(SAMPLE), clock)
     receiver.fail_paths = {"/down"}
     assert app.deliver().sent == 12
     assert Counter(r.path for r in receiver.requests) == {"/up": 12}
@@ -150,7 +173,7 @@ def test_a_target_that_never_recovers_is_given_up(tmp_path: Path) -> None:
     clock = Clock()
     dead = "json://127.0.0.1:9/nothing-listens-here"
     app = make_app(tmp_path, {"dead": dead}, clock, retry_seconds=1, max_attempts=2)
-    app.pipeline.process_all(local.read(SAMPLE))
+    replay(app.pipeline, local.read(SAMPLE), clock)
     assert app.deliver().failed == 12
     clock.advance(5)
     assert app.deliver().gave_up == 12
@@ -222,7 +245,7 @@ def test_a_target_secret_never_reaches_logs_or_the_database(
     clock = Clock()
     app = make_app(tmp_path, {"dead": f"json://user:{token}@127.0.0.1:9/{token}"}, clock)
     with caplog.at_level(logging.DEBUG):
-        app.pipeline.process_all(local.read(SAMPLE))
+        replay(app.pipeline, local.read(SAMPLE), clock)
         assert app.deliver().failed == 12
     app.close()
     assert caplog.records  # the failures were logged ...

@@ -31,6 +31,23 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+def moved(data: Any, delta: timedelta) -> Any:
+    """A fixture with every date-and-time in it moved by `delta` (scans that
+    happened yesterday, for a test that runs the real clock); dates alone stay."""
+    if isinstance(data, dict):
+        return {key: moved(value, delta) for key, value in data.items()}
+    if isinstance(data, list):
+        return [moved(value, delta) for value in data]
+    if isinstance(data, str) and "T" in data and data[:4].isdigit():
+        try:
+            when = datetime.fromisoformat(data.replace("Z", "+00:00"))
+        except ValueError:
+            return data
+        text = (when + delta).isoformat()
+        return text.replace("+00:00", "Z") if data.endswith("Z") else text
+    return data
+
+
 class FakeClock:
     """The injected clock: time moves only when a test says so."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from daemon.app import App, build
 from daemon.cli.main import main
 from daemon.config.settings import load_settings
 from daemon.mail.raw import RawMessage
-from tests.daemon.carriers.harness import FakeClock, fixture
+from tests.daemon.carriers.harness import FakeClock, fixture, moved
 from tests.support.receiver import Receiver
 
 EMAILS = Path(__file__).resolve().parents[2] / "emails" / "amazon_com"
@@ -182,7 +182,10 @@ def test_track_and_refresh_commands(
     assert "carriers: 1 checked" in out
     assert "Carrier updates: 17track, last asked" in out
 
-    carrier.info = "17track/info_delivered.json"
+    # The CLI runs the real clock: the parcel was delivered an hour ago.
+    delivered = fixture("17track/info_delivered.json")
+    scanned = datetime(2026, 3, 27, 18, 15, tzinfo=UTC)  # the fixture's delivery scan
+    carrier.info = moved(delivered, datetime.now(UTC) - timedelta(hours=1) - scanned)
     assert main([*config, "refresh", NUMBER], env) == 0
     assert "carriers: 1 checked" in capsys.readouterr().out
     assert main([*config, "show", NUMBER], env) == 0
@@ -227,5 +230,6 @@ def test_no_news_for_stale_days_is_told_once(
     for _ in range(12):
         clock.advance(timedelta(days=1))
         app.refresher.run_due()
+        app.end_stories()  # what `run` does every hour, and `sync` each time
     assert titles(app, receiver) == ["Shipped", "No news"]
     app.close()

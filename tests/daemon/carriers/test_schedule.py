@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.carriers.schedule import Policy, Situation, is_stale, next_check
+from daemon.carriers.schedule import Policy, Situation, next_check
 from parsers.model import Eta
 from parsers.model import Milestone as M
 
@@ -74,8 +74,3 @@ def test_jitter_shortens_long_intervals_only() -> None:
         hours=21.6
     )
     assert next_check(watch, at(25, 9), BERLIN, policy, rng=lambda: 1.0) == at(25, 9, 20)
-
-
-def test_stale_after_ten_days_without_news() -> None:
-    assert not is_stale(at(1, 9), at(11, 8, 59))
-    assert is_stale(at(1, 9), at(11, 9))

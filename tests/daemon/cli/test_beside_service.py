@@ -88,7 +88,7 @@ def test_the_system_config_example_uses_the_services_state_dir_and_no_inline_sec
         (["list", "--all"], "1Z999AA10123456784"),
         (["show", ORDER], f"Order {ORDER}"),
         (["status"], "Daemon: not running"),
-        (["outbox"], "WAITING"),
+        (["outbox"], "The outbox is empty"),  # `import --no-notify` queued nothing
         (["parse", str(SAMPLE / "cur" / "1774282477.M1P100.sample,U=1:2,S")], "ordered"),
     ],
     ids=["list", "show", "status", "outbox", "parse"],

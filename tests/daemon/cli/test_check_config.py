@@ -99,7 +99,8 @@ def test_import_reports_its_progress(tmp_path: Path) -> None:
     app = build_app(load_settings(config, {"HOME": str(tmp_path)}, required=True))
     try:
         progress = Recorded()
-        tally = read_local(app, local.read(SAMPLE), "sample", local.count(SAMPLE), progress)
+        messages = local.read(SAMPLE)
+        tally = read_local(app.pipeline, messages, "sample", local.count(SAMPLE), progress)
     finally:
         app.close()
     assert progress.tasks == [("sample", 16)]

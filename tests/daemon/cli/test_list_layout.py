@@ -60,12 +60,16 @@ def shipment(status: Milestone, eta: Eta | None, title: str = "USB-C cable") -> 
     )  # fmt: skip
 
 
-def test_a_parcel_past_its_eta_is_marked_late_and_red() -> None:
-    late = shipment(Milestone.IN_TRANSIT, Eta.day(date(2026, 6, 9)))
+def test_a_parcel_more_than_late_after_days_past_its_eta_is_marked_late_and_red() -> None:
+    late = shipment(Milestone.IN_TRANSIT, Eta.day(date(2026, 6, 6)))  # 4 days ago
+    overdue = shipment(Milestone.IN_TRANSIT, Eta.day(date(2026, 6, 7)))  # 3: not yet late
     due = shipment(Milestone.IN_TRANSIT, Eta.day(date(2026, 6, 10)))
     done = shipment(Milestone.DELIVERED, Eta.day(date(2026, 6, 1)))
-    rows = listing.rows([late, due, done], [], NOW, BERLIN)
-    assert [row.cells()[2] for row in rows] == ["In transit (late)", "In transit", "Delivered"]
+    rows = listing.rows([late, overdue, due, done], [], NOW, BERLIN, 3)
+    assert [row.cells()[2] for row in rows] == [
+        "In transit (late)", "In transit", "In transit", "Delivered",
+    ]  # fmt: skip
+    assert listing.rows([overdue], [], NOW, BERLIN, 2)[0].late  # a shorter grace
     assert rows[0].updated == "2 days ago"
     text = listing.render(rows, Terminal(width=None, colour=True))
     assert "\x1b[31;1mIn transit (late)" in text
@@ -74,7 +78,7 @@ def test_a_parcel_past_its_eta_is_marked_late_and_red() -> None:
 
 def test_titles_give_way_so_the_table_fits() -> None:
     long = shipment(Milestone.SHIPPED, None, "Ninja BN701 Professional Plus Blender " * 3)
-    rows = listing.rows([long], [], NOW, BERLIN)
+    rows = listing.rows([long], [], NOW, BERLIN, 3)
     wide = listing.render(rows, Terminal(width=None, colour=False))
     fitted = listing.render(rows, Terminal(width=100, colour=False))
     assert max(len(line) for line in wide.splitlines()) > 100

@@ -62,7 +62,7 @@ def test_mqtt_defaults(tmp_path: Path) -> None:
     assert (mqtt.client_id, mqtt.discovery_prefix, mqtt.base_topic) == (
         "parcelwatch", "homeassistant", "parcelwatch"
     )  # fmt: skip
-    assert (mqtt.delivery_photo, mqtt.event_max_age_hours) == (True, 24)
+    assert (mqtt.delivery_photo, mqtt.event_max_age_hours) == (True, None)  # [notify] max_age
 
 
 @pytest.mark.parametrize(

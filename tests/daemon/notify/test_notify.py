@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ UPS = "1Z999AA10123456784"
 UPS2 = "1ZA6W6840396542128"
 UPS3 = "1Z12345E0205271688"
 DHL = "00340434161094042557"
+LATE = "1Z999AA10123456792"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(200))
 
 
@@ -76,6 +78,8 @@ def target(name: str, url: str, tags: str = "", extra: str = "") -> str:
 
 
 def record(app: App, event: ShipmentEvent, account: str | None = "home") -> None:
+    """Record `event` as news: it happened now, unless it says when."""
+    event = replace(event, occurred_at=event.occurred_at or app.clock())
     with app.store.transaction() as session:
         Recorder(session, app.routing, app.clock(), account).record(event, "email", None)
 
@@ -491,7 +495,7 @@ def test_quiet_hours_in_the_users_zone(tmp_path: Path, clock: Clock, receiver: R
 # --- digest -----------------------------------------------------------------------
 
 
-def test_daily_digest_lists_arriving_waiting_and_late_once(
+def test_daily_digest_lists_arriving_waiting_overdue_and_late_once(
     tmp_path: Path, clock: Clock, receiver: Receiver
 ) -> None:
     clock.now = datetime(2026, 4, 2, 5, 0, tzinfo=UTC)  # 07:00 in Berlin
@@ -513,21 +517,26 @@ def test_daily_digest_lists_arriving_waiting_and_late_once(
         record(app, kettle)
         record(app, shipped(tracking_number=UPS3, milestone=Milestone.DELIVERED,
                             items=(Item("Old news"),), eta=Eta.day(today)))  # fmt: skip
+        # Out for delivery, but due a week ago: late, never "arriving today".
+        record(app, shipped(milestone=Milestone.OUT_FOR_DELIVERY, tracking_number=LATE,
+                            items=(Item("Router"),), eta=Eta.day(date(2026, 3, 26))))  # fmt: skip
         assert app.deliver().sent == 0  # 07:00: not yet
         clock.now = datetime(2026, 4, 2, 5, 30, tzinfo=UTC)  # 07:30
         assert app.deliver().sent == 1
         clock.advance(minutes=30)
         assert app.deliver().sent == 0  # once a day
         (payload,) = (r.json() for r in receiver.requests)
-        assert payload["title"] == "Parcels today: 1 arriving, 1 waiting, 1 late"
+        assert payload["title"] == "Parcels today: 1 arriving, 1 waiting, 1 overdue, 1 late"
         assert payload["message"] == (
             "Arriving today:\n"
             f"• USB-C cable (+1 more) · UPS {UPS} · "
             "expected today (Thu 2 Apr) – tomorrow (Fri 3 Apr)\n"
             "Waiting for pickup:\n"
             f"• Kettle · DHL {DHL} · code 7731\n"
+            "Overdue:\n"
+            f"• Desk lamp · UPS {UPS2} · expected Wed 1 Apr\n"
             "Late:\n"
-            f"• Desk lamp · UPS {UPS2} · expected Wed 1 Apr"
+            f"• Router · UPS {LATE} · out for delivery, expected Thu 26 Mar"
         )
         clock.now = datetime(2026, 4, 3, 5, 30, tzinfo=UTC)  # next day, 07:30
         assert app.deliver().sent == 1

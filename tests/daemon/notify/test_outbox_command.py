@@ -4,12 +4,14 @@ once per target. A real local receiver; the CLI as a user runs it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from daemon.cli.main import main
 from tests.support.receiver import Receiver
+from tests.support.replay import fresh_maildir
 
 SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox"
 
@@ -17,10 +19,12 @@ SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbo
 def test_failed_deliveries_are_listed_and_sent_again_exactly_once(
     tmp_path: Path, receiver: Receiver, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The CLI runs the real clock: the sample story, dated as if it came just now.
+    sample = fresh_maildir(SAMPLE, tmp_path / "sample", datetime.now(UTC))
     config = tmp_path / "config.toml"
     config.write_text(
         f'[general]\nstate_dir = "{tmp_path / "state"}"\n'
-        f'[[mailbox]]\nname = "sample"\npath = "{SAMPLE}"\n'
+        f'[[mailbox]]\nname = "sample"\npath = "{sample}"\n'
         "[notify]\nmax_attempts = 1\nphotos = false\n"
         f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url("json", "/hook")}"\n'
         f'[[notify.target]]\nname = "other"\nurl = "{receiver.url("json", "/other")}"\n'
@@ -28,16 +32,17 @@ def test_failed_deliveries_are_listed_and_sent_again_exactly_once(
     base, env = ["--config", str(config)], {"HOME": str(tmp_path)}
     receiver.fail_paths.add("/hook")  # the phone app is broken: every send to it fails
 
+    # The twelve milestones of the sample story, and the hello after the first sync.
     assert main([*base, "sync"], env) == 0
-    assert "notifications: 12 sent, 0 to retry, 12 given up" in capsys.readouterr().out
+    assert "notifications: 13 sent, 0 to retry, 13 given up" in capsys.readouterr().out
 
     assert main([*base, "outbox"], env) == 0
     listed = capsys.readouterr().out.splitlines()
     failed = [line for line in listed if line.startswith("FAILED   hook  ")]
-    assert len(failed) == 12
+    assert len(failed) == 13
     assert "gave up after 1 attempts: failure: " in listed[1]
     assert listed[-1] == (
-        "0 waiting, 12 failed. `parcelwatch outbox retry [TARGET]` queues the failed ones again."
+        "0 waiting, 13 failed. `parcelwatch outbox retry [TARGET]` queues the failed ones again."
     )
 
     receiver.fail_paths.clear()  # fixed
@@ -45,14 +50,14 @@ def test_failed_deliveries_are_listed_and_sent_again_exactly_once(
     assert "No target named 'phone' (known: hook, other)." in capsys.readouterr().err
     assert main([*base, "outbox", "retry", "hook"], env) == 0
     assert capsys.readouterr().out == (
-        "Queued 12 failed deliveries to hook again; `parcelwatch sync` (or starting the "
+        "Queued 13 failed deliveries to hook again; `parcelwatch sync` (or starting the "
         "service) sends them.\n"
     )
     assert main([*base, "outbox", "retry", "hook"], env) == 0  # twice: nothing more queued
     assert capsys.readouterr().out == "Nothing to retry: no delivery to hook was given up.\n"
 
     assert main([*base, "sync"], env) == 0
-    assert "notifications: 12 sent" in capsys.readouterr().out
+    assert "notifications: 13 sent" in capsys.readouterr().out
     assert main([*base, "outbox", "retry"], env) == 0  # sent ones are never queued again
     assert capsys.readouterr().out == "Nothing to retry: no delivery was given up.\n"
     assert main([*base, "sync"], env) == 0
@@ -63,6 +68,7 @@ def test_failed_deliveries_are_listed_and_sent_again_exactly_once(
 
     delivered = [(r.path, r.json()["title"]) for r in receiver.requests if r.path == "/hook"]
     # (The receiver records what it accepted: the refused sends are not in it.)
-    assert len(delivered) == 12 and len(set(delivered)) == 12  # each notification once
+    assert len(delivered) == 13 and len(set(delivered)) == 13  # each notification once
     others = [r.json()["title"] for r in receiver.requests if r.path == "/other"]
-    assert len(others) == 12 and len(set(others)) == 12  # never repeated to "other"
+    assert len(others) == 13 and len(set(others)) == 13  # never repeated to "other"
+    assert others[-1] == "Watching sample"  # the hello, after the story, once
