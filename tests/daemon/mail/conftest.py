@@ -24,6 +24,7 @@ from daemon.app import App, build
 from daemon.config.settings import load_settings
 from tests.support import dovecot
 from tests.support.receiver import Receiver
+from tests.support.replay import freshened
 
 SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox" / "cur"
 USER, PASSWORD = "alice@example.test", "correct horse battery"
@@ -31,7 +32,14 @@ OTHER_USER, OTHER_PASSWORD = "bob@example.test", "staple"
 
 
 def sample_messages() -> list[bytes]:
-    """The 16 sample emails (15 order emails and one Amazon marketing mail), oldest first."""
+    """The 16 sample emails (15 order emails and one Amazon marketing mail), oldest
+    first, dated a minute apart up to now: these tests run the real clock, and
+    the story is news (see tests/support/replay.py)."""
+    return freshened(original_samples(), datetime.now(UTC))
+
+
+def original_samples() -> list[bytes]:
+    """The same emails as written, dated March and April 2026: history."""
     return [path.read_bytes() for path in sorted(SAMPLE.iterdir())]
 
 

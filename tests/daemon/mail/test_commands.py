@@ -33,8 +33,8 @@ def test_sync_reads_the_account_and_notifies(
 
     out = capsys.readouterr().out
     assert "home/INBOX: 16 new" in out
-    assert "notifications: 12 sent" in out
-    assert len(receiver.requests) == 12
+    assert "notifications: 13 sent" in out  # the story's twelve and the hello
+    assert len(receiver.requests) == 13
 
 
 def test_sync_with_a_wrong_password_fails_with_one_line(
@@ -69,9 +69,9 @@ def test_run_watches_until_sigterm_and_exits_cleanly(
         text=True,
     )
     try:
-        assert receiver.wait_for(1, 30)
+        assert receiver.wait_for(2, 30)  # shipped, and the hello after the first sync
         mailbox.append([messages[4]])  # out for delivery, pushed by IDLE
-        assert receiver.wait_for(2, 30)
+        assert receiver.wait_for(3, 30)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     finally:
@@ -82,4 +82,5 @@ def test_run_watches_until_sigterm_and_exits_cleanly(
     log = process.stderr.read()
     assert "waiting for new mail (IDLE)" in log and "SIGTERM received" in log
     assert PASSWORD not in log
-    assert [t.split(":")[0] for t in receiver.titles()] == ["Shipped", "Out for delivery"]
+    titles = ["Shipped", "Watching home", "Out for delivery"]
+    assert [t.split(":")[0] for t in receiver.titles()] == titles

@@ -74,7 +74,7 @@ def test_systemd_is_told_ready_status_watchdog_reload_and_stopping(
         assert "STATUS=" in notify_socket.messages[ready]
         notify_socket.wait_for("WATCHDOG=1", after=ready)
         notify_socket.wait_for("STATUS=1 active shipment, last mail check", after=ready)
-        assert receiver.wait_for(1)
+        assert receiver.wait_for(2)  # shipped, and the hello after the first sync
 
         # A second target appears in the config; SIGHUP makes it count.
         text = config.read_text()
@@ -85,9 +85,9 @@ def test_systemd_is_told_ready_status_watchdog_reload_and_stopping(
         reloading = notify_socket.wait_for("RELOADING=1", after=mark)
         assert "MONOTONIC_USEC=" in notify_socket.messages[reloading]
         notify_socket.wait_for("READY=1", after=reloading)
-        mailbox.append([messages[4]])  # out for delivery
-        assert receiver.wait_for(3)
-        assert sorted(r.path for r in receiver.requests[1:]) == ["/hook", "/two"]
+        mailbox.append([messages[4]])  # out for delivery (no second hello after the reload)
+        assert receiver.wait_for(4)
+        assert sorted(r.path for r in receiver.requests[2:]) == ["/hook", "/two"]
 
         # A broken config on reload: said, and the daemon goes on as it was.
         config.write_text(text.replace("[[imap]]", "[[imap]]\nprot = 1"))
@@ -95,7 +95,7 @@ def test_systemd_is_told_ready_status_watchdog_reload_and_stopping(
         process.send_signal(signal.SIGHUP)
         notify_socket.wait_for("READY=1", after=mark)
         mailbox.append([messages[5]])
-        assert receiver.wait_for(5)
+        assert receiver.wait_for(6)
         assert process.poll() is None
     finally:
         log = stop(process)
@@ -113,14 +113,15 @@ def test_an_account_without_idle_is_polled_by_the_scheduler(
     mailbox.append(messages[:2])
     process = start(config, tmp_path)
     try:
-        assert receiver.wait_for(1)  # the first poll, at start
+        assert receiver.wait_for(2)  # the first poll, at start, and its hello
         mailbox.append([messages[4]])
-        assert receiver.wait_for(2)  # the next poll, 10 s later (the shortest allowed)
+        assert receiver.wait_for(3)  # the next poll, 10 s later (the shortest allowed)
     finally:
         log = stop(process)
     assert "polling 1 account(s)" in log
     assert "waiting for new mail (IDLE)" not in log
-    assert [t.split(":")[0] for t in receiver.titles()] == ["Shipped", "Out for delivery"]
+    titles = ["Shipped", "Watching home", "Out for delivery"]
+    assert [t.split(":")[0] for t in receiver.titles()] == titles
 
 
 def test_status_reports_accounts_outbox_and_database(
@@ -144,5 +145,5 @@ def test_status_reports_accounts_outbox_and_database(
     zone = datetime.now().astimezone().strftime("%Z")
     assert re.fullmatch(rf"  home  last checked today \d\d:\d\d {zone}", out[3]), out[3]
     assert out[4] == "Shipments: 1 active, 0 finished, 0 archived"
-    assert out[5] == "Outbox: 1 waiting, 0 sent, 0 failed, 0 no match"
+    assert out[5] == "Outbox: 1 waiting, 1 sent, 0 failed, 0 no match"  # the hello went
     assert out[6] == "Next carrier checks: none due"

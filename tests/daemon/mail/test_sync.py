@@ -23,8 +23,10 @@ from tests.daemon.mail.conftest import (
 )
 from tests.support.receiver import Receiver
 
-# What the 16 sample emails notify (tests/daemon/test_pipeline.py checks which).
+# What the 16 sample emails notify (tests/daemon/test_pipeline.py checks which),
+# and the one hello after an account's first sync.
 SAMPLE_NOTIFICATIONS = 12
+WITH_HELLO = SAMPLE_NOTIFICATIONS + 1
 
 
 class CallLog:
@@ -73,12 +75,15 @@ def test_backfill_reads_amazon_mail_once_and_notifies_each_milestone_once(
     [report] = result.reports
     assert (report.fetched, report.known, report.too_large) == (16, 0, 0)
     assert app.store.message_count() == 16  # the non-Amazon mail was never downloaded
-    assert len(receiver.requests) == SAMPLE_NOTIFICATIONS
+    assert len(receiver.requests) == WITH_HELLO
+    # Every parcel of the story was delivered: the hello says so, after the story.
+    assert receiver.requests[-1].json()["title"] == "Watching home"
+    assert receiver.requests[-1].json()["message"] == "nothing on the way right now"
 
     [again] = boxes.sync(app.settings.imap)
     boxes.deliver()
     assert again.reports[0].fetched == 0
-    assert len(receiver.requests) == SAMPLE_NOTIFICATIONS
+    assert len(receiver.requests) == WITH_HELLO  # no second hello
 
 
 def test_a_check_without_new_mail_is_one_status_command(
@@ -168,8 +173,8 @@ def test_uidvalidity_change_rescans_without_duplicates(
     assert report.rescanned
     assert (report.fetched, report.known) == (4, 12)
     assert app.store.message_count() == 16
-    assert len(receiver.requests) == SAMPLE_NOTIFICATIONS
-    assert sent_before < SAMPLE_NOTIFICATIONS
+    assert len(receiver.requests) == WITH_HELLO  # a re-scan is not a first sync
+    assert sent_before < WITH_HELLO
 
 
 def test_several_folders_and_the_same_mail_in_two_of_them(
@@ -186,7 +191,7 @@ def test_several_folders_and_the_same_mail_in_two_of_them(
 
     inbox, archive = result.reports
     assert (inbox.fetched, archive.fetched, archive.known) == (8, 8, 8)
-    assert len(receiver.requests) == SAMPLE_NOTIFICATIONS
+    assert len(receiver.requests) == WITH_HELLO  # one hello for the account
 
 
 def test_mail_over_the_size_limit_is_recorded_not_read(

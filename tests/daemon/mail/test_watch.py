@@ -61,12 +61,13 @@ def test_idle_delivers_new_mail_at_once(
     mailbox.append(CONFIRMED_AND_SHIPPED)
     app = make_app(receiver)
     watch(app, watching)
-    assert receiver.wait_for(1, WAIT)  # the backfill: "Shipped"
+    assert receiver.wait_for(2, WAIT)  # the backfill: "Shipped", then the hello
+    assert receiver.titles()[1] == "Watching home"
 
     mailbox.append([OUT_FOR_DELIVERY])
 
-    assert receiver.wait_for(2, WAIT)
-    assert receiver.titles()[1].startswith("Out for delivery")
+    assert receiver.wait_for(3, WAIT)
+    assert receiver.titles()[2].startswith("Out for delivery")
 
 
 def test_a_server_restart_during_idle_is_survived(
@@ -79,17 +80,17 @@ def test_a_server_restart_during_idle_is_survived(
     mailbox.append(CONFIRMED_AND_SHIPPED)
     app = make_app(receiver)
     [watcher] = watch(app, watching)
-    assert receiver.wait_for(1, WAIT)
+    assert receiver.wait_for(2, WAIT)  # "Shipped" and the hello
 
     server.restart()
     mailbox.append([OUT_FOR_DELIVERY])  # arrives while the watcher reconnects
-    assert receiver.wait_for(2, WAIT)
+    assert receiver.wait_for(3, WAIT)
     server.restart()
     mailbox.append([DELIVERED])
-    assert receiver.wait_for(3, WAIT)
+    assert receiver.wait_for(4, WAIT)
 
     titles = [t.split(":")[0] for t in receiver.titles()]
-    assert titles == ["Shipped", "Out for delivery", "Delivered"]
+    assert titles == ["Shipped", "Watching home", "Out for delivery", "Delivered"]
     assert not watcher.gave_up
     assert app.store.message_count() == 4
 
@@ -103,11 +104,12 @@ def test_polling_when_idle_is_off(
     boxes = fast_mailboxes(app)
     watching.append(boxes)
     boxes.start([account])
-    assert receiver.wait_for(1, WAIT)
+    assert receiver.wait_for(2, WAIT)  # "Shipped" and the hello
 
     mailbox.append([OUT_FOR_DELIVERY])
 
-    assert receiver.wait_for(2, WAIT)
+    assert receiver.wait_for(3, WAIT)
+    assert receiver.titles()[2].startswith("Out for delivery")
 
 
 def test_a_refused_login_is_tried_once_then_waits_and_others_go_on(

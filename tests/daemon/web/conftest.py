@@ -145,7 +145,7 @@ def household(app: App) -> None:
         (Milestone.AVAILABLE_FOR_PICKUP, PICKUP, "302-1111111-2222222", "Garden hose",
          {"pickup_code": "482913"}),
         (Milestone.SHIPPED, LATE, "302-3333333-4444444", "Desk lamp",
-         {"eta": Eta.day(TODAY - 2 * days)}),
+         {"eta": Eta.day(TODAY - 5 * days)}),  # more than [general] late_after_days
         (Milestone.SHIPPED, TODAY_NUMBER, "302-5555555-6666666", "Coffee beans",
          {"eta": Eta(TODAY, TODAY + days)}),
         (Milestone.IN_TRANSIT, TRANSIT, "302-7777777-8888888", HOSTILE_TITLE,

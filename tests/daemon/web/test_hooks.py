@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,15 @@ from tests.daemon.web.conftest import (
     record,
 )
 from tests.support.receiver import Receiver
+from tests.support.replay import replay_one
 
 EMAILS = Path(__file__).resolve().parents[2] / "emails" / "amazon_com"
 UPS = "1Z999AA10123456784"  # order 113-4829105-7730624's UPS parcel, 17TRACK's fixtures
 USPS = "9400111899223818218407"  # AfterShip's fixtures
+
+# Late on 27 March 2026, UTC: the carrier fixtures' scans (out for delivery that
+# morning, delivered in the afternoon) are news then.
+PUSHED = datetime(2026, 3, 27, 20, 0, tzinfo=UTC)
 
 
 class Carriers:
@@ -130,10 +136,11 @@ def test_17track_pushes_move_a_parcel_and_notify_each_milestone_once(
 ) -> None:  # fmt: skip
     app = pushing_app(make_app, httpserver)
     path = EMAILS / "order1_shipped_pkg0.eml"
-    app.pipeline.process(RawMessage(path.read_bytes(), "test", path.name))
+    replay_one(app.pipeline, RawMessage(path.read_bytes(), "test", path.name), clock)
     app.deliver()
     served = serve(app)
     assert titles(receiver) == ["Shipped"]
+    clock.now = PUSHED  # the scans pushed below are hours old: news
 
     out = seventeen_track_body("17track/info_out_for_delivery.json")
     assert push_17track(served, out) == 200
@@ -160,10 +167,16 @@ def test_17track_pushes_move_a_parcel_and_notify_each_milestone_once(
 
 
 def test_aftership_webhooks_move_a_parcel_and_notify_each_milestone_once(
-    make_app: AppFactory, serve: ServeFactory, httpserver: HTTPServer, receiver: Receiver
+    make_app: AppFactory,
+    serve: ServeFactory,
+    httpserver: HTTPServer,
+    receiver: Receiver,
+    clock: Clock,
 ) -> None:
+    clock.now = PUSHED  # the scans pushed below are hours old: news
     app = pushing_app(make_app, httpserver)
-    record(app, event(Milestone.SHIPPED, USPS, carrier="usps", order_ids=("114-2210934-5561847",)))
+    shipped = event(Milestone.SHIPPED, USPS, carrier="usps", order_ids=("114-2210934-5561847",))
+    record(app, replace(shipped, occurred_at=PUSHED - timedelta(days=1)))
     app.deliver()
     served = serve(app)
     out = aftership_body("aftership/list_out_for_delivery.json")

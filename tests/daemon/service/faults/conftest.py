@@ -13,9 +13,10 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,7 @@ from tests.daemon.mail.conftest import (  # noqa: F401  (mailbox, server, tls: f
 from tests.daemon.service.faults.daemon_process import DaemonProcess
 from tests.support import dovecot
 from tests.support.receiver import Receiver, ReceiverServer
+from tests.support.replay import freshened
 
 CORPUS = Path(__file__).resolve().parents[3] / "emails"
 ACCOUNT = "home"
@@ -49,11 +51,19 @@ Note = tuple[str, str]
 # --- mail ----------------------------------------------------------------------------
 
 
+def fresh(paths: Sequence[Path]) -> list[bytes]:
+    """These corpus emails, in this order, dated a minute apart up to now: the
+    daemon runs the real clock, and what it reads must be news to be pushed
+    (tests/support/replay.py)."""
+    return freshened([path.read_bytes() for path in paths], datetime.now(UTC))
+
+
 def shipping_emails(marketplaces: tuple[str, ...] = MARKETPLACES) -> list[bytes]:
     """The corpus emails of `marketplaces` whose every event is an ordered,
     shipped, out-for-delivery or delivered milestone, in a fixed order: per
     marketplace, by the rank of that milestone, then by file name. The order
-    matters: a shipment only moves forward, so it decides which ones notify."""
+    matters: a shipment only moves forward, so it decides which ones notify.
+    Dated a minute apart up to now, so that all of it is news (see `fresh`)."""
     chosen: list[tuple[str, int, str, bytes]] = []
     for family in marketplaces:
         for path in sorted((CORPUS / family).glob("*.eml")):
@@ -63,7 +73,7 @@ def shipping_emails(marketplaces: tuple[str, ...] = MARKETPLACES) -> list[bytes]
                 rank = min(_MILESTONES.index(m) for m in milestones)
                 chosen.append((family, rank, path.name, path.read_bytes()))
     chosen.sort(key=lambda item: item[:3])
-    return [data for *_, data in chosen]
+    return freshened([data for *_, data in chosen], datetime.now(UTC))
 
 
 # --- configuration -----------------------------------------------------------------
@@ -157,7 +167,8 @@ def receiver_on(port: int) -> Iterator[Receiver]:
 
 
 def notes(receiver: Receiver) -> list[Note]:
-    """Every notification the receiver accepted, as (title, body), in order."""
+    """Every notification the receiver accepted, as (title, body), in order
+    (the hello after the account's first sync among them)."""
     with receiver.lock:
         requests = list(receiver.requests)
     received: list[Note] = []

@@ -21,6 +21,7 @@ from tests.daemon.mail.conftest import PASSWORD, USER, Mailbox
 from tests.daemon.service.faults.conftest import (
     CORPUS,
     StartDaemon,
+    fresh,
     all_sent,
     notes,
     outbox_counts,
@@ -52,23 +53,24 @@ def test_imap_server_restart_during_idle_loses_no_mail(
     receiver: Receiver,
     daemons: StartDaemon,
 ) -> None:
-    mailbox.append([SHIPPED.read_bytes()])
+    shipped, out_for_delivery = fresh([SHIPPED, OUT_FOR_DELIVERY])
+    mailbox.append([shipped])
     setup = write_setup(tmp_path, server, USER, PASSWORD, receiver.url())
     daemon = daemons(setup)
     daemon.wait_for_line(IDLE_PATTERN, WAIT)
-    assert receiver.wait_for(1, WAIT)
+    assert receiver.wait_for(2, WAIT)  # "Shipped", and the hello after the first sync
     mark = daemon.mark()
 
     server.restart()  # the IDLE connection drops with the old server
-    mailbox.append([OUT_FOR_DELIVERY.read_bytes()])
+    mailbox.append([out_for_delivery])
 
     daemon.wait_for_line("reconnecting", WAIT, since=mark)
-    assert receiver.wait_for(2, WAIT), daemon.tail()
+    assert receiver.wait_for(3, WAIT), daemon.tail()
     daemon.wait_for_line(IDLE_PATTERN, WAIT, since=mark)  # back in IDLE, caught up
     assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
     assert daemon.terminate(STOP) == 0, daemon.tail()
     titles = [title.split(":")[0] for title, _ in notes(receiver)]
-    assert titles == ["Shipped", "Out for delivery"]
+    assert titles == ["Shipped", "Watching home", "Out for delivery"]
 
 
 def test_notifications_wait_for_a_receiver_that_refuses_connections(
@@ -77,26 +79,29 @@ def test_notifications_wait_for_a_receiver_that_refuses_connections(
     port = dovecot.free_port()  # nothing listens there yet: connections are refused
     url = f"json://127.0.0.1:{port}/hook"
     setup = write_setup(tmp_path, server, USER, PASSWORD, url, notify={"retry_seconds": 1})
+    failed = r"notification to hook failed \(attempt 1\), retrying at"
     daemon = daemons(setup)
     daemon.wait_for_line(IDLE_PATTERN, WAIT)
+    daemon.wait_for_line(failed, WAIT)  # the hello after the first sync of the empty INBOX
     mark = daemon.mark()
     emails = [SHIPPED, *OTHER_SHIPMENTS]
 
-    mailbox.append([path.read_bytes() for path in emails])
+    mailbox.append(fresh(emails))
 
-    failed = r"notification to hook failed \(attempt 1\), retrying at"
     daemon.wait_for_line(failed, WAIT, since=mark, count=len(emails))
-    assert outbox_counts(setup.database) == Counter({"pending": len(emails)})
+    sending = len(emails) + 1  # and the hello
+    assert outbox_counts(setup.database) == Counter({"pending": sending})
     with receiver_on(port) as receiver:
         # The retry is due a second later, and sent at the next run of the
         # outbox job: up to 30 s from now.
-        assert receiver.wait_for(len(emails), OUTBOX_JOB), daemon.tail()
+        assert receiver.wait_for(sending, OUTBOX_JOB), daemon.tail()
         assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
         assert daemon.terminate(STOP) == 0, daemon.tail()
     received = Counter(notes(receiver))
-    assert len(received) == len(emails) and set(received.values()) == {1}, received
-    assert all(title.startswith("Shipped") for title, _ in received), received
-    assert outbox_counts(setup.database) == Counter({"sent": len(emails)})
+    assert len(received) == sending and set(received.values()) == {1}, received
+    titles = sorted(title.split(":")[0] for title, _ in received)
+    assert titles == ["Shipped"] * len(emails) + ["Watching home"], received
+    assert outbox_counts(setup.database) == Counter({"sent": sending})
 
 
 def test_a_database_locked_by_another_process_is_waited_out(
@@ -112,20 +117,21 @@ def test_a_database_locked_by_another_process_is_waited_out(
     )
     daemon = daemons(setup)
     daemon.wait_for_line(IDLE_PATTERN, WAIT)  # the database exists, the folder is read
+    assert receiver.wait_for(1, WAIT)  # the hello after the first sync, sent
     release = lock_database(setup.database)
     mark = daemon.mark()
 
-    mailbox.append([SHIPPED.read_bytes()])
+    mailbox.append(fresh([SHIPPED]))
 
     daemon.wait_for_line("database busy", WAIT, since=mark)
-    assert len(receiver.requests) == 0
+    assert len(receiver.requests) == 1
     release()
-    assert receiver.wait_for(1, WAIT), daemon.tail()
+    assert receiver.wait_for(2, WAIT), daemon.tail()
     assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
     assert daemon.process.poll() is None, "the daemon ended after the lock"
     assert daemon.terminate(STOP) == 0, daemon.tail()
-    [(title, _)] = notes(receiver)
-    assert title.startswith("Shipped")
+    [(hello, _), (title, _)] = notes(receiver)
+    assert (hello, title.split(":")[0]) == ("Watching home", "Shipped")
 
 
 # A second process holding SQLite's write lock: BEGIN EXCLUSIVE (in WAL mode
