@@ -21,8 +21,8 @@ from tests.daemon.mail.conftest import PASSWORD, USER, Mailbox
 from tests.daemon.service.faults.conftest import (
     CORPUS,
     StartDaemon,
-    fresh,
     all_sent,
+    fresh,
     notes,
     outbox_counts,
     poll_until,
