@@ -50,6 +50,8 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
     lines.extend(_handover(ship))
     if ship.delivery_photo_url:
         lines.append(f"    Delivery photo: {ship.delivery_photo_url}")
+    if ship.archived_at:
+        lines.append(f"    Archived: {_when(ship.archived_at, zone)} (not in `list`)")
     lines.append("    Timeline:")
     lines.extend(_timeline_lines(ship.timeline, zone))
     return "\n".join(lines)

@@ -149,10 +149,16 @@ def _status(row: Row, text: str, terminal: Terminal) -> str:
     return terminal.paint(text, *_COLOURS.get(row.milestone, ())) if row.milestone else text
 
 
-def nothing_active(finished: Counter[str], all_command: str) -> str:
+def nothing_active(finished: Counter[str], all_command: str, archived: int = 0) -> str:
     """What `list` says when no parcel is on its way: "No active shipments
-    (4 delivered: parcelwatch list --all)", or "No shipments yet."."""
-    if not finished:
+    (4 delivered: parcelwatch list --all; 1 archived: parcelwatch list
+    --archived)", or "No shipments yet."."""
+    if not finished and not archived:
         return "No shipments yet."
-    counts = ", ".join(f"{count} {label.lower()}" for label, count in finished.most_common())
-    return f"No active shipments ({counts}: {all_command})"
+    parts = []
+    if finished:
+        counts = ", ".join(f"{count} {label.lower()}" for label, count in finished.most_common())
+        parts.append(f"{counts}: {all_command}")
+    if archived:
+        parts.append(f"{archived} archived: {all_command.replace('--all', '--archived')}")
+    return f"No active shipments ({'; '.join(parts)})"

@@ -67,6 +67,9 @@ COMMANDS: tuple[Command, ...] = (
             "updates."),
     Command("refresh", "carriers", "Ask the carriers now about an order or number (or all due)."),
     Command("list", "shipments", "Show active shipments as a table."),
+    Command("archive", "archive", "Archive an order or parcel by hand: gone from `list`, its "
+            "carrier no longer asked."),
+    Command("unarchive", "archive", "Bring an archived order or parcel back."),
     Command("show", "shipments", "Show an order (or tracking number): its shipments and their "
             "timelines."),
     Command("calendar", "calendar", "Write the parcels as an iCalendar feed (stdout or "

@@ -20,21 +20,42 @@ from parsers.model import Milestone
 
 
 def configure_list(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--all", action="store_true", help="include delivered and cancelled")
+    cmd.add_argument(
+        "--all", action="store_true", help="include delivered, cancelled and stale ones"
+    )
+    cmd.add_argument(
+        "--archived", action="store_true", help="only the archived ones (`parcelwatch unarchive`)"
+    )
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     def work(reader: Reader) -> int:
         store = reader.store
-        shipments = store.shipments(include_finished=args.all)
-        orders = store.unshipped_orders(include_finished=args.all)
+        if args.archived:
+            shipments = [
+                s
+                for s in store.shipments(include_finished=True, include_archived=True)
+                if s.archived_at is not None
+            ]
+            orders = [
+                o
+                for o in store.unshipped_orders(include_finished=True, include_archived=True)
+                if o.archived_at is not None
+            ]
+        else:
+            shipments = store.shipments(include_finished=args.all)
+            orders = store.unshipped_orders(include_finished=args.all)
         if args.json:
             rows = [shipment_json(s) for s in shipments]
             rows += [order_json(o) for o in orders]
             print(json.dumps(rows, ensure_ascii=False, indent=2))
         elif not shipments and not orders:
-            print(listing.nothing_active(_finished(reader), _all_command(args)))
+            if args.archived:
+                print("Nothing is archived.")
+            else:
+                finished, archived = _ended(reader)
+                print(listing.nothing_active(finished, _all_command(args), archived))
         else:
             late_after = reader.settings.late_after_days
             table = listing.rows(shipments, orders, reader.clock(), reader.zone, late_after)
@@ -44,12 +65,25 @@ def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return with_reader(args, env, work)
 
 
-def _finished(reader: Reader) -> Counter[str]:
-    """How many parcels (and orders never shipped) ended, by how they ended."""
-    ended = [s.status for s in reader.store.shipments(include_finished=True) if not s.active]
-    orders = reader.store.unshipped_orders(include_finished=True)
-    ended += [o.status for o in orders if o.status not in (None, Milestone.ORDERED)]
-    return Counter(status.label for status in ended if status is not None)
+def _ended(reader: Reader) -> tuple[Counter[str], int]:
+    """How many parcels (and orders never shipped) ended, by how they ended
+    ("stale" for those gone quiet), and how many were archived."""
+    store = reader.store
+    shipments = store.shipments(include_finished=True, include_archived=True)
+    orders = store.unshipped_orders(include_finished=True, include_archived=True)
+    archived = sum(s.archived_at is not None for s in shipments)
+    archived += sum(o.archived_at is not None for o in orders)
+    ended = [s.status for s in shipments if not s.current and s.archived_at is None]
+    ended += [
+        o.status
+        for o in orders
+        if o.status not in (None, Milestone.ORDERED) and o.archived_at is None
+    ]
+    return Counter(_ended_label(status) for status in ended if status is not None), archived
+
+
+def _ended_label(status: Milestone) -> str:
+    return "stale" if status is Milestone.STALE else status.label
 
 
 def _all_command(args: argparse.Namespace) -> str:

@@ -71,6 +71,7 @@ def shipment_view(session: Session, row: Shipment) -> ShipmentView:
         delivery_code=row.delivery_code,
         delivery_location=row.delivery_location,
         account=row.account,
+        archived_at=row.archived_at,
     )
 
 
@@ -98,4 +99,5 @@ def order_view(session: Session, row: Order) -> OrderView:
         timeline=_timeline(session, shipment_pk=None, order_pk=row.id),
         shipments=tuple(shipment_view(session, shipment) for shipment in shipments),
         account=row.account,
+        archived_at=row.archived_at,
     )

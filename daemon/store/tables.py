@@ -173,6 +173,10 @@ class CarrierCheck(SQLModel, table=True):
     status_text: str | None = None
     note: str | None = None
     done: bool = False
+    # No longer used (stale parcels are one pass over all of them: daemon.store.
+    # stories), kept because databases made before have it NOT NULL: a new row
+    # without it would be refused there. Columns are only ever added.
+    stale_notified: bool = False
 
 
 class ShipmentOrder(SQLModel, table=True):

@@ -67,6 +67,7 @@ class ShipmentView:
     delivery_code: str | None = None
     delivery_location: str | None = None
     account: str | None = None  # the mail account it was first read from
+    archived_at: datetime | None = None  # by housekeeping, or `parcelwatch archive`
 
     @property
     def active(self) -> bool:
@@ -107,6 +108,7 @@ class OrderView:
     timeline: tuple[TimelineLine, ...]
     shipments: tuple[ShipmentView, ...]
     account: str | None = None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
