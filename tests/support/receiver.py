@@ -4,7 +4,9 @@ Tests point real Apprise at it and assert on what arrived. It can be told to
 fail the next N requests with HTTP 500, to stand for a notification service
 that is down for a while, and to hold its first answers until several senders
 are in the middle of a request at once (`hold`), so that a race between two
-deliverers happens every time instead of by chance.
+deliverers happens every time instead of by chance. It can also be slow, as
+a paced service is (`delay`: each answer that many seconds late), or shut
+(`gate` cleared: every request waits until the test opens it again).
 """
 
 from __future__ import annotations
@@ -26,16 +28,25 @@ class Received:
         return json.loads(self.body)
 
 
+def _open_gate() -> threading.Event:
+    gate = threading.Event()
+    gate.set()
+    return gate
+
+
 @dataclass
 class Receiver:
     """Records every request; fails the next `fail_next` ones; answers none of
     the first `hold` requests before `hold` of them have arrived (at most
-    `hold_seconds`)."""
+    `hold_seconds`); answers each `delay` seconds late; keeps each request
+    waiting while `gate` is cleared (at most `hold_seconds`)."""
 
     port: int = 0
     fail_next: int = 0
     hold: int = 0
     hold_seconds: float = 10.0
+    delay: float = 0.0
+    gate: threading.Event = field(default_factory=_open_gate)
     arrived: int = 0
     fail_paths: set[str] = field(default_factory=set)
     requests: list[Received] = field(default_factory=list)
@@ -66,6 +77,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 receiver.changed.wait_for(
                     lambda: receiver.arrived >= receiver.hold, receiver.hold_seconds
                 )
+            receiver.gate.wait(receiver.hold_seconds)
+            if receiver.delay:
+                # A paced service (Apprise sends to ntfy at most once per 5.5 s):
+                # the answer is late, whatever the client does meanwhile.
+                threading.Event().wait(receiver.delay)
             with receiver.lock:
                 failing = receiver.fail_next > 0 or self.path in receiver.fail_paths
                 if failing:

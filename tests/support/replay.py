@@ -92,3 +92,20 @@ def fresh_maildir(source: Path, directory: Path, now: datetime) -> Path:
     for file, data in zip(files, fresh, strict=True):
         (directory / file.parent.name / file.name).write_bytes(data)
     return directory
+
+
+# --- new orders, for tests that need many parcels --------------------------------------
+
+_ORDER_ID = re.compile(rb"(?<!\d)(\d{3})-\d{7}-\d{7}(?!\d)")
+_MESSAGE_ID = re.compile(rb"^Message-ID:[^\r\n]*", re.IGNORECASE | re.MULTILINE)
+
+
+def another_order(data: bytes, number: int, when: datetime) -> bytes:
+    """The email about order "<marketplace prefix>-<number>-<number>" instead of
+    the ones it names, with its own Message-ID and dated `when`: a new parcel
+    for an email identified by its order id alone (quoted-printable soft line
+    breaks are joined first, as they can split an id in a link)."""
+    data = data.replace(b"=\r\n", b"").replace(b"=\n", b"")
+    data = _ORDER_ID.sub(lambda m: b"%s-%07d-%07d" % (m.group(1), number, number), data)
+    header = b"Message-ID: <order-%d@replay.example>" % number
+    return redated(_MESSAGE_ID.sub(header, data, count=1), when)
