@@ -27,6 +27,11 @@ from tests.support.receiver import Receiver
 from tests.support.replay import freshened
 
 SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox" / "cur"
+# A shipping email identified by its order id alone: each copy about a new
+# order (tests/support/replay.another_order) is a new parcel.
+SHIPPED_BY_ORDER = (
+    SAMPLE.parents[3] / "tests" / "emails" / "amazon_au" / "dispatched_amazon_text.eml"
+)
 USER, PASSWORD = "alice@example.test", "correct horse battery"
 OTHER_USER, OTHER_PASSWORD = "bob@example.test", "staple"
 

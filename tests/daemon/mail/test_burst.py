@@ -16,18 +16,15 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from daemon.app import App
 from daemon.service.runner import Service
-from tests.daemon.mail.conftest import AppFactory, Mailbox
+from tests.daemon.mail.conftest import SHIPPED_BY_ORDER, AppFactory, Mailbox
 from tests.support.receiver import Receiver
 from tests.support.replay import another_order
 
-# Identified by its order id alone: each copy with a new id is a new parcel.
-SHIPPED = Path(__file__).resolve().parents[2] / "emails" / "amazon_au" / "dispatched_amazon_text.eml"
 BURST = 10
 WAIT = 30.0
 
@@ -68,7 +65,7 @@ def test_a_burst_is_recorded_while_a_notification_is_still_being_sent(
     assert receiver.titles() == ["Watching home"]
 
     receiver.gate.clear()  # the notification service stops answering
-    template = SHIPPED.read_bytes()
+    template = SHIPPED_BY_ORDER.read_bytes()
     emails = [another_order(template, n, datetime.now(UTC)) for n in range(1, BURST + 1)]
     mailbox.append(emails[:1])
     with receiver.changed:  # its notification is on its way, and held

@@ -17,13 +17,18 @@ import pytest
 from daemon.app import build
 from daemon.cli.main import main
 from daemon.config.settings import load_settings
-from tests.daemon.mail.conftest import PASSWORD, Mailbox, original_samples, write_config
+from tests.daemon.mail.conftest import (
+    PASSWORD,
+    SHIPPED_BY_ORDER,
+    Mailbox,
+    original_samples,
+    write_config,
+)
 from tests.daemon.mail.test_service import start, stop
 from tests.support import dovecot
 from tests.support.receiver import Receiver
 from tests.support.replay import another_order, redated
 
-SHIPPED = Path(__file__).resolve().parents[2] / "emails" / "amazon_au" / "dispatched_amazon_text.eml"
 FOLDER = "Orders"
 WAIT = 30.0
 
@@ -42,7 +47,8 @@ def history(now: datetime) -> list[tuple[datetime, bytes]]:
     their order: the newest is six and a half days old."""
     first = now - timedelta(days=89)
     dated = [first + index * timedelta(days=5.5) for index in range(16)]
-    return [(when, redated(data, when)) for when, data in zip(dated, original_samples(), strict=True)]
+    samples = original_samples()
+    return [(when, redated(data, when)) for when, data in zip(dated, samples, strict=True)]
 
 
 def put(mailbox: Mailbox, emails: list[tuple[datetime, bytes]]) -> None:
@@ -54,7 +60,7 @@ def put(mailbox: Mailbox, emails: list[tuple[datetime, bytes]]) -> None:
 def fresh(number: int, now: datetime) -> tuple[datetime, bytes]:
     """A shipping email about a new order, sent a minute before `now`."""
     when = now - timedelta(minutes=1)
-    return when, another_order(SHIPPED.read_bytes(), number, when)
+    return when, another_order(SHIPPED_BY_ORDER.read_bytes(), number, when)
 
 
 def order_of(body: str) -> str:
