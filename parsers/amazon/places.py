@@ -34,7 +34,16 @@ class PlaceReader:
         return _code(self.language.delivery_code, text)
 
     def pickup_location(self, text: str) -> str | None:
-        return _place(self.language.pickup_location, text)
+        """The locker or counter as the email names it, with its address when the
+        lines right below the name give one ("Amazon Locker - Fichte, Bayerstraße
+        10A, 80335 München")."""
+        for pattern in self.language.pickup_location:
+            match = pattern.search(text)
+            if match is not None:
+                place = " ".join(match.group("place").split())
+                if place:
+                    return ", ".join([place, *_address(text, match.end())])
+        return None
 
     def delivery_location(self, text: str) -> str | None:
         return _place(self.language.delivery_location, text)
@@ -48,6 +57,29 @@ class PlaceReader:
                 if found is not None:
                     return found.end
         return None
+
+
+# One line of an address under a place's name: short, with a number (a street's,
+# a postcode) and no colon, link or long run of digits (an order id, a phone).
+_ADDRESS_LINE = re.compile(r"[ \t]*\n[ \t]*(?P<line>[^\n:/@]{3,60}?)[ \t]*(?=\n|$)")
+_ADDRESS_LINES = 2
+_NOT_ADDRESS = re.compile(r"\d{6,}|\d{3}-\d{7}|[.!?]$")
+
+
+def _address(text: str, end: int) -> list[str]:
+    """The address lines (at most two) that directly follow a place's name
+    ending at `end`; none when the name is not alone on its line."""
+    lines: list[str] = []
+    for _ in range(_ADDRESS_LINES):
+        match = _ADDRESS_LINE.match(text, end)
+        if match is None:
+            break
+        line = " ".join(match.group("line").split())
+        if not any(c.isdigit() for c in line) or _NOT_ADDRESS.search(line) or len(line.split()) > 6:
+            break
+        lines.append(line)
+        end = match.end()
+    return lines
 
 
 def _code(pattern: re.Pattern[str] | None, text: str) -> str | None:

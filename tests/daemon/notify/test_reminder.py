@@ -12,12 +12,15 @@ import pytest
 
 from daemon.app import App, build
 from daemon.config.settings import load_settings
+from daemon.mail.raw import RawMessage
 from daemon.store.recorder import Recorder
 from parsers.model import Item, Milestone, ShipmentEvent
 from tests.support.receiver import Receiver
+from tests.support.replay import replay_one
 
 ORDER = "304-2958816-4470735"
 LAST_DAY = date(2026, 4, 4)
+CORPUS = Path(__file__).resolve().parents[2] / "emails"
 
 
 class Clock:
@@ -113,3 +116,18 @@ def test_a_parcel_ready_on_its_last_day_is_not_reminded(
     assert "Pick up by: today (Sat 4 Apr)" in receiver.requests[0].json()["message"]
     clock.now += timedelta(hours=2)
     assert app.deliver().sent == 0
+
+
+def test_the_german_locker_email_says_where_and_until_when(
+    app: App, clock: Clock, receiver: Receiver
+) -> None:
+    """The real amazon.de email, read a minute after it was sent: the locker's
+    name and address and the last day are in the notification."""
+    data = (CORPUS / "amazon_de" / "order_c_ready_for_pickup_locker.eml").read_bytes()
+    replay_one(app.pipeline, RawMessage(data, "mailbox:home", "1"), clock)
+    assert app.deliver().sent == 1
+    body = receiver.requests[0].json()["message"]
+    assert (
+        "Pickup at: Amazon Locker – Fichte, Bayerstraße 10A, 80335 München\n"
+        "Pick up by: Thu 2 Apr\nPickup code: 482913\n"
+    ) in body
