@@ -46,8 +46,8 @@ def test_a_delivery_password_is_not_sent_as_a_pickup_code(
     assert "Pickup" not in coming
     # Where, until when and with which code the locker parcel is collected.
     assert (
-        "\nPickup at: Amazon Locker - Juniper\nPick up by: Thu 2 Apr\nPickup code: 739204\n"
-        in waiting
+        "\nPickup at: Amazon Locker - Juniper, Co-op Food, 112 Wilmslow Road, Manchester M14 5AJ\n"
+        "Pick up by: Thu 2 Apr\nPickup code: 739204\n" in waiting
     )
     assert "Delivery code" not in waiting
     (otp,) = [s for s in app.store.shipments(include_finished=True) if s.delivery_code]
