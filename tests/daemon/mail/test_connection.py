@@ -6,13 +6,14 @@ folder have UIDs 1-3 and UIDNEXT 4 (RFC 3501: UIDs are assigned in order)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from daemon.config.settings import load_settings
 from daemon.errors import PermanentError
-from daemon.mail.imap_connect import Head, ImapConnection, open_connection
+from daemon.mail.imap_connect import Body, Head, ImapConnection, open_connection
 from tests.daemon.mail.conftest import PASSWORD, Mailbox, write_config
 from tests.support import dovecot
 
@@ -59,13 +60,16 @@ def test_heads_give_size_and_message_id_and_bodies_the_whole_message(
     connection: ImapConnection, mailbox: Mailbox
 ) -> None:
     first, second = message(1, "<a@example.org>"), message(2)
-    mailbox.append([first, second])
+    received = datetime(2026, 11, 30, 8, 15, 42, tzinfo=UTC)
+    mailbox.append([first])
+    mailbox.append([second], when=received)
     connection.examine("INBOX")
     assert connection.heads([1, 2]) == {
         1: Head(size=len(first), message_id="<a@example.org>"),
         2: Head(size=len(second), message_id=None),
     }
-    assert connection.bodies([2]) == {2: second}
+    # With the server's INTERNALDATE: an email's age when it has no Date.
+    assert connection.bodies([2]) == {2: Body(second, received)}
     flags = mailbox.flags()
     assert sorted(flags) == [1, 2]
     assert [uid for uid, seen in flags.items() if b"\\Seen" in seen] == []
