@@ -54,7 +54,8 @@ class Routing:
         for route in self.routes:
             if _matches(route, milestone, account):
                 tags |= route.tags
-        return self.targets_with(tags)
+        # No route covers it: nobody (targets_with would read "no tags" as everyone).
+        return self.targets_with(tags) if tags else ()
 
     def targets_with(self, tags: Iterable[str]) -> tuple[str, ...]:
         """Targets carrying any of `tags`; "all" (or no tags at all) is everyone."""

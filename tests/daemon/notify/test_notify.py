@@ -297,6 +297,23 @@ def test_a_milestone_no_route_covers_is_recorded_as_no_match(
     )
 
 
+def test_a_milestone_outside_every_route_reaches_nobody(
+    make_app: AppFactory, receiver: Receiver
+) -> None:
+    app = make_app(
+        target("phone", receiver.url("json", "/phone"), '"phone"')
+        + '[[notify.route]]\nmilestones = ["delivered"]\ntags = ["phone"]\n'
+    )
+    record(app, shipped())
+    assert app.deliver().sent == 0
+    assert receiver.requests == []
+    [problem] = app.outbox.problems()
+    assert (problem.status, problem.last_error) == (
+        "no_match",
+        "no [[notify.route]] covers shipped from account home",
+    )
+
+
 def test_apprise_config_file_services_with_their_tags(
     make_app: AppFactory, receiver: Receiver, tmp_path: Path
 ) -> None:
