@@ -7,7 +7,8 @@ recorded, both fixed for its life, so a calendar app moves the event rather
 than adding another. DTSTAMP and LAST-MODIFIED are the shipment's last update,
 so an unchanged parcel gives the same bytes and a file only changes with news.
 A parcel with neither an estimate nor a delivery day has no day to sit on and
-is left out.
+is left out. A parcel waiting at a pickup point with a last day to collect it
+gets a second event on that day, with a UID of its own, gone once collected.
 """
 
 from __future__ import annotations
@@ -40,16 +41,16 @@ def feed(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     for view in shipments:
-        event = shipment_event(view, zone, link)
-        if event is not None:
-            calendar.add_component(event)
+        for event in (shipment_event(view, zone, link), deadline_event(view, link)):
+            if event is not None:
+                calendar.add_component(event)
     content: bytes = calendar.to_ical()
     return content
 
 
-def uid(view: ShipmentView) -> str:
+def uid(view: ShipmentView, kind: str = "shipment") -> str:
     created = (view.created_at or view.updated_at).astimezone(UTC)
-    return f"shipment-{view.pk}-{created:%Y%m%dT%H%M%SZ}@parcelwatch"
+    return f"{kind}-{view.pk}-{created:%Y%m%dT%H%M%SZ}@parcelwatch"
 
 
 def days(view: ShipmentView, zone: tzinfo | None) -> tuple[date, date] | None:
@@ -83,6 +84,27 @@ def shipment_event(view: ShipmentView, zone: tzinfo | None, link: Link) -> Event
     return event
 
 
+def deadline_event(view: ShipmentView, link: Link) -> Event | None:
+    """"Last day to pick up" on the pick-up-by date, while the parcel waits."""
+    last = view.pickup_deadline
+    if last is None or not view.active or view.status is not Milestone.AVAILABLE_FOR_PICKUP:
+        return None
+    page = link(view)
+    event = Event()
+    event.add("uid", uid(view, "pickup"))
+    event.add("dtstamp", view.updated_at.astimezone(UTC))
+    event.add("last-modified", view.updated_at.astimezone(UTC))
+    event.add("summary", f"Last day to pick up: {view.short_name}")
+    event.add("dtstart", last)
+    event.add("dtend", last + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CONFIRMED")
+    event.add("description", _description(view, page))
+    if page:
+        event.add("url", page)
+    return event
+
+
 def _headline(view: ShipmentView) -> str:
     if view.status is None or view.status in _ON_THE_WAY:
         return "Arriving"
@@ -97,6 +119,10 @@ def _description(view: ShipmentView, page: str | None) -> str:
         lines.append("Order: " + ", ".join(view.order_ids))
     if view.carrier or view.tracking_number:
         lines.append(f"Tracking: {' '.join(filter(None, (view.carrier, view.tracking_number)))}")
+    if view.pickup_location:
+        lines.append(f"Pickup at: {view.pickup_location}")
+    if view.pickup_deadline:
+        lines.append(f"Pick up by: {view.pickup_deadline:%a %d %b %Y}")
     if view.pickup_code:
         lines.append(f"Pickup code: {view.pickup_code}")
     if page:

@@ -152,6 +152,10 @@ def parcel_facts(view: ShipmentView, link: Link, zone: tzinfo | None) -> dict[st
         "eta_start": view.eta.start.isoformat() if view.eta else None,
         "eta_end": view.eta.end.isoformat() if view.eta else None,
         "pickup_code": view.pickup_code,
+        "pickup_location": view.pickup_location,
+        "pickup_deadline": view.pickup_deadline.isoformat() if view.pickup_deadline else None,
+        "delivery_code": view.delivery_code,
+        "delivery_location": view.delivery_location,
         "delivered_at": view.delivered_at.astimezone(zone).isoformat()
         if view.delivered_at
         else None,

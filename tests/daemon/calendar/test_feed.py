@@ -189,3 +189,34 @@ def test_calendar_output_writes_a_file(
     assert len(events_of(out.read_bytes())) == 1
     assert main(argv, {"HOME": str(tmp_path)}) == 0
     assert capsys.readouterr().err.splitlines()[-1] == f"{out}: unchanged"
+
+
+def test_a_pickup_deadline_is_its_own_event_until_the_parcel_is_collected(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    record(app, milestone=Milestone.AVAILABLE_FOR_PICKUP, eta=Eta.day(date(2026, 4, 2)),
+           items=(Item("Desk lamp"),), pickup_code="482913",
+           pickup_location="Amazon Locker - Fichte, Bayerstrasse 10A",
+           pickup_deadline=date(2026, 4, 5))  # fmt: skip
+    (deadline, parcel) = sorted(
+        Calendar.from_ical(app.calendar_feed()).walk("VEVENT"), key=lambda e: str(e["uid"])
+    )
+    assert str(parcel["uid"]).startswith("shipment-") and str(deadline["uid"]).startswith("pickup-")
+    assert str(deadline["uid"]).removeprefix("pickup-") == str(parcel["uid"]).removeprefix(
+        "shipment-"
+    )
+    # Sun 5 Apr 2026, an all-day event: DTEND is the next day.
+    assert (deadline.decoded("dtstart"), deadline.decoded("dtend")) == (
+        date(2026, 4, 5),
+        date(2026, 4, 6),
+    )
+    assert str(deadline["summary"]) == "Last day to pick up: Desk lamp"
+    assert str(deadline["description"]).split("\n")[4:7] == [
+        "Pickup at: Amazon Locker - Fichte, Bayerstrasse 10A",
+        "Pick up by: Sun 05 Apr 2026",
+        "Pickup code: 482913",
+    ]
+    record(app, milestone=Milestone.DELIVERED, items=(Item("Desk lamp"),))
+    summaries = [summary for _, _, _, summary in events_of(make_app().calendar_feed())]
+    assert summaries == ["Delivered: Desk lamp"]
