@@ -85,7 +85,7 @@ def shipment_event(view: ShipmentView, zone: tzinfo | None, link: Link) -> Event
 
 
 def deadline_event(view: ShipmentView, link: Link) -> Event | None:
-    """"Last day to pick up" on the pick-up-by date, while the parcel waits."""
+    """The "Last day to pick up" event on the pick-up-by date, while the parcel waits."""
     last = view.pickup_deadline
     if last is None or not view.active or view.status is not Milestone.AVAILABLE_FOR_PICKUP:
         return None
