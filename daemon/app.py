@@ -12,8 +12,6 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from daemon.carriers.base import Usage
 from daemon.carriers.ledger import Checks
 from daemon.carriers.refresher import Refresher
@@ -22,7 +20,7 @@ from daemon.carriers.schedule import Policy
 from daemon.config.imap import ImapAccount
 from daemon.config.mqtt import MqttSettings
 from daemon.config.notify import NotifySettings
-from daemon.config.parsing import registry_for
+from daemon.config.parsing import registry_options
 from daemon.config.settings import Settings
 from daemon.mail.accounts import Mailboxes
 from daemon.mail.backoff import Backoff
@@ -35,8 +33,10 @@ from daemon.notify.links import shipment_page
 from daemon.notify.notifier import Notifier, OutboxRun
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import PhotoError, fetch_photo
+from daemon.notify.photo_net import Network
 from daemon.notify.reminder import Reminders
 from daemon.notify.routing import Announcements
+from daemon.parsing.budget import Budget, BudgetedReader
 from daemon.pipeline import Pipeline
 from daemon.store.database import Store
 from daemon.store.opening import open_store
@@ -77,6 +77,8 @@ class App:
     hand_raise: HandRaise
     hellos: Hellos
     reminders: Reminders
+    reader: BudgetedReader
+    photo_network: Network
 
     def deliver(self) -> OutboxRun:
         """Queue a due digest, the day's pickup reminders and notice about
@@ -132,7 +134,11 @@ class App:
         from daemon.mqtt.bridge import Bridge
         from daemon.mqtt.publisher import Publisher
 
-        photos = _photo_download(self.settings.notify) if settings.delivery_photo else None
+        photos = (
+            _photo_download(self.settings.notify, self.photo_network)
+            if settings.delivery_photo
+            else None
+        )
         max_age = self.settings.notify.max_age
         if settings.event_max_age_hours is not None:
             max_age = timedelta(hours=settings.event_max_age_hours)
@@ -160,7 +166,7 @@ class App:
 
         settings = self.settings
         if photos is None and settings.web.photos:
-            photos = _photo_download(settings.notify)
+            photos = _photo_download(settings.notify, self.photo_network)
         return build_site(
             settings.web,
             settings.carriers,
@@ -181,20 +187,21 @@ class App:
         return {name: b.usage() for name, b in self.refresher.router.backends.items()}
 
     def close(self) -> None:
+        self.reader.close()
         self.refresher.close()
         self.notifier.close()
         self.store.close()
 
 
-def _photo_download(settings: NotifySettings) -> PhotoSource:
-    """Delivery photos for Home Assistant and the web pages, downloaded within
-    the limits the notifications use ([notify] photo_max_bytes, photo_timeout)."""
+def _photo_download(settings: NotifySettings, network: Network) -> PhotoSource:
+    """Delivery photos for Home Assistant and the web pages, downloaded as the
+    notifications download them (daemon.notify.photo: Amazon's hosts, public
+    addresses) within the same limits ([notify] photo_max_bytes, photo_timeout)."""
 
     def download(url: str) -> tuple[bytes, str] | None:
         try:
-            with httpx.Client() as client:
-                photo = fetch_photo(client, url, max_bytes=settings.photo_max_bytes,
-                                    timeout=settings.photo_timeout)  # fmt: skip
+            photo = fetch_photo(url, max_bytes=settings.photo_max_bytes,
+                                timeout=settings.photo_timeout, network=network)  # fmt: skip
         except PhotoError as exc:
             log.warning("no delivery photo: %s", exc)
             return None
@@ -210,11 +217,18 @@ def _version() -> str:
         return "unknown"
 
 
-def build(settings: Settings, clock: Clock = system_clock) -> App:
+def build(
+    settings: Settings, clock: Clock = system_clock, *, photo_network: Network | None = None
+) -> App:
+    """Every part, built once. `photo_network` is for tests that serve photos on
+    loopback (tests/support/photo_server.py); the commands pass none: public only."""
     zone = ZoneInfo(settings.timezone) if settings.timezone else None
+    network = photo_network or Network.public()
     # Targets first: an unusable Apprise URL or file is a config error, found
     # before the database is touched.
-    notifier = Notifier(settings.notify, clock=clock, zone=zone, source=settings.source)
+    notifier = Notifier(
+        settings.notify, clock=clock, zone=zone, source=settings.source, photo_network=network
+    )
     try:
         store = open_store(settings)
     except BaseException:
@@ -237,8 +251,8 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
     )
     hellos = Hellos(routing, store.shipments, store.unshipped_orders, outbox.add_once, zone)
     reminders = Reminders(routing, store.shipments, outbox.add_once, zone)
-    registry = registry_for(settings)
-    pipeline = Pipeline(registry, store, routing, clock)
+    reader = BudgetedReader(registry_options(settings), Budget(seconds=settings.parse_budget))
+    pipeline = Pipeline(reader, store, routing, clock)
     unread = UnreadEmails(store)
     hand_raise = HandRaise(settings.notify_unrecognised, unread, routing, outbox.add_notice, zone)
     checks = Checks(store, routing)
@@ -260,4 +274,6 @@ def build(settings: Settings, clock: Clock = system_clock) -> App:
         hand_raise,
         hellos,
         reminders,
+        reader,
+        network,
     )

@@ -1,8 +1,9 @@
 """The path of one email: raw bytes -> parse (pure) -> record (one transaction).
 
 Parsing happens outside the database transaction, so a slow or broken email
-never holds a lock; recording is all-or-nothing, so a killed daemon resumes
-without losing or repeating anything.
+never holds a lock, and in a worker process within a budget (daemon.parsing), so
+a hostile one cannot stall the daemon; recording is all-or-nothing, so a killed
+daemon resumes without losing or repeating anything.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from daemon.mail.raw import RawMessage
+from daemon.parsing.reading import Parsed
 from daemon.store.database import Recorded, Store, content_hash
 from daemon.store.recorder import Announcer
 from daemon.store.views import MessageRecord
-from parsers.message import MailMessage, parse_message
 from parsers.model import ParseResult
-from parsers.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,22 @@ class Tally:
         )
 
 
+class Reader(Protocol):
+    """Reads one email: daemon.parsing.budget.BudgetedReader, in a worker process."""
+
+    def read(self, raw: bytes) -> Parsed: ...
+
+
 class Pipeline:
     def __init__(
         self,
-        registry: Registry,
+        reader: Reader,
         store: Store,
         announcer: Announcer,
         clock: Callable[[], datetime],
         timer: Callable[[], float] = time.perf_counter,
     ) -> None:
-        self.registry = registry
+        self.reader = reader
         self.store = store
         self.announcer = announcer
         self.clock = clock
@@ -95,39 +102,31 @@ class Pipeline:
     def with_announcer(self, announcer: Announcer) -> Pipeline:
         """The same pipeline asking another announcer (`import --no-notify`
         records with one that announces nothing)."""
-        return Pipeline(self.registry, self.store, announcer, self.clock, self.timer)
+        return Pipeline(self.reader, self.store, announcer, self.clock, self.timer)
 
     def process(self, raw: RawMessage) -> Outcome:
-        """Parse and record one message; a message that cannot be decoded at all
-        is still recorded, with the reason, so it is not retried forever."""
-        started = self.timer()
-        message, failure = _decode(raw)
-        decoding = self.timer() - started
-        message_id = message.message_id if message else None
-        if self.store.is_processed(content_hash(raw.data), message_id):
+        """Parse and record one message; a message that cannot be read at all is
+        still recorded, with the reason, so it is not retried forever. A message
+        seen before (the same bytes) is not read again; one with a known
+        Message-ID is caught when it is recorded."""
+        if self.store.is_processed(content_hash(raw.data), None):
             return Outcome(raw, duplicate=True, result=None, notifications=0)
-        return self._parse_and_record(raw, message, failure, decoding)
+        return self._parse_and_record(raw)
 
     def process_new(self, raw: RawMessage) -> Outcome:
         """`process` for a message the source already knows to be unrecorded (an
         IMAP source checks Message-IDs before downloading): one query fewer. A
         duplicate is still caught, inside the recording transaction."""
-        started = self.timer()
-        message, failure = _decode(raw)
-        return self._parse_and_record(raw, message, failure, self.timer() - started)
+        return self._parse_and_record(raw)
 
-    def _parse_and_record(
-        self, raw: RawMessage, message: MailMessage | None, failure: ParseResult, decoding: float
-    ) -> Outcome:
-        """`decoding`: the seconds `_decode` took, counted with parsing's."""
+    def _parse_and_record(self, raw: RawMessage) -> Outcome:
         started = self.timer()
-        result = failure
-        if message is not None:
-            result = _dated(self.registry.parse_message(message), raw.received_at)
-        seconds = max(decoding + self.timer() - started, 0.0)
+        parsed = self.reader.read(raw.data)
+        seconds = max(self.timer() - started, 0.0)  # in the worker, and the way there
+        result = _dated(parsed.result, raw.received_at)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        record = replace(_record_of(raw, message), parse_seconds=seconds)
+        record = replace(_record_of(raw, parsed), parse_seconds=seconds)
         if result.unread is not None and len(raw.data) <= KEEP_UNREAD_BYTES:
             record = replace(record, raw=raw.data)  # for `parcelwatch report`
         try:
@@ -175,30 +174,20 @@ def _dated(result: ParseResult, received_at: datetime | None) -> ParseResult:
     return replace(result, events=tuple(events))
 
 
-def _record_of(raw: RawMessage, message: MailMessage | None) -> MessageRecord:
+def _record_of(raw: RawMessage, parsed: Parsed) -> MessageRecord:
     """What the audit trail keeps of this message."""
-    record = MessageRecord(raw.source, raw.location, content_hash(raw.data), account=raw.account)
-    if message is None:
-        return record
-    sender = message.sender.address if message.sender else ""
-    return replace(
-        record,
-        message_id=message.message_id,
-        subject=message.subject,
-        sender=sender,
-        sent_at=message.date,
+    return MessageRecord(
+        raw.source,
+        raw.location,
+        content_hash(raw.data),
+        account=raw.account,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        sender=parsed.sender,
+        sent_at=parsed.sent_at,
     )
 
 
 def _storable(text: str) -> str:
     """`text` with whatever UTF-8 cannot encode (lone surrogates) replaced."""
     return text.encode("utf-8", errors="replace").decode("utf-8")
-
-
-def _decode(raw: RawMessage) -> tuple[MailMessage | None, ParseResult]:
-    """The decoded message, or None and a result that says why it could not be."""
-    try:
-        return parse_message(raw.data), ParseResult(parser=None)
-    except Exception as exc:  # the decoder promises not to raise; be sure
-        error = f"undecodable: {type(exc).__name__}: {exc}"
-        return None, ParseResult(parser=None, error=error)

@@ -56,7 +56,7 @@ _SHIP_TO = re.compile(
     re.IGNORECASE,
 )
 _MESSAGE_ID = re.compile(r"<([^@<>]{1,200})@")
-_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_QUOTE_MARK = re.compile(r"^[ \t]*+(?:>[ \t]?)++")  # possessive: no state per ">"
 _WORDISH = re.compile(r"\w\w")
 _FIRST = ("Alex", "Robin", "Sam", "Kim", "Charlie", "Jo", "Max", "Noa")
 _LAST = ("Sample", "Example", "Tester", "Muster", "Esempio", "Ejemplo")

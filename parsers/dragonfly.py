@@ -65,15 +65,18 @@ class DragonflyParser:
 
     name = "dragonfly"
 
-    def __init__(self, *, require_authentication: bool = False) -> None:
+    def __init__(
+        self, *, require_authentication: bool = False, authserv_id: str | None = None
+    ) -> None:
         self._require_authentication = require_authentication
+        self._authserv_id = authserv_id
         self._readers = (DateReader(DUTCH), DateReader(ENGLISH))
 
     def claim(self, message: MailMessage) -> Claim[tuple[str, ...]] | None:
         """Ours when Dragonfly sent it and it names a Dragonfly number; the
         numbers are the verdict."""
         sender = message.sender
-        if sender is None or not _is_dragonfly(sender.domain):
+        if sender is None or sender.disguised or not _is_dragonfly(sender.domain):
             return None
         numbers = self._numbers(message)
         return Claim(100, numbers) if numbers else None
@@ -81,7 +84,7 @@ class DragonflyParser:
     def parse(
         self, message: MailMessage, claim: Claim[tuple[str, ...]]
     ) -> tuple[ShipmentEvent, ...]:
-        verdict = authentication(message, _is_dragonfly)
+        verdict = authentication(message, self._authserv_id, _is_dragonfly)
         if verdict.failure is not None:
             raise Rejected(f"look-alike: Authentication-Results say {verdict.failure}")
         if self._require_authentication and not verdict.passed:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from parsers.auth_results import server_results
 from parsers.message import Address, MailMessage
 
 # The header labels mail clients write above an inline forward, in the languages
@@ -33,7 +34,10 @@ _DATE = (
     r"date|sent|datum|gesendet|envoyé|enviado|fecha|data|inviato|verzonden|wysłano"
     r"|skickat|送信日時|日付"
 )
-_LABEL = r"^[ \t>*]*(?P<label>{})[ \t]*[:：][ \t]*(?P<value>.+?)[ \t*]*$"
+# The value ends at its last character that is not a space or a star (Outlook's bold):
+# a greedy run backed up once, where a lazy one would re-read the trailing run from
+# every character of the value; the runs around the label never give back a space.
+_LABEL = r"^[ \t>*]*+(?P<label>{})[ \t]*+[:：][ \t]*+(?P<value>[^\n]*[^ \t*\n])[ \t*]*$"
 _FROM_LINE = re.compile(_LABEL.format(_FROM), re.IGNORECASE | re.MULTILINE)
 _SUBJECT_LINE = re.compile(_LABEL.format(_SUBJECT), re.IGNORECASE | re.MULTILINE)
 _DATE_LINE = re.compile(_LABEL.format(_DATE), re.IGNORECASE | re.MULTILINE)
@@ -58,38 +62,35 @@ _QUOTE = re.compile(r"^[ \t]?>[ \t]?", re.MULTILINE)
 class Forwards:
     """Unwraps forwards from the configured forwarding addresses."""
 
-    def __init__(self, forwarders: Iterable[str]) -> None:
+    def __init__(self, forwarders: Iterable[str], authserv_id: str | None = None) -> None:
         self.forwarders = frozenset(address.lower() for address in forwarders)
+        self.authserv_id = authserv_id
 
     def unwrap(self, message: MailMessage) -> MailMessage:
         """The original email when `message` is a forward from a forwarder,
         else `message` itself."""
         sender = message.sender
-        if sender is None or sender.address.lower() not in self.forwarders:
+        if sender is None or sender.disguised or sender.address.lower() not in self.forwarders:
             return message
-        if _forged(message, sender.domain):
+        if self._forged(message, sender.domain):
             return message
         if message.attached:
             return message.attached[0]
         return inline_original(message) or message
 
-
-_FAILED = re.compile(
-    r"^\s*(?:dkim|dmarc|spf)\s*=\s*(?:fail|softfail|permerror)\b(?P<rest>[^;]*)", re.IGNORECASE
-)
-
-
-def _forged(message: MailMessage, domain: str) -> bool:
-    """Whether the user's own server (the topmost Authentication-Results) says
-    the forwarder's address was forged."""
-    values = message.header("Authentication-Results")
-    if not values:
+    def _forged(self, message: MailMessage, domain: str) -> bool:
+        """Whether the user's own server (parsers.auth_results) says the forwarder's
+        address was forged: SPF, DKIM or DMARC failed naming its domain, or naming
+        nothing at all."""
+        for result in server_results(message, self.authserv_id).results:
+            failed = result.method in _CHECKED and result.outcome in _FAILURES
+            if failed and (domain in result.detail or "=" not in result.detail):
+                return True
         return False
-    for clause in values[0].split(";")[1:]:
-        failed = _FAILED.match(clause)
-        if failed and (domain in failed.group("rest").lower() or "=" not in failed.group("rest")):
-            return True
-    return False
+
+
+_CHECKED = frozenset({"dkim", "dmarc", "spf"})
+_FAILURES = frozenset({"fail", "softfail", "permerror"})
 
 
 def inline_original(message: MailMessage) -> MailMessage | None:

@@ -7,13 +7,19 @@ input; what cannot be decoded is replaced, and what is missing is empty.
 HTML is walked with lxml directly (not through BeautifulSoup's Python tree) because
 parsing must stay within a few milliseconds per email; BeautifulSoup's
 UnicodeDammit decodes parts whose declared charset is missing or wrong.
+
+Everything here reads hostile input (parsers.limits): addresses are parsed from the
+raw header and only their display names decoded, so an encoded word cannot turn into
+an address; headers, links and images are read up to a bound; and a structure too
+deep to read whole is not read at all but reported in `MailMessage.problem`.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import email
 import email.errors
+import email.parser
 import email.policy
 import email.utils
 import re
@@ -22,11 +28,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header, decode_header, make_header
 from email.message import Message
+from itertools import islice
 from urllib.parse import unquote
 
 import lxml.html
-from bs4.dammit import UnicodeDammit
 from lxml import etree
+
+from parsers.limits import MAX_HEADER_CHARS, MAX_IMAGES, MAX_LINKS, MAX_MIME_CONTAINERS
 
 _BLOCK_TAGS = frozenset(
     {
@@ -39,11 +47,18 @@ _BLOCK_TAGS = frozenset(
 _CELL_TAGS = frozenset({"td", "th"})
 _SKIP_TAGS = frozenset({"style", "script", "head"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\u2007\u202f\ufeff]+")
+# Every run of horizontal white space (and of zero-width characters) becomes one
+# space: the language tables' patterns ("carrier\s*:?\s+", "qty\s*:?\s*") may then
+# meet at most one white-space character at a time, so none of them can re-read a
+# long run (runs of em or ideographic spaces made them quadratic). Possessive: a
+# repeated group the engine could backtrack into costs it memory for every character.
+_SPACES = re.compile(r"(?:[^\S\n]|[\u200b\u200c\u200d\ufeff])++")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Lone surrogates: UTF-7 and the escape codecs, which a sender may declare, decode
 # to them, and no UTF-8 output (the database, `parse --json`) can hold them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# A part that contains others; the standard library's parser recurses into each.
+_CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -65,8 +80,14 @@ class Image:
 
 @dataclass(frozen=True)
 class Address:
+    """One mailbox of an address header. `address` is exactly as the header wrote
+    it; only `display_name` is decoded. `disguised` is true when the address holds
+    an RFC 2047 encoded word: its decoded form differs from what the mail servers
+    (and their DMARC checks) read, so it never passes for anyone."""
+
     display_name: str
     address: str
+    disguised: bool = False
 
     @property
     def domain(self) -> str:
@@ -90,6 +111,9 @@ class MailMessage:
     links: tuple[Link, ...]
     images: tuple[Image, ...]
     attached: tuple[MailMessage, ...]
+    problem: str | None = None
+    """Why the body was not read ("more than 50 multipart or message parts"),
+    or None when it was."""
 
     def header(self, name: str) -> list[str]:
         """All values of a header, case-insensitively."""
@@ -109,19 +133,38 @@ def parse_message(raw: bytes) -> MailMessage:
 
     The lenient compat32 policy reads the structure, and only the few headers we
     use are decoded: the modern policy parses every header of every part up front,
-    which costs more than all the rest of parsing and raises on malformed ones."""
+    which costs more than all the rest of parsing and raises on malformed ones.
+    A structure too deep to read gives the headers alone and the `problem`."""
+    containers = sum(1 for _ in islice(_CONTAINER.finditer(raw), MAX_MIME_CONTAINERS + 1))
+    if containers > MAX_MIME_CONTAINERS:
+        problem = f"more than {MAX_MIME_CONTAINERS} multipart or message parts"
+        return _headers_only(raw, problem)
     try:
         return _view(email.message_from_bytes(raw, policy=email.policy.compat32))
-    except Exception:  # a last resort: the parser promises a view, not an exception
-        return _EMPTY
+    except RecursionError:
+        return _headers_only(raw, "MIME parts nested too deeply")
+    except Exception as exc:  # the parser promises a view, not an exception
+        return _headers_only(raw, f"{type(exc).__name__} while decoding the MIME structure")
 
 
-def _view(msg: Message) -> MailMessage:
-    headers = tuple((key, _header_str(value)) for key, value in msg.raw_items())
+def _headers_only(raw: bytes, problem: str) -> MailMessage:
+    """What the headers say of an email whose body cannot be read, and why."""
+    try:
+        msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            raw, headersonly=True
+        )
+        view = _view(msg, body=False)
+    except Exception:
+        view = _EMPTY
+    return dataclasses.replace(view, problem=problem)
+
+
+def _view(msg: Message, *, body: bool = True) -> MailMessage:
+    headers = tuple((key, _header_str(value)[:MAX_HEADER_CHARS]) for key, value in msg.raw_items())
     plain: list[str] = []
     htmls: list[str] = []
     attached: list[MailMessage] = []
-    for part in _walk(msg, attached):
+    for part in _walk(msg, attached) if body else ():
         ctype = part.get_content_type()
         if part.get_content_disposition() == "attachment":
             continue
@@ -130,12 +173,12 @@ def _view(msg: Message) -> MailMessage:
         elif ctype == "text/html":
             htmls.append(_valid_text(_decode_part(part)))
     html = "\n".join(htmls)
-    html_text, links, images = html_content(html) if html else ("", (), ())
+    html_text, links, images, problem = _read_html(html) if html else ("", (), (), None)
     text = _tidy("\n".join(plain)) if plain else html_text
     return MailMessage(
         subject=_one_line(_get_header(msg, "subject")),
-        sender=_first_address(_get_header(msg, "from")),
-        to=_addresses(_get_header(msg, "to")),
+        sender=_sender(msg),
+        to=_addresses(_raw_header(msg, "to")),
         date=_parse_date(_get_header(msg, "date")),
         message_id=" ".join(_get_header(msg, "message-id").split()) or None,
         headers=headers,
@@ -145,6 +188,7 @@ def _view(msg: Message) -> MailMessage:
         links=links,
         images=images,
         attached=tuple(attached),
+        problem=problem,
     )
 
 
@@ -180,6 +224,8 @@ def _decode_part(part: Message) -> str:
             return data.decode(_charset_alias(charset))
         except (LookupError, UnicodeDecodeError, ValueError):  # unknown, wrong or absurd label
             pass
+    from bs4.dammit import UnicodeDammit  # only for a missing or wrong charset: 0.1 s to import
+
     dammit = UnicodeDammit(data, ["utf-8", "windows-1252"])
     if dammit.unicode_markup is not None:
         return str(dammit.unicode_markup)
@@ -206,7 +252,18 @@ def _get_header(msg: Message, name: str) -> str:
     value = msg.get(name)
     if value is None:
         return ""
-    return _valid_text(_decoded(value))
+    text = _header_str(value)[:MAX_HEADER_CHARS]
+    if isinstance(value, Header):  # raw 8-bit bytes in a header: already decoded
+        return _valid_text(text)
+    return _valid_text(_decoded(text))
+
+
+def _raw_header(msg: Message, name: str) -> str:
+    """A header as it was written (at most MAX_HEADER_CHARS); "" when absent."""
+    value = msg.get(name)
+    if value is None:
+        return ""
+    return _header_str(value)[:MAX_HEADER_CHARS]
 
 
 def _valid_text(text: str) -> str:
@@ -214,17 +271,11 @@ def _valid_text(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
-def _decoded(value: object) -> str:
-    if isinstance(value, Header):  # raw 8-bit bytes in a header: already decoded
-        return str(value)
-    text = str(value)
+def _decoded(text: str) -> str:
     try:
         words = decode_header(text)
     except (ValueError, email.errors.HeaderParseError):
         return text
-    # The same superset codecs as bodies first: Shift_JIS words often hold cp932's
-    # ① or half-width kana, which the strict "shift_jis" codec refuses; then the
-    # declared charsets, for the few bytes a superset leaves undefined.
     widened = [(word, _charset_alias(cs) if cs else cs) for word, cs in words]
     for attempt in (widened, words):
         try:
@@ -245,16 +296,27 @@ def _one_line(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
 
 
-def _first_address(value: str) -> Address | None:
-    found = _addresses(value)
-    return found[0] if found else None
+def _sender(msg: Message) -> Address | None:
+    """The one mailbox of the one From header. Two From headers, or two addresses in
+    one, are read differently by different programs (the server's DMARC check may
+    judge the other one), so such an email has no sender."""
+    if len(msg.get_all("from") or ()) != 1:
+        return None
+    found = _addresses(_raw_header(msg, "from"))
+    return found[0] if len(found) == 1 else None
 
 
-def _addresses(value: str) -> tuple[Address, ...]:
-    if not value:
+def _addresses(raw: str) -> tuple[Address, ...]:
+    """The mailboxes of a raw address header: parsed before anything is decoded, so
+    an encoded word stays what it is, then each display name decoded."""
+    if not raw:
         return ()
-    pairs = email.utils.getaddresses([value])
-    return tuple(Address(name.strip(), addr.strip()) for name, addr in pairs if "@" in addr)
+    pairs = email.utils.getaddresses([raw])
+    return tuple(
+        Address(_valid_text(_decoded(name)).strip(), addr.strip(), _decoded(addr) != addr)
+        for name, addr in pairs
+        if "@" in addr
+    )
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -273,58 +335,76 @@ def _parse_date(value: str) -> datetime | None:
 
 def html_content(html: str) -> tuple[str, tuple[Link, ...], tuple[Image, ...]]:
     """The visible text of an HTML document, with line breaks where blocks end and
-    spaces between table cells, plus its links and images."""
+    spaces between table cells, plus its links and images (the first MAX_LINKS and
+    MAX_IMAGES)."""
+    text, links, images, _ = _read_html(html)
+    return text, links, images
+
+
+def _read_html(html: str) -> tuple[str, tuple[Link, ...], tuple[Image, ...], str | None]:
+    """`html_content`, and the problem if the document is too deep to read whole:
+    libxml2 stops building the tree at 256 levels, and what is below is lost. The
+    tree it did build is walked without recursion."""
     # lxml refuses a str that still declares its byte encoding (XHTML templates do).
     html = _XML_DECLARATION.sub("", html, count=1)
+    parser = lxml.html.HTMLParser()  # one per document: its error log is this one's
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
-        return "", (), ()
+        return "", (), (), None
+    cut = any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+    problem = "HTML nested too deeply to read whole" if cut else None
     chunks: list[str] = []
     links: list[Link] = []
     images: list[Image] = []
-    with contextlib.suppress(RecursionError):  # absurdly deep markup: keep what we have
-        _collect(root, chunks, links, images)
-    return _tidy("".join(chunks)), tuple(links), tuple(images)
-
-
-def _collect(
-    node: etree._Element, chunks: list[str], links: list[Link], images: list[Image]
-) -> None:
-    for element in node.iter():
+    hidden = 0  # how many <style>, <script> or <head> the walk is inside
+    for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
-        if not isinstance(tag, str):  # comments and processing instructions
+        skip = isinstance(tag, str) and tag in _SKIP_TAGS
+        if event == "start":
+            _collect(element, links, images)
+            hidden += skip
+            if not hidden and isinstance(tag, str):
+                _open(tag, element.text, chunks)
             continue
-        if tag == "a":
-            href = element.get("href")
-            if href:
-                alts = [img.get("alt", "") for img in element.iter("img")]
-                alt = next((a.strip() for a in alts if a and a.strip()), "")
-                text = "".join(str(chunk) for chunk in element.itertext())
-                links.append(Link(_one_line(text), href.strip(), alt))
-        elif tag == "img":
-            src = element.get("src")
-            if src:
-                images.append(Image(src.strip(), element.get("alt", "").strip()))
-    _text_of(node, chunks)
+        hidden -= skip
+        if hidden:
+            continue
+        if not skip and isinstance(tag, str):
+            _close(tag, chunks)
+        if element.tail and element is not root:
+            chunks.append(element.tail)
+    return _tidy("".join(chunks)), tuple(links), tuple(images), problem
 
 
-def _text_of(node: etree._Element, chunks: list[str]) -> None:
-    tag = node.tag
-    if isinstance(tag, str) and tag in _SKIP_TAGS:
-        return
-    is_block = isinstance(tag, str) and tag in _BLOCK_TAGS
-    if is_block:
+def _collect(element: etree._Element, links: list[Link], images: list[Image]) -> None:
+    tag = element.tag
+    if tag == "a" and len(links) < MAX_LINKS:
+        href = element.get("href")
+        if href:
+            alts = [img.get("alt", "") for img in element.iter("img")]
+            alt = next((a.strip() for a in alts if a and a.strip()), "")
+            text = "".join(str(chunk) for chunk in element.itertext())
+            links.append(Link(_one_line(text), href.strip(), alt))
+    elif tag == "img" and len(images) < MAX_IMAGES:
+        src = element.get("src")
+        if src:
+            images.append(Image(src.strip(), _one_line(element.get("alt", ""))))
+
+
+def _open(tag: str, text: str | None, chunks: list[str]) -> None:
+    """Where an element starts: a line break before a block, then its own text."""
+    if tag in _BLOCK_TAGS:
         chunks.append("\n")
-    if isinstance(tag, str) and node.text:
-        chunks.append(node.text)
-    for child in node:
-        _text_of(child, chunks)
-        if child.tail:
-            chunks.append(child.tail)
-    if is_block:
+    if text:
+        chunks.append(text)
+
+
+def _close(tag: str, chunks: list[str]) -> None:
+    """Where an element ends: a line break after a block, a gap after a cell."""
+    if tag in _BLOCK_TAGS:
         chunks.append("\n")
-    elif isinstance(tag, str) and tag in _CELL_TAGS:
+    elif tag in _CELL_TAGS:
         chunks.append(" \t ")
 
 

@@ -209,6 +209,12 @@ class Rejected(Exception):  # noqa: N818 - a verdict, not a failure
     look-alike that failed DKIM/DMARC); the reason is recorded as the error."""
 
 
+class Unreadable(Exception):  # noqa: N818 - a verdict, not a failure
+    """Raised by a parser for an email whose structure is beyond what is read (more
+    orders or shipments than MAX_EVENTS); recorded as "unreadable: <reason>", never
+    read in part and never retried."""
+
+
 @dataclass(frozen=True)
 class Unread:
     """What an email that no rule could read still says for certain: the orders

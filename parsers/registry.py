@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 from parsers.amazon import AmazonParser
 from parsers.dragonfly import DragonflyParser
 from parsers.forwarded import Forwards
+from parsers.limits import MAX_EVENTS
 from parsers.message import MailMessage, parse_message
 from parsers.model import (
     UNRECOGNISED,
@@ -23,6 +24,7 @@ from parsers.model import (
     ParseResult,
     Rejected,
     ShipmentEvent,
+    Unreadable,
     Unrecognised,
 )
 
@@ -63,11 +65,15 @@ class Registry:
         return best
 
     def parse_message(self, message: MailMessage) -> ParseResult:
+        if message.problem is not None:
+            return ParseResult(parser=None, error=f"unreadable: {message.problem}")
         try:
             message = self.forwards.unwrap(message)
             claimed = self.claim(message)
         except Exception as exc:
             return ParseResult(parser=None, error=_describe(exc))
+        if message.problem is not None:  # the original inside a forward
+            return ParseResult(parser=None, error=f"unreadable: {message.problem}")
         if claimed is None:
             return ParseResult(parser=None)
         parser, claim = claimed
@@ -78,8 +84,13 @@ class Registry:
         except Unrecognised as exc:
             error = UNRECOGNISED + exc.subject
             return ParseResult(parser=parser.name, error=error, unread=exc.unread)
+        except Unreadable as exc:
+            return ParseResult(parser=parser.name, error=f"unreadable: {exc}")
         except Exception as exc:
             return ParseResult(parser=parser.name, error=_describe(exc))
+        if len(events) > MAX_EVENTS:  # whatever a parser reads, one email is not a flood
+            reason = f"unreadable: {len(events)} events in one email (at most {MAX_EVENTS})"
+            return ParseResult(parser=parser.name, error=reason)
         return ParseResult(parser=parser.name, events=events)
 
     def parse(self, raw: bytes) -> ParseResult:
@@ -103,10 +114,35 @@ def default_registry(
     marketplaces: Iterable[str] | None = None,
     forwarders: Iterable[str] = (),
     require_authentication: bool = False,
+    authserv_id: str | None = None,
 ) -> Registry:
     """The registry parcelwatch uses: every parser we ship, in a fixed order.
     `marketplaces` limits the Amazon parser to those storefronts (default: all);
-    mail from `forwarders` is read as the original it forwards."""
-    amazon = AmazonParser(marketplaces, require_authentication=require_authentication)
-    dragonfly = DragonflyParser(require_authentication=require_authentication)
-    return Registry((amazon, dragonfly), Forwards(forwarders))
+    mail from `forwarders` is read as the original it forwards; `authserv_id` names
+    the user's mail server, whose Authentication-Results alone are believed."""
+    amazon = AmazonParser(
+        marketplaces, require_authentication=require_authentication, authserv_id=authserv_id
+    )
+    dragonfly = DragonflyParser(
+        require_authentication=require_authentication, authserv_id=authserv_id
+    )
+    return Registry((amazon, dragonfly), Forwards(forwarders, authserv_id))
+
+
+@dataclass(frozen=True)
+class RegistryOptions:
+    """`default_registry`'s settings as one value: what a parse worker is sent
+    (daemon.parsing) to build the same registry in its own process."""
+
+    marketplaces: tuple[str, ...] | None = None
+    forwarders: tuple[str, ...] = ()
+    require_authentication: bool = False
+    authserv_id: str | None = None
+
+    def registry(self) -> Registry:
+        return default_registry(
+            marketplaces=self.marketplaces,
+            forwarders=self.forwarders,
+            require_authentication=self.require_authentication,
+            authserv_id=self.authserv_id,
+        )

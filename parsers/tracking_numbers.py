@@ -211,6 +211,7 @@ def _index_by_length(formats: Sequence[_Format]) -> dict[int, tuple[_Format, ...
 
 
 BY_LENGTH = _index_by_length(_FORMATS)
+_STRONG_BY_LENGTH = _index_by_length([f for f in _FORMATS if f.trust is Trust.STRONG])
 MIN_LENGTH = min(BY_LENGTH)
 MAX_LENGTH = max(BY_LENGTH)
 
@@ -322,11 +323,13 @@ def _carrier_of(fmt: _Format, number: str) -> str:
     return fmt.carrier
 
 
-def readings(number: str) -> list[Reading]:
-    """Every format under which a normalised number validates, in table order."""
+def readings(number: str, *, strong_only: bool = False) -> list[Reading]:
+    """Every format under which a normalised number validates, in table order; with
+    `strong_only`, only the STRONG ones (all a number without label or hint can be)."""
+    formats = (_STRONG_BY_LENGTH if strong_only else BY_LENGTH).get(len(number), ())
     return [
         Reading(fmt, _carrier_of(fmt, number))
-        for fmt in BY_LENGTH.get(len(number), ())
+        for fmt in formats
         if fmt.pattern.fullmatch(number) and fmt.check(number)
     ]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from parsers.tracking_numbers import (
     ALIASES,
@@ -18,9 +19,7 @@ from parsers.tracking_numbers import (
     MAX_LENGTH,
     MIN_LENGTH,
     Context,
-    Reading,
     TrackingNumber,
-    Trust,
     carriers_named,
     choose,
     readings,
@@ -36,32 +35,41 @@ __all__ = ["find_all"]
 # is how order ids, addresses and phone numbers would turn into false tracking numbers.
 # Lower-case letters end a candidate, so ordinary words never join one. Full-width forms
 # (common in Japanese mail) are accepted and translated per candidate, which spares a
-# pass over the whole text. The first character comes before the look-behind so that the
-# engine can skip quickly to plausible starts, and the look-ahead drops candidates too
-# poor in digits for any format (all have at least eight) before they cost a match.
+# pass over the whole text.
+#
+# Every email is hostile until proven otherwise, so the search is linear by
+# construction: one pattern without look-arounds finds each run of letters, digits and
+# separators once, and the run is cut into candidates piece by piece in Python. Nothing
+# is read twice, a group of more than _MAX_PIECES pieces is no printed number (the
+# longest, 34 characters in groups of four, has nine), and a text gets at most
+# _MAX_WINDOWS windows checked against the formats: more digit groups than that is no
+# shipping email, and what follows them is not read.
 _MAX_JOINED_GROUP = 6
+_MAX_PIECES = 48
+_MAX_WINDOWS = 2_000
+_MIN_DIGITS = 7
+"""A candidate with fewer digits is no number of any format worth the look."""
 _DIGITS = "0-9\uff10-\uff19"
 _PIECE_CHAR = f"[A-Z\uff21-\uff3a{_DIGITS}]"
-_NOT_ADJACENT = f"[{_DIGITS}A-Za-z\uff21-\uff3a\uff41-\uff5a]"
 _SEPARATORS = " \u00a0\u2009\u202f\\-\u2010\u2011\uff0d"
-_CANDIDATE = re.compile(
-    rf"{_PIECE_CHAR}(?<!{_NOT_ADJACENT}{_PIECE_CHAR})"
-    rf"(?=(?:[A-Z\uff21-\uff3a{_SEPARATORS}]*[{_DIGITS}]){{7}})"
-    rf"(?:{_PIECE_CHAR}{{0,{_MAX_JOINED_GROUP - 1}}}"
-    rf"([{_SEPARATORS}]){_PIECE_CHAR}{{1,{_MAX_JOINED_GROUP}}}"
-    rf"(?:\1{_PIECE_CHAR}{{1,{_MAX_JOINED_GROUP}}})*"
-    rf"|{_PIECE_CHAR}{{{MIN_LENGTH - 1},}})"
-    rf"(?!{_NOT_ADJACENT})"
-)
+# Possessive: nothing here is ever given back, so the engine keeps no state per
+# piece (a backtracking repeat kept ~128 bytes a piece: 150 MB for "1 1 1 ..." of 2 MB).
+_RUN = re.compile(rf"{_PIECE_CHAR}++(?:[{_SEPARATORS}]{_PIECE_CHAR}++)*+")
+_PIECE = re.compile(f"{_PIECE_CHAR}++")
+# Lower-case letters glued to the end of a run: the piece they touch is part of a word.
+_GLUE = re.compile("[a-z\uff41-\uff5a]")
+_ANY_DIGIT = re.compile(f"[{_DIGITS}]")
 _TO_ASCII = str.maketrans(
     {chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {"\uff0d": "-"}
 )
-_SPLIT = re.compile(f"([{_SEPARATORS}])")
 _PHONE_PREFIX = re.compile(rf"\+(?:[0-9]{{1,3}}[{_SEPARATORS}(]*)?\Z")
 _ORDER_ID = re.compile(r"(?<![A-Za-z0-9])[0-9D]\d{2}-\d{7}-\d{7}(?![A-Za-z0-9])")
 _DIGIT = re.compile(r"\d")
+
+# One candidate: its pieces (ASCII) and where each starts in the text.
+_Candidate = tuple[list[str], list[int]]
 
 _CONTEXT_CHARS = 100
 """How far before a number its label ("Tracking ID:", "伝票番号") may start."""
@@ -116,49 +124,46 @@ class _Finder:
         self.country = country
         self.found: dict[str, TrackingNumber] = {}
         self.accepted: list[range] = []
+        self.windows_left = _MAX_WINDOWS
 
     def scan(self) -> list[TrackingNumber]:
         text = self.text
-        for candidate in _CANDIDATE.finditer(text):
-            start, end = candidate.span()
-            if end - start < MIN_LENGTH:
+        for run in _RUN.finditer(text):
+            if self.windows_left <= 0:
+                break
+            start, end = run.span()
+            if not _has_digits(text, start, end, _MIN_DIGITS):
                 continue
-            if _PHONE_PREFIX.search(text, max(0, start - 6), start):
-                continue  # an international phone number: "+1 206-266-1000"
-            chunk = candidate.group()
-            if not chunk.isascii():
-                chunk = chunk.translate(_TO_ASCII)
-            self._scan_candidate(chunk, start)
+            for pieces, offsets in _candidates(text, start, end):
+                first, last = offsets[0], offsets[-1] + len(pieces[-1])
+                if last - first < MIN_LENGTH or _digit_count(pieces) < _MIN_DIGITS:
+                    continue
+                if _PHONE_PREFIX.search(text, max(0, first - 6), first):
+                    continue  # an international phone number: "+1 206-266-1000"
+                self._scan_candidate([p.translate(_TO_ASCII) for p in pieces], offsets)
         return list(self.found.values())
 
-    def _scan_candidate(self, chunk: str, start: int) -> None:
+    def _scan_candidate(self, pieces: list[str], offsets: list[int]) -> None:
         """Try the windows of a candidate's pieces from left to right (see _window_ends)."""
-        parts = _SPLIT.split(chunk)
-        if len(parts) == 1:
-            self._accept_from(parts, (start,), 0)
-            return
-        pieces = parts[0::2]
-        offsets = [start]
-        for piece in pieces[:-1]:
-            offsets.append(offsets[-1] + len(piece) + 1)
         first = 0
-        while first < len(pieces):
+        while first < len(pieces) and self.windows_left > 0:
             end = self._accept_from(pieces, offsets, first)
             first = end if end else first + 1
 
     def _accept_from(self, pieces: Sequence[str], offsets: Sequence[int], first: int) -> int | None:
-        """Accept the longest valid window starting at piece `first`; return its end."""
+        """Accept the longest valid window starting at piece `first`; return its end.
+
+        Without a label or a carrier's name before it, only a STRONG format can be
+        believed (see Trust), so only those are tried."""
         context: Context | None = None
         for end in _window_ends(pieces, first):
+            if self.windows_left <= 0:
+                return None
+            self.windows_left -= 1
+            context = context or self._context_before(offsets[first])
             number = "".join(pieces[first:end])
-            options = readings(number)
-            if not options:
-                continue
-            if len(options) == 1 and options[0].fmt.trust is Trust.STRONG:
-                chosen: Reading | None = options[0]  # nothing around it can change this
-            else:
-                context = context or self._context_before(offsets[first])
-                chosen = choose(options, self.country, context)
+            options = readings(number, strong_only=not (context.labelled or context.hinted))
+            chosen = choose(options, self.country, context) if options else None
             if chosen:
                 if number not in self.found:
                     self.found[number] = TrackingNumber(chosen.carrier, number)
@@ -228,6 +233,74 @@ def _window_ends(pieces: Sequence[str], first: int) -> list[int]:
         if longest > 2 and length in BY_LENGTH:
             ends.append(end + 1)
     return ends[::-1]
+
+
+def _candidates(text: str, start: int, end: int) -> Iterator[_Candidate]:
+    """The candidates of one run (text[start:end]), in order, read piece by piece.
+
+    A piece longer than six characters stands alone (a candidate when long enough);
+    shorter ones form groups while the separator stays the same. A piece touching a
+    lower-case letter is part of a word and ends the group before it.
+    """
+    glued_before = start > 0 and _GLUE.match(text, start - 1) is not None
+    glued_after = _GLUE.match(text, end) is not None
+    group = _Group()
+    for match in _PIECE.finditer(text, start, end):
+        piece, at = match.group(), match.start()
+        if (at == start and glued_before) or (match.end() == end and glued_after):
+            yield from group.close()
+            continue
+        if len(piece) > _MAX_JOINED_GROUP:
+            yield from group.close()
+            if MIN_LENGTH <= len(piece) <= MAX_LENGTH:
+                yield [piece], [at]
+            continue
+        separator = text[at - 1] if at > start else ""
+        if not group.takes(separator):
+            yield from group.close()
+        group.add(piece, at, separator)
+    yield from group.close()
+
+
+class _Group:
+    """Short pieces joined by one separator, as they are read."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.offsets: list[int] = []
+        self.separator = ""
+        self.overlong = False
+
+    def _reset(self) -> None:
+        self.pieces, self.offsets, self.separator, self.overlong = [], [], "", False
+
+    def takes(self, separator: str) -> bool:
+        """Whether a piece after `separator` continues this group."""
+        return len(self.pieces) < 2 or separator == self.separator
+
+    def add(self, piece: str, at: int, separator: str) -> None:
+        if len(self.pieces) == 1:
+            self.separator = separator
+        if len(self.pieces) >= _MAX_PIECES:
+            self.overlong = True  # kept going over, never kept
+            return
+        self.pieces.append(piece)
+        self.offsets.append(at)
+
+    def close(self) -> Iterator[_Candidate]:
+        """The group as a candidate (two pieces or more, not overlong); then empty."""
+        if len(self.pieces) >= 2 and not self.overlong:
+            yield self.pieces, self.offsets
+        self._reset()
+
+
+def _has_digits(text: str, start: int, end: int, count: int) -> bool:
+    """Whether text[start:end] holds at least `count` digits (stops at the count-th)."""
+    return sum(1 for _ in islice(_ANY_DIGIT.finditer(text, start, end), count)) >= count
+
+
+def _digit_count(pieces: Sequence[str]) -> int:
+    return sum(1 for piece in pieces for char in piece if char.isdigit())
 
 
 def find_all(text: str, *, country: str | None = None) -> list[TrackingNumber]:

@@ -27,16 +27,18 @@ FEATURES = frozenset(
 # The web interface shows parcels as the notifications word them (notify's
 # rendering helpers) and records pushed scans in the carrier ledger.
 WEB = BASE | {"daemon.notify", "daemon.carriers"}
-WIRING = BASE | FEATURES | {"daemon.pipeline", "daemon.app", "daemon.web"}
+WIRING = BASE | FEATURES | {"daemon.parsing", "daemon.pipeline", "daemon.app", "daemon.web"}
 LAYERS: Mapping[str, frozenset[str]] = {
     "daemon.errors": frozenset(),
     "daemon.state": frozenset(),
     "daemon.config": CORE,
     "daemon.store": CORE | {"daemon.config"},
     **dict.fromkeys(FEATURES, BASE),
-    "daemon.pipeline": BASE | {"daemon.mail"},
+    # Parse workers: the parsers in another process; nothing of the daemon's state.
+    "daemon.parsing": CORE,
+    "daemon.pipeline": BASE | {"daemon.mail", "daemon.parsing"},
     "daemon.web": WEB,
-    "daemon.app": BASE | FEATURES | {"daemon.pipeline", "daemon.web"},
+    "daemon.app": BASE | FEATURES | {"daemon.parsing", "daemon.pipeline", "daemon.web"},
     "daemon.service": WIRING,
     "daemon.cli": WIRING | {"daemon.service"},
 }

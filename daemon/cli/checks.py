@@ -5,7 +5,8 @@ Warned about: a config file others can read that holds secrets inline, no mail
 source, no notification target, route tags no target carries, and (outside
 the service) secrets kept as systemd credentials, which only the service can
 read. `--connect` also logs in to each [[imap]] account, read-only, and says
-in one line per account how it went (exit status 1 if one failed).
+in one line per account how it went (exit status 1 if one failed); where
+[amazon] authserv_id is unset, it suggests one from the newest Amazon email.
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ from urllib.parse import urlsplit
 from daemon.app import system_clock
 from daemon.cli.context import settings
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
+from daemon.config.imap import ImapAccount
 from daemon.config.secrets import resolve_all, secrets_in
 from daemon.config.settings import Settings
 from daemon.config.web import WebSettings
-from daemon.errors import ConfigError
+from daemon.errors import ConfigError, ParcelwatchError
+from daemon.mail.authserv import LOOK_BACK_DAYS, suggest_authserv_id
+from daemon.mail.imap import sender_criteria
+from daemon.mail.imap_auth import token_source
+from daemon.mail.imap_connect import connector
 from daemon.mail.login_check import check_login
 from daemon.notify.notifier import Notifier
 from daemon.notify.routing import Announcements
@@ -50,6 +56,11 @@ def run_check_config(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     database = _check_database(loaded, unreadable)
     _warn_exposed(loaded)
     _warn_empty(loaded, targets)
+    if loaded.imap and loaded.authserv_id is None and not args.connect:
+        log.warning(
+            "amazon.authserv_id is not set: a sender's own Authentication-Results cannot be told "
+            "from your mail server's; `parcelwatch check-config --connect` suggests it"
+        )
     print(
         f"config OK: {loaded.source} ({len(loaded.imap)} IMAP accounts, "
         f"{len(loaded.mailboxes)} mailboxes, {targets} notification targets, database {database})"
@@ -165,19 +176,54 @@ def _warn_empty(loaded: Settings, targets: int) -> None:
 
 def _connect(loaded: Settings, unreadable: set[str]) -> int:
     status = EXIT_OK
+    logged_in: list[ImapAccount] = []
     for account in loaded.imap:
         keys = {s.key for s in secrets_in(account)} & unreadable
         if keys:
             print(f"{account.name}: not tried: {', '.join(sorted(keys))} is readable only by "
                   "the service")  # fmt: skip
             continue
-        result = check_login(resolve_all(account), system_clock)
+        resolved = resolve_all(account)
+        result = check_login(resolved, system_clock)
         print(result)
-        if not result.ok:
+        if result.ok:
+            logged_in.append(resolved)
+        else:
             status = EXIT_FAILURE
     if not loaded.imap:
         print("no [[imap]] account to connect to")
+    elif loaded.authserv_id is None and logged_in:
+        print(authserv_hint(loaded, logged_in))
     return status
+
+
+def authserv_hint(loaded: Settings, accounts: list[ImapAccount]) -> str:
+    """What the newest Amazon email in `accounts` (those that logged in) says
+    about amazon.authserv_id, which is unset."""
+    senders = sender_criteria(loaded.marketplaces, loaded.forwarding_addresses)
+    today = system_clock().date()
+    problems = []
+    for account in accounts:
+        try:
+            found = suggest_authserv_id(
+                account, connector(account, token_source(account, system_clock)), senders, today
+            )
+        except ParcelwatchError as exc:
+            problems.append(f"{account.name}: {exc}")
+            continue
+        if found is not None:
+            return (
+                f"hint: amazon.authserv_id is not set; the newest Amazon email in {found.folder} "
+                f"was checked by {found.authserv_id!r} (the first word of its topmost "
+                f"Authentication-Results): if that is your mail server, set "
+                f'authserv_id = "{found.authserv_id}" in [amazon]'
+            )
+    tried = f" (could not look in {'; '.join(problems)})" if problems else ""
+    return (
+        "hint: amazon.authserv_id is not set, and no Amazon email of the last "
+        f"{LOOK_BACK_DAYS} days with Authentication-Results was found to suggest it{tried}; "
+        "see config.example.toml"
+    )
 
 
 def _web_line(web: WebSettings, pushed: frozenset[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from daemon.notify.photo import safe_url
 from daemon.notify.render import carrier_label, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
 
@@ -49,7 +50,8 @@ def shipment_block(ship: ShipmentView, zone: tzinfo | None, number: int | None =
         lines.append(f"    Delivered: {_when(ship.delivered_at, zone)}")
     lines.extend(_handover(ship))
     if ship.delivery_photo_url:
-        lines.append(f"    Delivery photo: {ship.delivery_photo_url}")
+        # A signed link: its query is the credential, so it is not shown.
+        lines.append(f"    Delivery photo: {safe_url(ship.delivery_photo_url)}")
     if ship.archived_at:
         lines.append(f"    Archived: {_when(ship.archived_at, zone)} (not in `list`)")
     lines.append("    Timeline:")

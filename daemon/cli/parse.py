@@ -2,7 +2,9 @@
 
 It reads the same configuration as the daemon (--config, else the default file),
 so forwarding addresses, marketplaces and the authentication rule apply: a file
-parses here exactly as the daemon would read it."""
+parses here exactly as the daemon would read it: in a parse worker, within the
+configured parse budget (daemon.parsing), so a hostile file answers within
+seconds too."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
-from daemon.config.parsing import registry_for
+from daemon.config.parsing import registry_options
 from daemon.config.settings import load_settings
+from daemon.parsing.budget import Budget, BudgetedReader
 
 
 def configure_parse(cmd: argparse.ArgumentParser) -> None:
@@ -29,26 +32,29 @@ def run_parse(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = load_settings(path, env, required=path is not None)
     for warning in settings.warnings:
         logging.getLogger("parcelwatch").warning("%s", warning)
-    registry = registry_for(settings)
+    reader = BudgetedReader(registry_options(settings), Budget(seconds=settings.parse_budget))
     status = EXIT_OK
-    for name in args.files:
-        path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            line = {
-                "file": name,
-                "parser": None,
-                "error": f"cannot read: {exc.strerror}",
-                "events": [],
-            }
-            status = EXIT_FAILURE
-        else:
-            line = {"file": name, **registry.parse(data).to_json()}
-        if args.json:
-            print(json.dumps(line, ensure_ascii=False))
-        else:
-            print(summary(line))
+    try:
+        for name in args.files:
+            path = Path(name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                line = {
+                    "file": name,
+                    "parser": None,
+                    "error": f"cannot read: {exc.strerror}",
+                    "events": [],
+                }
+                status = EXIT_FAILURE
+            else:
+                line = {"file": name, **reader.read(data).result.to_json()}
+            if args.json:
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+            else:
+                print(summary(line), flush=True)
+    finally:
+        reader.close()
     return status
 
 

@@ -39,6 +39,9 @@ DEFAULT_LATE_AFTER_DAYS = 3
 # Seconds a write waits for another process's lock on the SQLite file before
 # the work is retried later (a backup tool, `sqlite3` left open in a shell).
 DEFAULT_BUSY_TIMEOUT = 30.0
+# Seconds one email may take to parse (daemon.parsing.budget.DEFAULT_SECONDS).
+DEFAULT_PARSE_BUDGET = 10.0
+MAX_PARSE_BUDGET = 600.0
 
 _INLINE_ADVICE = (
     "given inline; prefer { env = ... } or { file = ... } so the secret stays out of "
@@ -66,11 +69,13 @@ class Settings:
     log_level: str
     archive_after_days: int
     busy_timeout: float
+    parse_budget: float
     marketplaces: tuple[str, ...]
     mailboxes: tuple[MailboxSettings, ...]
     imap: tuple[ImapAccount, ...]
     forwarding_addresses: tuple[str, ...]
     require_authentication: bool
+    authserv_id: str | None
     notify: NotifySettings
     carriers: CarrierSettings
     web: WebSettings
@@ -133,7 +138,7 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     general = root.table(
         "general",
         ("state_dir", "database_url", "timezone", "log_level", "archive_after_days",
-         "busy_timeout", "late_after_days"),
+         "busy_timeout", "late_after_days", "parse_budget"),
     )  # fmt: skip
     state_dir = general.path("state_dir", default_state_dir(env))
     database_url = _database_url(general, state_dir)
@@ -142,7 +147,13 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
 
     amazon = root.table(
         "amazon",
-        ("marketplaces", "forwarding_addresses", "require_authentication", "notify_unrecognised"),
+        (
+            "marketplaces",
+            "forwarding_addresses",
+            "require_authentication",
+            "notify_unrecognised",
+            "authserv_id",
+        ),
     )
     marketplaces = amazon.choices(
         "marketplaces",
@@ -153,6 +164,8 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
     )
 
     forwarding = _forwarding_addresses(amazon)
+    require_authentication = amazon.boolean("require_authentication", False)
+    authserv_id = _authserv_id(amazon, require_authentication)
     mailboxes = _mailboxes(root)
     imap = read_accounts(root)
     notify = read_notify(root)
@@ -169,11 +182,13 @@ def _build(document: Mapping[str, object], location: str, env: Mapping[str, str]
         log_level=log_level,
         archive_after_days=_archive_days(general),
         busy_timeout=general.number("busy_timeout", DEFAULT_BUSY_TIMEOUT, minimum=0.1),
+        parse_budget=_parse_budget(general),
         marketplaces=marketplaces,
         mailboxes=mailboxes,
         imap=imap,
         forwarding_addresses=forwarding,
-        require_authentication=amazon.boolean("require_authentication", False),
+        require_authentication=require_authentication,
+        authserv_id=authserv_id,
         notify=notify,
         carriers=carriers,
         web=web,
@@ -224,6 +239,35 @@ def _timezone(general: Table) -> str:
             "timezone", f"unknown IANA time zone '{name}'; {hint} (or \"\" for the system's zone)"
         ) from None
     return name
+
+
+def _parse_budget(general: Table) -> float:
+    seconds = general.number("parse_budget", DEFAULT_PARSE_BUDGET, minimum=1)
+    if seconds > MAX_PARSE_BUDGET:
+        problem = f"must be at most {MAX_PARSE_BUDGET:g} s, got {seconds:g}"
+        raise general.error("parse_budget", problem)
+    return seconds
+
+
+def _authserv_id(amazon: Table, required: bool) -> str | None:
+    """The user's mail server's id in Authentication-Results ("mx.example.org").
+    Without it no header can be told from one the sender wrote, so requiring a
+    pass needs it."""
+    value = amazon.string("authserv_id", "", allow_empty=True).strip()
+    if any(c.isspace() or c == ";" for c in value):
+        raise amazon.error(
+            "authserv_id",
+            f"'{value}' is not a server name: use the first word of the Authentication-Results "
+            'header your mail server adds, e.g. "mx.example.org"',
+        )
+    if required and not value:
+        raise amazon.error(
+            "authserv_id",
+            "missing: require_authentication = true needs the name your mail server writes at the "
+            "start of its Authentication-Results headers (anyone can write such a header; see "
+            "config.example.toml for how to find it)",
+        )
+    return value.lower() or None
 
 
 def _forwarding_addresses(amazon: Table) -> tuple[str, ...]:

@@ -8,8 +8,10 @@ It turns accounts into folder readers and watchers that hand each message to
 A watcher only reads, records and hands over: when it found mail it calls
 `on_news`, which the service points at the notifications' own worker thread
 (a target that answers slowly must never keep the next email unread); left
-alone, `on_news` delivers at once. Outbox delivery is serialised by a lock, so
-two threads never send the same notification.
+alone, `on_news` delivers at once. `deliver` may be called from several threads
+at once: the notifier takes turns at sending (and claims each delivery before
+it sends), so that a photo being fetched for one thread's notification holds up
+no other thread.
 """
 
 from __future__ import annotations
@@ -84,7 +86,6 @@ class Mailboxes:
         # Told the name of an account once every folder of it was read through
         # (its hello after a first sync: daemon.notify.hello).
         self._synced = synced
-        self._deliver_lock = threading.Lock()
         self._tokens: dict[str, TokenSource | None] = {}
         self._watchers: list[FolderWatcher] = []
         # Called after each delivery pass (the service schedules retries with it).
@@ -114,8 +115,7 @@ class Mailboxes:
         ]
 
     def deliver(self) -> Delivered:
-        with self._deliver_lock:
-            run = self._deliver()
+        run = self._deliver()
         self.after_deliver()
         return run
 

@@ -34,6 +34,7 @@ from daemon.mail.imap_probe import mismatch
 log = logging.getLogger(__name__)
 
 _HEAD = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
+_RESULTS = b"BODY.PEEK[HEADER.FIELDS (AUTHENTICATION-RESULTS)]"
 _BODY = b"BODY.PEEK[]"
 _BODY_KEY = b"BODY[]"
 _SIZE = b"RFC822.SIZE"
@@ -132,6 +133,18 @@ class ImapConnection:
         with self._errors():
             data = self._client.fetch(list(uids), [_SIZE, _HEAD])
         return {int(uid): _head(item) for uid, item in data.items()}
+
+    def authentication_results(self, uid: int) -> list[str]:
+        """A message's Authentication-Results headers, topmost first (BODY.PEEK)."""
+        with self._errors():
+            data = self._client.fetch([uid], [_RESULTS])
+        item = data.get(uid) or {}
+        raw = next((v for k, v in item.items() if bytes(k).startswith(b"BODY[HEADER")), b"")
+        headers = BytesHeaderParser().parsebytes(bytes(raw or b""))
+        return [
+            " ".join(str(value).split())
+            for value in headers.get_all("Authentication-Results") or ()
+        ]
 
     def bodies(self, uids: Sequence[int]) -> dict[int, Body]:
         """Whole messages, fetched with BODY.PEEK so \\Seen is never set, with

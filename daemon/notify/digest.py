@@ -14,12 +14,14 @@ target when sent, like the milestone notifications.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from daemon.config.notify import DigestSettings
+from daemon.notify.escape import inert
 from daemon.notify.render import Rendered, Renderer, describe
 from daemon.notify.routing import Routing
 from daemon.store.outlook import arriving_today, late, overdue
@@ -95,19 +97,23 @@ def render_digest(
         if not entries:
             continue
         lines.append(f"**{heading}**" if markdown else f"{heading}:")
-        lines += [("- " if markdown else "• ") + _line(s, renderer, now) for s in entries]
+        lines += [
+            ("- " if markdown else "• ") + _line(s, renderer, now, markdown=markdown)
+            for s in entries
+        ]
     return Rendered(title, "\n".join(lines), "markdown" if markdown else "text")
 
 
-def _line(snap: Snapshot, renderer: Renderer, now: datetime) -> str:
+def _line(snap: Snapshot, renderer: Renderer, now: datetime, *, markdown: bool) -> str:
+    """One parcel's line; what came from an email made inert (daemon.notify.escape)."""
     what = describe(snap.item_titles, snap.label, tuple(map(renderer.order_id, snap.order_ids)))
-    parts = [what]
-    values = renderer.values(snap, now)
+    parts = [inert(what, markdown=markdown)]
+    values = renderer.shown(snap, now, markdown=markdown)
     if values["carrier"]:
         parts.append(" ".join(filter(None, (values["carrier"], values["tracking_number"]))))
     if snap.milestone is Milestone.AVAILABLE_FOR_PICKUP:
-        parts += [f"code {snap.pickup_code}"] if snap.pickup_code else []
-        parts += [f"at {snap.pickup_location}"] if snap.pickup_location else []
+        parts += [f"code {values['pickup_code']}"] if snap.pickup_code else []
+        parts += [f"at {values['pickup_location']}"] if snap.pickup_location else []
         parts += [f"pick up by {values['pickup_deadline']}"] if snap.pickup_deadline else []
     elif snap.eta and snap.milestone is not Milestone.OUT_FOR_DELIVERY:
         parts.append(f"expected {values['eta']}")
@@ -135,10 +141,15 @@ class Digests:
         self._zone = zone
         self._late_after_days = late_after_days
         self._settled: date | None = None  # the day whose digest is decided
+        self._lock = threading.Lock()  # threads delivering at once decide it once
 
     def run_due(self, now: datetime) -> bool:
         """Queue today's digest if its time has come (within GRACE) and it was
         not queued yet; True when one was queued."""
+        with self._lock:
+            return self._run_due(now)
+
+    def _run_due(self, now: datetime) -> bool:
         if self._settings is None:
             return False
         local = now.astimezone(self._zone)

@@ -3,9 +3,10 @@
 A result is known per target: a target that failed is retried later with
 backoff, the others are not sent again. The text is rendered per target at
 sending time (Markdown for chat apps), quiet hours hold chosen milestones back,
-and a delivered parcel's photo is attached when it can be fetched. An Apprise
-URL holds tokens, so no URL and no part of one ever reaches a log line or the
-database.
+and a delivered parcel's photo is attached when it can be fetched. Photos are
+fetched before the sending lock is taken, so a slow photo server delays only its
+own notification. An Apprise URL holds tokens, so no URL and no part of one ever
+reaches a log line or the database.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 import apprise
-import httpx
 
 from daemon.config.notify import NotifySettings
 from daemon.notify.digest import render_digest
 from daemon.notify.outbox import Outbox
 from daemon.notify.photo import Photo, PhotoError, fetch_photo
+from daemon.notify.photo_cache import PhotoCache
+from daemon.notify.photo_net import Network
 from daemon.notify.quiet import held_until
 from daemon.notify.reminder import REMINDER
 from daemon.notify.render import Rendered, Renderer
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 # request lines); their records pass through the redactor.
 _CHATTY_LOGGERS = ("apprise", "urllib3.connectionpool")
 _MAX_BACKOFF = timedelta(hours=6)
+_PHOTO_ROUNDS = 3
 _NOTIFY_TYPES = {
     Milestone.DELIVERED: apprise.NotifyType.SUCCESS,
     Milestone.EXCEPTION: apprise.NotifyType.FAILURE,
@@ -76,7 +79,10 @@ class Notifier:
         clock: Callable[[], datetime],
         zone: tzinfo | None = None,
         source: str = "config",
+        photo_network: Network | None = None,
     ) -> None:
+        """`photo_network` is how photos are fetched: public addresses only unless
+        a test brings its own (tests/support/photo_server.py)."""
         # The redactor goes on first, so that nothing Apprise logs while it
         # parses the URLs can show a token; it comes off again in close().
         self._redactor = Redactor(p for t in settings.targets for p in secret_parts(t.url.reveal()))
@@ -101,6 +107,8 @@ class Notifier:
         self.zone = zone
         self.clock = clock
         self._lock = threading.Lock()
+        self._photo_network = photo_network or Network.public()
+        self.photo_cache = PhotoCache(self.photo)
         self.halted = threading.Event()
 
     def halt(self) -> None:
@@ -131,9 +139,32 @@ class Notifier:
         return len(interrupted)
 
     def deliver_due(self, outbox: Outbox) -> OutboxRun:
-        """Send every due delivery once; threads take turns."""
-        with self._lock:
-            return _Run(self, outbox).go()
+        """Send every due delivery once; threads take turns at sending, not at
+        fetching photos (daemon.notify.photo_cache). A delivery whose photo is
+        not in yet waits for the next round (at most _PHOTO_ROUNDS here)."""
+        total = OutboxRun(0, 0, 0, 0)
+        for _ in range(_PHOTO_ROUNDS):
+            self.photo_cache.prepare(self._needing_photos(outbox))
+            with self._lock:
+                run = _Run(self, outbox)
+                done = run.go()
+            total = OutboxRun(
+                total.sent + done.sent,
+                total.failed + done.failed,
+                total.gave_up + done.gave_up,
+                total.held + done.held,
+            )
+            if not run.waiting:
+                break
+        return total
+
+    def _needing_photos(self, outbox: Outbox) -> list[DueDelivery]:
+        """The due deliveries to targets that take attachments."""
+        return [
+            due
+            for due in outbox.due(self.clock(), self.target_names)
+            if self.targets[due.target].attachments
+        ]
 
     def send_test(self, snapshot: Snapshot, photo: Photo | None = None) -> list[TargetResult]:
         """Send one sample to every target now, outside the outbox."""
@@ -170,26 +201,25 @@ class Notifier:
         if not (self.settings.photos and url and due.milestone is Milestone.DELIVERED):
             return None
         try:
-            with httpx.Client() as client:
-                return fetch_photo(
-                    client,
-                    str(url),
-                    max_bytes=self.settings.photo_max_bytes,
-                    timeout=self.settings.photo_timeout,
-                )
+            return fetch_photo(
+                str(url),
+                max_bytes=self.settings.photo_max_bytes,
+                timeout=self.settings.photo_timeout,
+                network=self._photo_network,
+            )
         except PhotoError as exc:
             log.warning("sending %r without its photo: %s", due.title, exc)
             return None
 
 
 class _Run:
-    """One pass over the due deliveries; a photo is fetched once per pass."""
+    """One pass over the due deliveries, with the photos fetched before it."""
 
     def __init__(self, notifier: Notifier, outbox: Outbox) -> None:
         self.n = notifier
         self.outbox = outbox
-        self.photos: dict[int, Photo | None] = {}
         self.sent = self.failed = self.gave_up = self.held = 0
+        self.waiting = 0  # deliveries left for the next round: their photo is not in yet
 
     def go(self) -> OutboxRun:
         n = self.n
@@ -200,18 +230,22 @@ class _Run:
             if until is not None:
                 self.outbox.defer(due.pk, until)
                 self.held += 1
+            elif self._needs_photo(due):
+                self.waiting += 1
             elif self.outbox.claim(due.pk):
                 self._send(due)
         return OutboxRun(self.sent, self.failed, self.gave_up, self.held)
 
+    def _needs_photo(self, due: DueDelivery) -> bool:
+        """A delivery whose photo is not in: it fell due since, or another thread
+        is fetching it (and will send it)."""
+        target = self.n.targets[due.target]
+        return target.attachments and not self.n.photo_cache.ready(due.notification_pk)
+
     def _send(self, due: DueDelivery) -> None:
         n = self.n
         target = n.targets[due.target]
-        photo = None
-        if target.attachments:
-            if due.notification_pk not in self.photos:
-                self.photos[due.notification_pk] = n.photo(due)
-            photo = self.photos[due.notification_pk]
+        photo = n.photo_cache.get(due.notification_pk) if target.attachments else None
         text = n.render(due, target, n.clock())
         result = target.send(text, n.notify_type(due.milestone), photo, n.settings.timeout)
         if result.ok:

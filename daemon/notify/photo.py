@@ -2,28 +2,35 @@
 
 The link comes from an email, so everything about it is untrusted: it may point
 anywhere, redirect in circles, answer slowly, announce or send a body of any size,
-or serve an HTML sign-in page where a photo was promised. A notification must
-never wait long or fail because of its photo, so every way this can go wrong ends
-in one `PhotoError` with a one-line reason a person can act on, within a bounded
-time and a bounded number of bytes, and the caller sends the notification without
-the attachment.
+or serve an HTML sign-in page where a photo was promised. So a photo is fetched
+only from Amazon's photo hosts (parsers.amazon.photos) over https, and every
+redirect is checked against the same rule before it is followed; the connections
+themselves go only to public addresses and end by one wall-clock deadline
+(daemon.notify.photo_net). A notification must never wait long or fail because of
+its photo, so every way this can go wrong ends in one `PhotoError` with a one-line
+reason a person can act on, within a bounded time and a bounded number of bytes,
+and the caller sends the notification without the attachment.
 
 Amazon's photo links are signed: the query string carries the credential that
 grants access. Messages and logs therefore describe a URL by its scheme, host and
-path only (`safe_url`), never by its query.
+path only (`safe_url`), never by its query; the requests go through httpcore
+directly, so no HTTP client logs them either.
 """
 
 from __future__ import annotations
 
 import re
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-import httpx
+import httpcore
 
 from daemon.errors import ParcelwatchError
+from daemon.notify.photo_net import Deadline, Network, Refused
+from parsers.amazon.photos import is_photo_url
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -38,14 +45,16 @@ MAX_REDIRECTS = 3
 """Redirects followed before giving up: a CDN hop or two is normal, more is not."""
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_HTTP_SCHEMES = frozenset({"http", "https"})
-_CHUNK_BYTES = 64 * 1024
 _SNIFF_BYTES = 64
 """Enough for every signature below, including an ftyp box's first brands."""
 
 # Images are already compressed; asking for no transfer encoding also keeps the byte
 # cap honest (a compressed body could inflate far beyond what was counted).
-_REQUEST_HEADERS = {"Accept": "image/*", "Accept-Encoding": "identity"}
+_REQUEST_HEADERS = [
+    (b"Accept", b"image/*"),
+    (b"Accept-Encoding", b"identity"),
+    (b"User-Agent", b"parcelwatch"),
+]
 
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -87,8 +96,8 @@ class PhotoError(ParcelwatchError):
     too large).
     """
 
-    def __init__(self, url: str | httpx.URL, reason: str, *, retryable: bool = False) -> None:
-        self.url = safe_url(str(url))
+    def __init__(self, url: str, reason: str, *, retryable: bool = False) -> None:
+        self.url = safe_url(url)
         self.reason = reason
         self.retryable = retryable
         super().__init__(f"delivery photo not downloaded from {self.url}: {reason}")
@@ -150,121 +159,106 @@ def _ftyp_image_type(head: bytes) -> str | None:
 
 
 def fetch_photo(
-    client: httpx.Client,
     url: str,
     *,
     max_bytes: int,
     timeout: float,
+    network: Network,
     clock: Callable[[], float] = time.monotonic,
 ) -> Photo:
     """Download the photo at `url`, or raise PhotoError saying why not.
 
-    Only http and https links are fetched, with at most MAX_REDIRECTS redirects. The
-    whole download, redirects included, must finish within `timeout` seconds
-    (measured on `clock`, a monotonic clock in seconds) and stay within `max_bytes`:
-    an announced Content-Length above it is refused before any of the body is read,
-    and a body that grows past it is abandoned at once. The server must call it
-    image/* and its first bytes must carry a known image signature; the type those
-    bytes show is the one reported, whatever the header said.
+    Only https links to Amazon's photo hosts are fetched, with at most MAX_REDIRECTS
+    redirects, each held to the same rule. The whole download, redirects included,
+    must finish within `timeout` seconds (measured on `clock`, a monotonic clock in
+    seconds) and stay within `max_bytes`: an announced Content-Length above it is
+    refused before any of the body is read, and a body that grows past it is
+    abandoned at once. The server must call it image/* and its first bytes must
+    carry a known image signature; the type those bytes show is the one reported,
+    whatever the header said.
     """
     if max_bytes <= 0 or timeout <= 0:
         raise ValueError("max_bytes and timeout must be positive")
-    deadline = _Deadline(clock, timeout)
-    target = _http_url(url)
-    seen = {str(target)}
-    for _ in range(MAX_REDIRECTS + 1):
-        outcome = _request(client, target, max_bytes, deadline)
-        if isinstance(outcome, Photo):
-            return outcome
-        if str(outcome) in seen:
-            raise PhotoError(url, "the server redirects in a loop")
-        seen.add(str(outcome))
-        target = outcome
+    deadline = Deadline(timeout, clock)
+    target = _photo_url(url)
+    seen = {target}
+    with network.pool(deadline) as pool:
+        for _ in range(MAX_REDIRECTS + 1):
+            outcome = _request(pool, target, max_bytes, deadline)
+            if isinstance(outcome, Photo):
+                return outcome
+            if outcome in seen:
+                raise PhotoError(url, "the server redirects in a loop")
+            seen.add(outcome)
+            target = outcome
     raise PhotoError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
-@dataclass(frozen=True)
-class _Deadline:
-    """The wall-clock budget of one download, shared by all its requests."""
-
-    clock: Callable[[], float]
-    seconds: float
-    ends_at: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "ends_at", self.clock() + self.seconds)
-
-    def remaining(self) -> float:
-        return self.ends_at - self.clock()
-
-    def timed_out(self, url: httpx.URL) -> PhotoError:
-        return PhotoError(url, f"timed out after {self.seconds:g} s", retryable=True)
+_NOT_A_PHOTO_HOST = "not an https link to one of Amazon's photo hosts"
 
 
-def _http_url(url: str) -> httpx.URL:
-    """`url` parsed, if it is an absolute http(s) URL with a host."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        raise PhotoError(url, "the link is not a valid URL") from None
-    if parsed.scheme not in _HTTP_SCHEMES:
-        raise PhotoError(url, "only http and https links are fetched")
-    if not parsed.host:
-        raise PhotoError(url, "the link names no host")
-    return parsed
+def _photo_url(url: str) -> str:
+    """`url` if it may be fetched: https, on one of Amazon's photo hosts."""
+    if not is_photo_url(url):
+        raise PhotoError(url, f"the link is {_NOT_A_PHOTO_HOST}")
+    return url.strip()
 
 
 def _request(
-    client: httpx.Client, target: httpx.URL, max_bytes: int, deadline: _Deadline
-) -> Photo | httpx.URL:
+    pool: httpcore.ConnectionPool, target: str, max_bytes: int, deadline: Deadline
+) -> Photo | str:
     """One GET: the photo, or where the server redirects to."""
-    remaining = deadline.remaining()
-    if remaining <= 0:
-        raise deadline.timed_out(target)
+    if deadline.remaining() <= 0:
+        raise _timed_out(target, deadline)
     try:
-        with client.stream(
-            "GET",
-            target,
-            headers=_REQUEST_HEADERS,
-            follow_redirects=False,
-            timeout=httpx.Timeout(remaining),
-        ) as response:
+        with pool.stream("GET", target, headers=_REQUEST_HEADERS) as response:
             redirect = _redirect_target(response, target)
             if redirect is not None:
                 return redirect
             return _receive(response, target, max_bytes, deadline)
-    except httpx.TimeoutException:
-        raise deadline.timed_out(target) from None
-    except httpx.TransportError as exc:
-        where = f"{target.host}:{target.port}" if target.port else target.host
-        reason = f"cannot reach {where}: {_describe(exc, target)}"
+    except Refused as exc:
+        raise PhotoError(target, str(exc)) from None
+    except httpcore.TimeoutException:
+        raise _timed_out(target, deadline) from None
+    except (httpcore.NetworkError, httpcore.ProtocolError, ssl.SSLError, OSError) as exc:
+        reason = f"cannot reach {urlsplit(target).hostname}: {_describe(exc, target)}"
         raise PhotoError(target, reason, retryable=True) from None
 
 
-def _redirect_target(response: httpx.Response, current: httpx.URL) -> httpx.URL | None:
-    """The URL a redirect response points to, or None for any other response."""
-    status = response.status_code
+def _timed_out(url: str, deadline: Deadline) -> PhotoError:
+    return PhotoError(url, f"timed out after {deadline.seconds:g} s", retryable=True)
+
+
+def _header(response: httpcore.Response, name: str) -> str:
+    """A response header's value ("" when absent), as text."""
+    wanted = name.lower().encode()
+    for key, value in response.headers:
+        if key.lower() == wanted:
+            return value.decode("latin-1")
+    return ""
+
+
+def _redirect_target(response: httpcore.Response, current: str) -> str | None:
+    """The URL a redirect response points to (checked like the first), or None."""
+    status = response.status
     if status not in _REDIRECT_STATUSES:
         return None
-    location = response.headers.get("location")
+    location = _header(response, "location").strip()
     if not location:
         raise PhotoError(current, f"server answered {status} without saying where to")
     try:
-        joined = current.join(location)
-    except httpx.InvalidURL:
+        joined = urljoin(current, location)
+    except ValueError:
         raise PhotoError(current, "server redirected to an invalid URL") from None
-    if joined.scheme not in _HTTP_SCHEMES or not joined.host:
-        reason = f"server redirected to {safe_url(str(joined))}; only http and https are fetched"
-        raise PhotoError(current, reason)
+    if not is_photo_url(joined):
+        raise PhotoError(current, f"server redirected to {safe_url(joined)}, {_NOT_A_PHOTO_HOST}")
     return joined
 
 
-def _receive(
-    response: httpx.Response, url: httpx.URL, max_bytes: int, deadline: _Deadline
-) -> Photo:
+def _receive(response: httpcore.Response, url: str, max_bytes: int, deadline: Deadline) -> Photo:
     """Check a final response's status and headers, then read and sniff its body."""
-    _check_status(response.status_code, url)
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    _check_status(response.status, url)
+    media_type = _header(response, "content-type").split(";")[0].strip().lower()
     if not media_type:
         raise PhotoError(url, "the server did not say what it sent (no Content-Type)")
     if not media_type.startswith("image/"):
@@ -277,7 +271,7 @@ def _receive(
     return Photo(content, mime_type, f"delivery-photo.{_EXTENSIONS[mime_type]}")
 
 
-def _check_status(status: int, url: httpx.URL) -> None:
+def _check_status(status: int, url: str) -> None:
     """Raise for any answer but 2xx, explaining what it likely means for a photo link."""
     if 200 <= status < 300:
         return
@@ -291,36 +285,37 @@ def _check_status(status: int, url: httpx.URL) -> None:
     raise PhotoError(url, f"server answered {status}")
 
 
-def _content_length(response: httpx.Response) -> int | None:
+def _content_length(response: httpcore.Response) -> int | None:
     """The announced body size, if the header is there and a plain number."""
-    value = response.headers.get("content-length", "").strip()
+    value = _header(response, "content-length").strip()
     return int(value) if value.isdigit() else None
 
 
 def _read_image(
-    response: httpx.Response, url: httpx.URL, max_bytes: int, deadline: _Deadline
+    response: httpcore.Response, url: str, max_bytes: int, deadline: Deadline
 ) -> tuple[bytes, str]:
     """Stream the body within the byte cap and the deadline; sniff it on the way.
 
-    The signature is checked as soon as enough bytes are in, so an HTML page served
-    as image/jpeg is dropped after its first chunk rather than downloaded whole.
+    Each piece is taken as it arrives (every read ends by the deadline), and the
+    signature is checked as soon as enough bytes are in, so an HTML page served as
+    image/jpeg is dropped after its first piece rather than downloaded whole.
     """
     chunks: list[bytes] = []
     received = 0
     mime_type: str | None = None
     try:
-        for chunk in response.iter_bytes(_CHUNK_BYTES):
+        for chunk in response.iter_stream():
             received += len(chunk)
             if received > max_bytes:
                 raise PhotoError(url, f"the photo is larger than {_size(max_bytes)}")
             if deadline.remaining() <= 0:
-                raise deadline.timed_out(url)
+                raise _timed_out(url, deadline)
             chunks.append(chunk)
             if mime_type is None and received >= _SNIFF_BYTES:
                 mime_type = _sniffed(b"".join(chunks)[:_SNIFF_BYTES], url)
-    except httpx.TimeoutException:
-        raise deadline.timed_out(url) from None
-    except httpx.TransportError as exc:
+    except httpcore.TimeoutException:
+        raise _timed_out(url, deadline) from None
+    except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
         reason = f"the download broke off: {_describe(exc, url)}"
         raise PhotoError(url, reason, retryable=True) from None
     content = b"".join(chunks)
@@ -329,7 +324,7 @@ def _read_image(
     return content, mime_type or _sniffed(content, url)
 
 
-def _sniffed(head: bytes, url: httpx.URL) -> str:
+def _sniffed(head: bytes, url: str) -> str:
     """The sniffed image type, or the error for bytes that are no known image."""
     mime_type = sniff_image_type(head)
     if mime_type is None:
@@ -337,10 +332,10 @@ def _sniffed(head: bytes, url: httpx.URL) -> str:
     return mime_type
 
 
-def _describe(exc: Exception, url: httpx.URL) -> str:
-    """An httpx error as a short reason, without errno noise or the URL's query."""
+def _describe(exc: BaseException, url: str) -> str:
+    """A network error as a short reason, without errno noise or the URL's query."""
     text = _ERRNO_PREFIX.sub("", str(exc)).strip() or type(exc).__name__
-    query = url.query.decode("ascii", "replace")
+    query = urlsplit(url).query
     if query:
         text = text.replace(query, "…")
     return text[:1].lower() + text[1:]

@@ -3,7 +3,10 @@ what a person needs to act on it, as plain text or Markdown.
 
 Pure: the same facts, format and moment render the same text. The facts are
 stored with the notification when it is queued and rendered when it is sent,
-so each target gets its own format and today's "today".
+so each target gets its own format and today's "today". Every value that can
+come from an email is made inert for the target's format (daemon.notify.escape)
+before it goes into a title, a body or a user's template; the only link is the
+one built here, to the order's marketplace or the carrier's tracking page.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from daemon.config.notify import Template
+from daemon.notify.escape import inert
 from daemon.notify.links import tracking_url
 from daemon.store.views import Snapshot
 from parsers.amazon.marketplaces import by_domain
@@ -25,7 +29,6 @@ _NOT_ARRIVING = frozenset({Milestone.DELIVERED, Milestone.AVAILABLE_FOR_PICKUP})
 _DRIVER_CODE = frozenset(
     {Milestone.SHIPPED, Milestone.IN_TRANSIT, Milestone.OUT_FOR_DELIVERY, Milestone.DELAYED}
 )
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()<>#|~"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Renderer:
 
     def render(self, snap: Snapshot, fmt: str, now: datetime) -> Rendered:
         markdown = fmt in ("markdown", "html")
-        values = self.values(snap, now)
+        values = self.shown(snap, now, markdown=markdown)
         template = self._templates.get(snap.milestone.value) or self._templates.get("default")
         title = f"{snap.milestone.label}: {values['items']}"
         if template and template.title is not None:
@@ -62,6 +65,13 @@ class Renderer:
         else:
             body = self._body(snap, values, markdown=markdown)
         return Rendered(title, body, "markdown" if markdown else "text")
+
+    def shown(self, snap: Snapshot, now: datetime, *, markdown: bool) -> dict[str, str]:
+        """`values`, each made inert for the format; the link as built."""
+        return {
+            key: value if key == "link" else inert(value, markdown=markdown)
+            for key, value in self.values(snap, now).items()
+        }
 
     def values(self, snap: Snapshot, now: datetime) -> dict[str, str]:
         """Every template placeholder (config_notify.PLACEHOLDERS), "" when unknown."""
@@ -87,7 +97,7 @@ class Renderer:
         """The morning reminder on a pickup's last day: the pickup's own text
         (where, until when, the code) under a title that says it is the last day."""
         ready = self.render(replace(snap, milestone=Milestone.AVAILABLE_FOR_PICKUP), fmt, now)
-        items = self.values(snap, now)["items"]
+        items = self.shown(snap, now, markdown=ready.format == "markdown")["items"]
         return Rendered(f"Last day to pick up: {items}", ready.body, ready.format)
 
     def order_id(self, order_id: str) -> str:
@@ -123,15 +133,18 @@ class Renderer:
         return ""
 
     def _body(self, snap: Snapshot, values: Mapping[str, str], *, markdown: bool) -> str:
+        """The built-in body, from `values` already made inert."""
+
         def field(name: str, value: str, *, code: bool = False) -> str:
             if not markdown:
                 return f"{name}: {value}" if name else value
-            shown = f"`{value}`" if code else _escape(value)
+            shown = f"`{value}`" if code else value
             return f"**{name}:** {shown}" if name else shown
 
         lines: list[str] = []
         if len(snap.item_titles) > 1:
-            lines.append(field("Items", "; ".join(snap.item_titles)))
+            titles = "; ".join(inert(title, markdown=markdown) for title in snap.item_titles)
+            lines.append(field("Items", titles))
         if values["order_ids"]:
             lines.append(field("Order", values["order_ids"]))
         if snap.carrier or snap.tracking_number:
@@ -147,19 +160,20 @@ class Renderer:
 
 def _handover(snap: Snapshot, values: Mapping[str, str], field: Callable[..., str]) -> list[str]:
     """What a person needs to get the parcel: where it waits, until when and
-    its code; the code to tell the driver while it is coming; where it was left."""
+    its code; the code to tell the driver while it is coming; where it was left.
+    `values` are already inert (they come from the email)."""
     lines: list[str] = []
     waiting = snap.milestone is Milestone.AVAILABLE_FOR_PICKUP
     if waiting and snap.pickup_location:
-        lines.append(field("Pickup at", snap.pickup_location))
+        lines.append(field("Pickup at", values["pickup_location"]))
     if waiting and snap.pickup_deadline:
         lines.append(field("Pick up by", values["pickup_deadline"]))
     if snap.pickup_code:
-        lines.append(field("Pickup code", snap.pickup_code, code=True))
+        lines.append(field("Pickup code", values["pickup_code"], code=True))
     if snap.delivery_code and snap.milestone in _DRIVER_CODE:
-        lines.append(field("Delivery code (tell the driver)", snap.delivery_code, code=True))
+        lines.append(field("Delivery code (tell the driver)", values["delivery_code"], code=True))
     if snap.milestone is Milestone.DELIVERED and snap.delivery_location:
-        lines.append(field("Where", snap.delivery_location))
+        lines.append(field("Where", values["delivery_location"]))
     return lines
 
 
@@ -168,10 +182,6 @@ def _link(url: str, snap: Snapshot, *, markdown: bool) -> str:
         return url
     where = snap.marketplace if snap.order_ids and snap.marketplace else "the carrier's site"
     return f"[Track on {where}]({url})"
-
-
-def _escape(text: str) -> str:
-    return text.translate(_MARKDOWN_SPECIAL)
 
 
 def render(snapshot: Snapshot, now: datetime) -> Rendered:

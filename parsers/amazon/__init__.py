@@ -39,17 +39,25 @@ class AmazonParser:
         languages: Mapping[str, tuple[Language, ...]] = BY_MARKETPLACE,
         *,
         require_authentication: bool = False,
+        authserv_id: str | None = None,
     ) -> None:
         self._enabled = (
             frozenset(marketplaces) if marketplaces is not None else frozenset(MARKETPLACE_DOMAINS)
         )
         self._languages = languages
         self._require_authentication = require_authentication
+        self._authserv_id = authserv_id
+        # Built on first use: compiling a language's date and place patterns takes
+        # longer than reading an email, and a mailbox sees one or two languages
+        # (a parse worker starts when mail comes, so its start-up is on the way).
         self._readers: dict[str, tuple[DateReader, PlaceReader]] = {}
-        for family in languages.values():
-            for language in family:
-                dates = DateReader(language)
-                self._readers[language.code] = (dates, PlaceReader(language, dates))
+
+    def _readers_of(self, language: Language) -> tuple[DateReader, PlaceReader]:
+        readers = self._readers.get(language.code)
+        if readers is None:
+            dates = DateReader(language)
+            readers = self._readers[language.code] = (dates, PlaceReader(language, dates))
+        return readers
 
     def claim(self, message: MailMessage) -> Claim[_Verdict] | None:
         """Ours when it comes from an enabled marketplace's order sender and is
@@ -67,7 +75,7 @@ class AmazonParser:
         if not isinstance(judgement, Read):
             raise Unrecognised(message.subject, Unread(facts.order_ids, market.domain))
         language = judgement.language
-        reading = Reading(message, market, language, self._readers[language.code], facts)
+        reading = Reading(message, market, language, self._readers_of(language), facts)
         return reading.events(judgement.milestone)
 
     def _judge(self, message: MailMessage) -> _Verdict | None:
@@ -88,12 +96,13 @@ class AmazonParser:
 
     def _distrust(self, message: MailMessage) -> str | None:
         """Why an email from an Amazon order sender is not believed, if it is not."""
-        verdict = authentication(message)
+        verdict = authentication(message, self._authserv_id)
         if verdict.failure is not None:
             return f"look-alike: Authentication-Results say {verdict.failure}"
         if self._require_authentication and not verdict.passed:
+            where = f"from {self._authserv_id}" if self._authserv_id else "(no authserv_id set)"
             return (
-                "no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
+                f"no DKIM or DMARC pass for an Amazon domain in Authentication-Results {where} "
                 "(amazon.require_authentication is on)"
             )
         return None

@@ -159,22 +159,29 @@ class DateReader:
 
     def find_eta(self, text: str, reference: date) -> Eta | None:
         """The first estimate introduced by the highest-priority phrase in `text`."""
-        found = self.find_all(text, reference)
-        return found[0][1] if found else None
+        for phrase in self._phrases:
+            for match in phrase.finditer(text):
+                eta = self.read_range(text, match.end(), reference)
+                if eta is not None:
+                    return eta
+        return None
 
     def find_all(self, text: str, reference: date) -> list[tuple[int, Eta]]:
         """Every estimate in `text` with its position: highest-priority phrase
-        first, then in document order within a phrase."""
+        first, then in document order within a phrase. A phrase overlapping one
+        already read ("arriving" inside "Now arriving") is passed over; which
+        characters are read is kept in one flag per character, so each check
+        costs the phrase's length, not the number of phrases read before."""
         found: list[tuple[int, Eta]] = []
-        taken: list[tuple[int, int]] = []  # phrase spans already read
+        taken = bytearray(len(text))
         for phrase in self._phrases:
             for match in phrase.finditer(text):
                 start, end = match.span()
-                if any(a <= start < b or a < end <= b for a, b in taken):
-                    continue  # "arriving" inside an already-read "Now arriving"
+                if any(taken[start:end]):
+                    continue
                 eta = self.read_range(text, end, reference)
                 if eta is not None:
-                    taken.append((start, end))
+                    taken[start:end] = b"\x01" * (end - start)
                     found.append((start, eta))
         return found
 

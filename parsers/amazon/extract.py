@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from parsers.amazon.language import Language
 from parsers.amazon.links import ORDER_ID, TrackLink, order_id_of, product_asin, target, track_link
+from parsers.amazon.photos import is_photo_url
 from parsers.carrier_names import carrier_slug
+from parsers.limits import MAX_EVENTS, MAX_ITEMS, MAX_PRODUCTS, MAX_TRACK_LINKS
 from parsers.message import MailMessage
 from parsers.model import Item
 from parsers.tracking_numbers import TrackingNumber, identify
@@ -25,7 +27,6 @@ _TRUNCATION = re.compile(r"(?:\.\.\.|…)\s*$")
 _MIN_TITLE = 6
 _QUANTITY_WINDOW = 400
 _HERMES_COUNTRIES = frozenset({"DE", "AT"})
-_IMAGE_HOSTS = ("amazon", "ssl-images", "media-amazon", "cloudfront")
 
 
 @dataclass(frozen=True)
@@ -36,27 +37,37 @@ class ProductRef:
     title: str
 
 
-def order_ids(message: MailMessage, links: Iterable[str]) -> tuple[str, ...]:
-    """Every order id in the email, in order of first appearance: subject, text,
-    then link parameters."""
+def order_ids(
+    message: MailMessage, links: Iterable[str], *, limit: int = MAX_EVENTS + 1
+) -> tuple[str, ...]:
+    """Every order id in the email (the first `limit`), in order of first
+    appearance: subject, text, then link parameters."""
     found: dict[str, None] = {}
     for source in (message.subject, message.all_text):
         for match in ORDER_ID.finditer(source):
             found.setdefault(match.group(0), None)
+            if len(found) >= limit:
+                return tuple(found)
     for url in links:
         linked = order_id_of(url)
         if linked:
             found.setdefault(linked, None)
+            if len(found) >= limit:
+                break
     return tuple(found)
 
 
 def track_links(urls: Iterable[str]) -> tuple[TrackLink, ...]:
-    """Distinct "Track package" identities, in document order."""
+    """Distinct "Track package" identities, in document order: read until more than
+    MAX_TRACK_LINKS are found (what is read decides nothing then: more shipments
+    than MAX_EVENTS make an email unreadable, parsers.amazon.reading)."""
     seen: dict[tuple[str | None, str | None, int | None], TrackLink] = {}
     for url in urls:
         link = track_link(url)
         if link is not None:
             seen.setdefault((link.order_id, link.shipment_id, link.package_index), link)
+            if len(seen) > MAX_TRACK_LINKS:
+                break
     return _merge_partial(tuple(seen.values()))
 
 
@@ -147,7 +158,7 @@ def products(message: MailMessage, language: Language) -> tuple[ProductRef, ...]
     titles: dict[str, str] = {}
     for link in message.links:
         asin = product_asin(target(link))
-        if asin is None:
+        if asin is None or (asin not in titles and len(titles) >= MAX_PRODUCTS):
             continue
         best = titles.get(asin, "")
         for written in (link.text, link.image_alt):
@@ -173,7 +184,7 @@ def items_in(text: str, refs: tuple[ProductRef, ...], language: Language) -> tup
             positions.append((at, ref))
     positions.sort(key=lambda pair: pair[0])
     items: list[Item] = []
-    for number, (at, ref) in enumerate(positions):
+    for number, (at, ref) in enumerate(positions[:MAX_ITEMS]):
         stop = positions[number + 1][0] if number + 1 < len(positions) else len(text)
         window = text[at + len(ref.title) : min(stop, at + len(ref.title) + _QUANTITY_WINDOW)]
         quantity = language.quantity.search(window)
@@ -195,6 +206,8 @@ def items_from_text(text: str, language: Language) -> tuple[Item, ...]:
         nearby = "\n".join(lines[number - 3 : number + 3])
         quantity = language.quantity.search(nearby)
         items.append(Item(title, int(quantity.group(1)) if quantity else 1))
+        if len(items) >= MAX_ITEMS:
+            break
     return tuple(items)
 
 
@@ -238,19 +251,16 @@ def tracking(
 
 
 def delivery_photo(message: MailMessage, language: Language) -> str | None:
-    """The delivery photo's URL: an Amazon-hosted image labelled as a photo of the
-    package, or a link whose text says so."""
+    """The delivery photo's URL: an image labelled as a photo of the package, or a
+    link whose text says so, on one of the hosts Amazon serves delivery photos from
+    (parsers.amazon.photos): a link anywhere else is never fetched, whatever it says."""
     for image in message.images:
-        if (
-            image.src.startswith("https://")
-            and language.photo_label.search(image.alt)
-            and any(host in image.src for host in _IMAGE_HOSTS)
-        ):
+        if language.photo_label.search(image.alt) and is_photo_url(image.src):
             return image.src
     for link in message.links:
         label = f"{link.text} {link.image_alt}"
         if language.photo_label.search(label):
             url = target(link)
-            if url.startswith("https://"):
+            if is_photo_url(url):
                 return url
     return None

@@ -6,11 +6,17 @@ order the text written under its order number; an email about several packages
 of one order gives each package the products linked beside its own link. An
 order-level event speaks for the whole order: its estimate spans every delivery
 the email announces for that order.
+
+An email about more orders or shipments than MAX_EVENTS is refused whole
+(Unreadable): that many notifications from one email is an attack on the user's
+phone, not a delivery. What each text says is read once, however many events
+share it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -21,8 +27,9 @@ from parsers.amazon.language import Language
 from parsers.amazon.links import TrackLink
 from parsers.amazon.marketplaces import Marketplace
 from parsers.amazon.places import PlaceReader
+from parsers.limits import MAX_EVENTS
 from parsers.message import MailMessage
-from parsers.model import Eta, Item, Milestone, ShipmentEvent
+from parsers.model import Eta, Item, Milestone, ShipmentEvent, Unreadable
 
 # No delivery estimate is read from these: a date in them is a refund or return
 # deadline ("refund expected by April 20"), not a parcel's arrival.
@@ -48,6 +55,21 @@ _WITH_DELIVERY_CODE = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What one text (the body, or one order's section) says for one milestone."""
+
+    carrier: str | None
+    tracking_number: str | None
+    eta: Eta | None
+    items: tuple[Item, ...]
+    pickup_code: str | None
+    pickup_location: str | None
+    pickup_deadline: date | None
+    delivery_code: str | None
+    delivery_location: str | None
+
+
 class Reading:
     """One email being read: the facts gathered once, then turned into events."""
 
@@ -66,6 +88,7 @@ class Reading:
         self.facts = facts
         self.body = message.html_text or message.text
         self.reference = self._local_date()
+        self._read: dict[tuple[Milestone, str, tuple[extract.ProductRef, ...]], _Facts] = {}
 
     def _local_date(self) -> date | None:
         when = self.message.date
@@ -73,10 +96,14 @@ class Reading:
 
     def events(self, milestone: Milestone) -> tuple[ShipmentEvent, ...]:
         order_ids = self.facts.order_ids
+        links = self.facts.track_links
+        if len(order_ids) > MAX_EVENTS:
+            raise Unreadable(f"more than {MAX_EVENTS} orders in one email")
+        if len(links) > MAX_EVENTS:
+            raise Unreadable(f"more than {MAX_EVENTS} shipments in one email")
         refs = extract.products(self.message, self.language)
         if milestone.order_level:
             return tuple(self._order_events(milestone, order_ids, refs))
-        links = self.facts.track_links
         if not links:
             return (self._event(milestone, order_ids, None, self.body, refs),)
         if len(links) == 1:
@@ -113,10 +140,7 @@ class Reading:
         refs: tuple[extract.ProductRef, ...],
         eta: Eta | None = None,
     ) -> ShipmentEvent:
-        carrier, number = extract.tracking(text, self.language, self.market.country)
-        pickup = milestone is Milestone.AVAILABLE_FOR_PICKUP
-        delivered = milestone is Milestone.DELIVERED
-        places = self.places
+        facts = self._facts(milestone, text, refs)
         return ShipmentEvent(
             milestone=milestone,
             occurred_at=self.message.date,
@@ -124,9 +148,43 @@ class Reading:
             marketplace=self.market.domain,
             shipment_id=link.shipment_id if link else None,
             package_index=link.package_index if link else None,
+            carrier=facts.carrier,
+            tracking_number=facts.tracking_number,
+            eta=eta or facts.eta,
+            items=facts.items,
+            pickup_code=facts.pickup_code,
+            pickup_location=facts.pickup_location,
+            pickup_deadline=facts.pickup_deadline,
+            delivery_code=facts.delivery_code,
+            delivery_location=facts.delivery_location,
+            delivery_photo_url=(
+                extract.delivery_photo(self.message, self.language)
+                if milestone is Milestone.DELIVERED
+                else None
+            ),
+        )
+
+    def _facts(
+        self, milestone: Milestone, text: str, refs: tuple[extract.ProductRef, ...]
+    ) -> _Facts:
+        """What `text` says for an event of `milestone`, read once per text."""
+        key = (milestone, text, refs)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = self._read_facts(milestone, text, refs)
+        return found
+
+    def _read_facts(
+        self, milestone: Milestone, text: str, refs: tuple[extract.ProductRef, ...]
+    ) -> _Facts:
+        carrier, number = extract.tracking(text, self.language, self.market.country)
+        pickup = milestone is Milestone.AVAILABLE_FOR_PICKUP
+        delivered = milestone is Milestone.DELIVERED
+        places = self.places
+        return _Facts(
             carrier=number.carrier if number else carrier,
             tracking_number=number.number if number else None,
-            eta=eta or self._eta(milestone, text),
+            eta=self._eta(milestone, text),
             items=self._items(text, refs),
             pickup_code=places.pickup_code(text) if pickup else None,
             pickup_location=places.pickup_location(text) if pickup else None,
@@ -137,9 +195,6 @@ class Reading:
                 places.delivery_code(text) if milestone in _WITH_DELIVERY_CODE else None
             ),
             delivery_location=places.delivery_location(text) if delivered else None,
-            delivery_photo_url=(
-                extract.delivery_photo(self.message, self.language) if delivered else None
-            ),
         )
 
     def _eta(self, milestone: Milestone, text: str) -> Eta | None:

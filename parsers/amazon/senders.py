@@ -1,18 +1,19 @@
 """Which senders speak for Amazon about orders, and which are only marketing.
 
 A message is considered only when it comes from an Amazon mail domain of an
-enabled marketplace, from a local part Amazon uses for order mail. Authentication
-results, when the receiving server recorded them, must not say that DKIM or DMARC
-failed for an Amazon domain: a look-alike that fails them is not Amazon.
+enabled marketplace, from a local part Amazon uses for order mail, written as
+itself (not as an encoded word: parsers.message). Authentication results, when
+the receiving server recorded them, must not say that DKIM or DMARC failed for an
+Amazon domain: a look-alike that fails them is not Amazon.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers.amazon.marketplaces import Marketplace, for_sender_domain
+from parsers.auth_results import server_results
 from parsers.message import MailMessage
 
 # Local parts Amazon sends order, shipment, return and refund mail from.
@@ -38,7 +39,7 @@ PICKUP_SENDERS = frozenset({"thehub", "amazonlockers"})
 def marketplace_of(message: MailMessage, enabled: frozenset[str]) -> Marketplace | None:
     """The enabled marketplace an order email comes from, or None."""
     sender = message.sender
-    if sender is None:
+    if sender is None or sender.disguised:
         return None
     local = sender.address.rpartition("@")[0].lower()
     if local not in ORDER_SENDERS and local not in PICKUP_SENDERS:
@@ -57,8 +58,7 @@ def is_pickup_sender(message: MailMessage) -> bool:
 
 # Besides each marketplace's own domain, Amazon's mail is signed by Amazon SES.
 _SIGNING_DOMAINS = ("amazonses.com",)
-_RESULT = re.compile(r"^\s*(dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
-_DOMAIN = re.compile(r"\bheader\.(?:d|i|from)\s*=\s*\S*?@?([a-z0-9.-]+)", re.IGNORECASE)
+_METHODS = frozenset({"dkim", "dmarc"})
 _FAILURES = frozenset({"fail", "permerror", "softfail"})
 
 
@@ -66,36 +66,37 @@ _FAILURES = frozenset({"fail", "permerror", "softfail"})
 class Verdict:
     """What the receiving server's Authentication-Results say about Amazon's
     domains: the first failure (e.g. "DKIM fail for amazon.com"), and whether
-    DKIM or DMARC passed for one of them."""
+    DKIM or DMARC passed for one of them in a header carrying the configured
+    authserv-id (a pass in any other header may be the sender's own words)."""
 
     failure: str | None
     passed: bool
 
 
-def authentication(message: MailMessage, owns: Callable[[str], bool] | None = None) -> Verdict:
-    """Read the topmost Authentication-Results header only: it is the one the
-    user's own server added; anything below it came with the message and could
-    have been written by the sender. `owns` says which signing domains count
+def authentication(
+    message: MailMessage,
+    authserv_id: str | None = None,
+    owns: Callable[[str], bool] | None = None,
+) -> Verdict:
+    """Read the one Authentication-Results header that parsers.auth_results
+    believes: the topmost carrying `authserv_id`, else the topmost (whose
+    failures count, its passes not). `owns` says which signing domains count
     (default: Amazon's)."""
     owns = owns or _is_amazon
-    values = message.header("Authentication-Results")
-    if not values:
-        return Verdict(None, passed=False)
+    server = server_results(message, authserv_id)
     failure: str | None = None
     passed = False
-    for clause in values[0].split(";")[1:]:
-        result = _RESULT.match(clause)
-        if result is None:
+    for result in server.results:
+        if result.method not in _METHODS:
             continue
-        method, outcome = result.group(1).upper(), result.group(2).lower()
-        domain_match = _DOMAIN.search(clause)
-        domain = domain_match.group(1).lower().strip(".") if domain_match else None
-        if domain is not None and not owns(domain):
+        if result.domain is not None and not owns(result.domain):
             continue
-        if outcome in _FAILURES and failure is None:
-            failure = f"{method} {outcome}" + (f" for {domain}" if domain else "")
-        elif outcome == "pass" and domain is not None:
-            passed = True
+        if result.outcome in _FAILURES and failure is None:
+            failure = f"{result.method.upper()} {result.outcome}" + (
+                f" for {result.domain}" if result.domain else ""
+            )
+        elif result.outcome == "pass" and result.domain is not None:
+            passed = server.verified
     return Verdict(failure, passed)
 
 

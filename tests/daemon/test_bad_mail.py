@@ -25,6 +25,7 @@ from parsers.model import Claim, Item, Milestone, ShipmentEvent
 from parsers.registry import Parser, Registry, default_registry
 from tests.daemon.test_pipeline import Clock, make_app
 from tests.parsers.test_fuzz import FOUND
+from tests.support.reading import InProcess
 from tests.support.receiver import Receiver
 
 EMAILS = Path(__file__).resolve().parents[1] / "emails"
@@ -93,7 +94,7 @@ def good_email() -> RawMessage:
 def pipeline_with(app: App, first: Parser[Any]) -> Pipeline:
     """The app's pipeline, with `first` ahead of the parsers parcelwatch ships."""
     registry = Registry((first, *default_registry().parsers))
-    return Pipeline(registry, app.store, app.routing, app.clock)
+    return Pipeline(InProcess(registry), app.store, app.routing, app.clock)
 
 
 def assert_good_email_notified(app: App, receiver: Receiver) -> None:

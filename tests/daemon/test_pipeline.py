@@ -20,6 +20,7 @@ from parsers.amazon import AmazonParser
 from parsers.message import MailMessage
 from parsers.model import Claim, Milestone, ShipmentEvent
 from parsers.registry import Registry
+from tests.support.reading import InProcess
 from tests.support.receiver import Receiver
 from tests.support.replay import replay
 
@@ -220,7 +221,7 @@ class ExplodingParser:
 def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(tmp_path: Path) -> None:
     app = make_app(tmp_path, {}, Clock())
     pipeline = Pipeline(
-        Registry((ExplodingParser(), AmazonParser())), app.store, app.routing, Clock()
+        InProcess(Registry((ExplodingParser(), AmazonParser()))), app.store, app.routing, Clock()
     )
     garbage = RawMessage(b"\x00\xff not an email \x80" * 50, "test", "garbage")
     tally = pipeline.process_all([garbage, *local.read(SAMPLE)])

@@ -42,8 +42,13 @@ def test_ready_for_pickup_with_its_code() -> None:
 
 SHIPPED = ('"Amazon.com" <shipment-tracking@amazon.com>', 'Shipped: "Gift card"',
            "Order #113-1111111-2222222\nYour package has shipped.")  # fmt: skip
-MX = "mx.example.com; "
+SERVER = "mx.example.com"
+MX = SERVER + "; "
 LOOK_ALIKE = "rejected: look-alike: Authentication-Results say "
+NO_PASS = (
+    "rejected: no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
+    "from mx.example.com (amazon.require_authentication is on)"
+)
 
 AUTHENTICATION = [
     # (case id, Authentication-Results headers (topmost first), require a pass, error or None)
@@ -60,19 +65,21 @@ AUTHENTICATION = [
     # A mailing list's broken signature says nothing about Amazon's.
     ("other-domain-fails", [MX + "dkim=fail header.d=lists.example.org; dkim=pass "
      "header.d=amazon.com"], True, None),
-    # Only the topmost header is the user's own server's; a lower one came with the mail.
+    # Only the header carrying the user's server's id is its own; others came with the mail.
     ("forged-lower-pass", [MX + "dmarc=fail header.from=amazon.com",
      "evil.example; dkim=pass header.d=amazon.com"], False,
      LOOK_ALIKE + "DMARC fail for amazon.com"),
     ("forged-lower-fail-ignored", [MX + "dkim=pass header.d=amazon.com",
      "evil.example; dkim=fail header.d=amazon.com"], True, None),
+    # The sender's own header on top, where the user's server wrote none.
+    ("forged-topmost-pass", ["evil.example; dkim=pass header.d=amazon.com; "
+     "dmarc=pass header.from=amazon.com"], True, NO_PASS),
+    ("own-below-a-forged-one", ["evil.example; dkim=pass header.d=amazon.com",
+     MX + "dmarc=fail header.from=amazon.com"], False, LOOK_ALIKE + "DMARC fail for amazon.com"),
+    ("id-with-version", [SERVER + " 1; dkim=pass header.d=amazon.com"], True, None),
     ("no-header", [], False, None),
-    ("no-header-but-required", [], True,
-     "rejected: no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
-     "(amazon.require_authentication is on)"),
-    ("pass-for-another-domain-only", [MX + "dkim=pass header.d=example.org"], True,
-     "rejected: no DKIM or DMARC pass for an Amazon domain in Authentication-Results "
-     "(amazon.require_authentication is on)"),
+    ("no-header-but-required", [], True, NO_PASS),
+    ("pass-for-another-domain-only", [MX + "dkim=pass header.d=example.org"], True, NO_PASS),
 ]  # fmt: skip
 
 
@@ -84,11 +91,32 @@ def test_authentication_results(headers: list[str], required: bool, error: str |
     msg = message_from_bytes(email(*SHIPPED))
     for value in headers:
         msg["Authentication-Results"] = value
-    registry = Registry((AmazonParser(require_authentication=required),))
+    registry = Registry((AmazonParser(require_authentication=required, authserv_id=SERVER),))
     result = registry.parse(msg.as_bytes())
     assert result.parser == "amazon"
     assert result.error == error
     assert [e.milestone for e in result.events] == ([] if error else [Milestone.SHIPPED])
+
+
+@pytest.mark.parametrize(
+    ("headers", "error"),
+    [
+        ([MX + "dkim=pass header.d=amazon.com"], "rejected: no DKIM or DMARC pass for an "
+         "Amazon domain in Authentication-Results (no authserv_id set) "
+         "(amazon.require_authentication is on)"),
+        ([MX + "dmarc=fail header.from=amazon.com"], LOOK_ALIKE + "DMARC fail for amazon.com"),
+    ],
+)  # fmt: skip
+def test_without_authserv_id_the_topmost_header_can_only_fail(
+    headers: list[str], error: str
+) -> None:
+    """Whoever wrote the topmost header, its failure only hurts the sender; its pass
+    proves nothing, so requiring one without naming the server rejects everything."""
+    msg = message_from_bytes(email(*SHIPPED))
+    for value in headers:
+        msg["Authentication-Results"] = value
+    result = Registry((AmazonParser(require_authentication=True),)).parse(msg.as_bytes())
+    assert result.error == error
 
 
 def test_marketing_senders_and_review_requests_are_not_claimed() -> None:

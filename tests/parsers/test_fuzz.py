@@ -163,7 +163,9 @@ def registries() -> tuple[Registry, Registry]:
     authentication required, so forwards and rejections are read as well."""
     return (
         default_registry(),
-        default_registry(forwarders=(FORWARDER,), require_authentication=True),
+        default_registry(
+            forwarders=(FORWARDER,), require_authentication=True, authserv_id="mx.example.net"
+        ),
     )
 
 

@@ -22,7 +22,7 @@ import signal
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +46,14 @@ class Tls:
     key_file: Path
 
 
-def make_tls(directory: Path) -> Tls:
-    """A CA and a server certificate for 127.0.0.1/localhost, made with openssl."""
+def make_tls(directory: Path, names: Sequence[str] = ("localhost",)) -> Tls:
+    """A CA and a server certificate for 127.0.0.1 and the DNS `names`, made with openssl."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_key, ca_cert = directory / "ca.key", directory / "ca.pem"
     key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.pem"
     ext = directory / "san.cnf"
-    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+    alt_names = ",".join(["IP:127.0.0.1", *(f"DNS:{name}" for name in names)])
+    ext.write_text(f"subjectAltName={alt_names}\nbasicConstraints=CA:FALSE\n")
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
              "/CN=parcelwatch test CA", "-keyout", ca_key, "-out", ca_cert)  # fmt: skip
     _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from daemon.cli.main import main
+from tests.support import hostile
 from tests.support.receiver import Receiver
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -180,7 +181,7 @@ def test_parse_reads_the_daemons_config(
 
     default = Path(env["XDG_CONFIG_HOME"]) / "parcelwatch" / "config.toml"
     default.parent.mkdir(parents=True)
-    default.write_text("[amazon]\nrequire_authentication = true\n")
+    default.write_text('[amazon]\nrequire_authentication = true\nauthserv_id = "mx.example.net"\n')
     line = parsed(["parse", "--json", str(FORWARD)], env, capsys)
     assert line["parser"] is None  # no forwarder in this file
     unsigned = tmp_path / "unsigned.eml"
@@ -227,3 +228,26 @@ def test_every_command_has_useful_help(command: str, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert f"parcelwatch {command}" in out
     assert len(out.splitlines()) >= 4
+
+
+def test_show_gives_a_signed_photo_link_without_its_query(
+    tmp_path: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The query of Amazon's photo link is its credential: `show` leaves it out."""
+    photo = "https://m.media-amazon.com/images/S/photo.jpg"
+    query = "X-Amz-Signature=S3CR3T&amp;X-Amz-Credential=AKIAX"
+    image = f'<img src="{photo}?{query}" alt="Photo of your package">'
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "delivered.eml").write_bytes(
+        hostile.email(
+            "", html_body=image, subject="Delivered: cable", headline="Your package was delivered."
+        )
+    )
+    config = write_config(tmp_path, f'[[mailbox]]\nname = "mail"\npath = "{mail}"\n')
+    assert main(["--config", str(config), "import", str(mail)], env) == 0
+    capsys.readouterr()
+    assert main(["--config", str(config), "show", hostile.ORDER], env) == 0
+    shown = capsys.readouterr().out
+    assert f"Delivery photo: {photo}\n" in shown
+    assert "S3CR3T" not in shown and "AKIA" not in shown

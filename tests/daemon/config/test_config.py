@@ -123,6 +123,25 @@ BROKEN = [
         "amazon.com, amazon.ca",
     ),
     ("marketplaces-empty", "[amazon]\nmarketplaces = []\n", "amazon.marketplaces", "at least one"),
+    (
+        "authentication-without-authserv-id",
+        "[amazon]\nrequire_authentication = true\n",
+        "amazon.authserv_id",
+        "missing: require_authentication = true needs the name your mail server writes",
+    ),
+    (
+        "authserv-id-with-a-space",
+        '[amazon]\nauthserv_id = "mx.example.org; dkim=pass"\n',
+        "amazon.authserv_id",
+        "is not a server name",
+    ),
+    ("parse-budget-zero", "[general]\nparse_budget = 0\n", "general.parse_budget", "at least 1"),
+    (
+        "parse-budget-huge",
+        "[general]\nparse_budget = 3600\n",
+        "general.parse_budget",
+        "at most 600",
+    ),
     ("mailbox-no-name", '[[mailbox]]\npath = "{tmp}"\n', "mailbox[0].name", "required"),
     ("mailbox-no-path", '[[mailbox]]\nname = "a"\n', "mailbox[0].path", "required"),
     ("mailbox-empty-name", '[[mailbox]]\nname = " "\npath = "{tmp}"\n', "mailbox[0].name", "empty"),
@@ -343,6 +362,8 @@ def test_defaults(env: dict[str, str], home: Path) -> None:
     assert settings.timezone == ""
     assert settings.log_level == "info"
     assert settings.marketplaces == MARKETPLACE_DOMAINS
+    assert (settings.require_authentication, settings.authserv_id) == (False, None)
+    assert settings.parse_budget == 10
     assert settings.mailboxes == ()
     assert settings.notify.milestones == DEFAULT_MILESTONES
     assert Milestone.DELIVERED in settings.notify.milestones
@@ -497,6 +518,8 @@ def test_example_config_commented_examples_are_valid(
     assert [m.name for m in settings.mailboxes] == ["archive"]
     assert settings.forwarding_addresses == ("partner@example.org",)
     assert settings.require_authentication is True
+    assert settings.authserv_id == "mx.example.org"
+    assert settings.parse_budget == 10
     carriers = settings.carriers
     assert carriers.order == ("ups", "dhl", "17track", "fedex", "aftership")
     assert [b.name for b in carriers.backends] == ["ups", "fedex", "dhl", "17track", "aftership"]

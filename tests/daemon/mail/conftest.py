@@ -8,9 +8,7 @@ CI a missing Dovecot fails the run instead of skipping these tests silently.
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -187,55 +185,3 @@ def toml_value(value: object) -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-class NotifySocket:
-    """A datagram socket standing in for systemd's; collects what it is told."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(path))
-        self.messages: list[str] = []
-        self.changed = threading.Condition()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = self.sock.recv(4096)
-            except OSError:
-                return
-            with self.changed:
-                self.messages.append(data.decode())
-                self.changed.notify_all()
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 30) -> int:
-        """Index of the first message from `after` on containing `text`."""
-
-        def found() -> int | None:
-            return next((i for i, m in enumerate(self.messages) if i >= after and text in m), None)
-
-        with self.changed:
-            assert self.changed.wait_for(lambda: found() is not None, timeout), (
-                f"{text!r} never came; got {self.messages}"
-            )
-            index = found()
-            assert index is not None
-            return index
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-@pytest.fixture
-def notify_socket() -> Iterator[NotifySocket]:
-    # AF_UNIX paths are limited to ~100 bytes: pytest's tmp_path may be longer.
-    directory = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp")
-    path = directory / f"pw-notify-{os.getpid()}-{threading.get_ident()}.sock"
-    path.unlink(missing_ok=True)
-    listener = NotifySocket(path)
-    yield listener
-    listener.close()
-    path.unlink(missing_ok=True)

@@ -40,7 +40,10 @@ def test_a_good_account_logs_in_and_counts_its_folder(
     )
     assert status == 0
     assert lines == [
-        f"home: logged in to 127.0.0.1:{server.tls_port} (TLS) as {USER}; INBOX 3 messages"
+        f"home: logged in to 127.0.0.1:{server.tls_port} (TLS) as {USER}; INBOX 3 messages",
+        "hint: amazon.authserv_id is not set; the newest Amazon email in home/INBOX was checked "
+        "by 'mx.example.net' (the first word of its topmost Authentication-Results): if that "
+        'is your mail server, set authserv_id = "mx.example.net" in [amazon]',
     ]
     flags = mailbox.flags()
     assert len(flags) == 3 and not any(b"\\Seen" in f for f in flags.values())  # read-only

@@ -15,14 +15,9 @@ from pathlib import Path
 import pytest
 
 from daemon.cli.main import main
-from tests.daemon.mail.conftest import (
-    PASSWORD,
-    Mailbox,
-    NotifySocket,
-    sample_messages,
-    write_config,
-)
+from tests.daemon.mail.conftest import PASSWORD, Mailbox, sample_messages, write_config
 from tests.support import dovecot
+from tests.support.notify_socket import NotifySocket
 from tests.support.receiver import Receiver
 
 REPO = Path(__file__).resolve().parents[3]

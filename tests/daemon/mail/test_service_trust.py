@@ -28,12 +28,12 @@ from tests.daemon.mail.conftest import (
     PASSWORD,
     AppFactory,
     Mailbox,
-    NotifySocket,
     sample_messages,
     write_config,
 )
 from tests.daemon.service.faults.daemon_process import IDLE_PATTERN, DaemonProcess
 from tests.support import dovecot
+from tests.support.notify_socket import NotifySocket
 from tests.support.receiver import Receiver
 
 REPO = Path(__file__).resolve().parents[3]

@@ -19,6 +19,7 @@ import pytest
 from daemon.app import App, build
 from daemon.config.settings import load_settings
 from daemon.mail import local
+from daemon.notify.photo_net import Network
 from tests.support import mosquitto
 from tests.support.mqtt_watch import Watcher, watching
 
@@ -104,10 +105,17 @@ def make_app(
     """A new app (as a new process would build it) on the same database."""
     apps: list[App] = []
 
-    def make(mqtt: str = "", *, url: str | None = None, photo: bool = False) -> App:
+    def make(
+        mqtt: str = "",
+        *,
+        url: str | None = None,
+        photo: bool = False,
+        photo_network: Network | None = None,
+    ) -> App:
         config = tmp_path / "config.toml"
         config.write_text(config_text(tmp_path, url or broker.url, mqtt, photo=photo))
-        app = build(load_settings(config, {"HOME": str(tmp_path)}, required=True), clock)
+        settings = load_settings(config, {"HOME": str(tmp_path)}, required=True)
+        app = build(settings, clock, photo_network=photo_network)
         apps.append(app)
         return app
 

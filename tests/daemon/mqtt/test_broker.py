@@ -16,29 +16,44 @@ from pytest_httpserver import HTTPServer
 
 from daemon.cli.mail import publish_once
 from daemon.cli.main import main
+from daemon.notify.photo_net import Network
 from daemon.store.recorder import Recorder
 from parsers.model import Item, Milestone, ShipmentEvent
 from tests.daemon.mqtt.conftest import BASE, PREFIX, AppFactory, Clock, Mailbox, config_text
 from tests.daemon.mqtt.test_sync import sync
 from tests.support import dovecot, mosquitto
 from tests.support.mqtt_watch import Watcher
+from tests.support.photo_server import https_server, loopback_network, make_tls, photo_url
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(200))
 PHOTO_CONFIG = f"{PREFIX}/image/{BASE}/delivery_photo/config"
 
 
+@pytest.fixture
+def photo_site() -> Iterator[tuple[HTTPServer, Network]]:
+    """The photo on an HTTPS server under Amazon's photo host name (the daemon
+    fetches from nowhere else), and the Network that leads that name to it."""
+    tls = make_tls()
+    with https_server(tls) as server:
+        yield server, loopback_network(tls, server.port)
+
+
 def test_the_image_topic_carries_the_latest_delivery_photo(
-    make_app: AppFactory, watcher: Watcher, httpserver: HTTPServer, clock: Clock
+    make_app: AppFactory,
+    watcher: Watcher,
+    photo_site: tuple[HTTPServer, Network],
+    clock: Clock,
 ) -> None:
-    httpserver.expect_request("/photo.jpg").respond_with_data(JPEG, content_type="image/jpeg")
-    app = make_app(photo=True)
+    server, network = photo_site
+    server.expect_request("/photo.jpg").respond_with_data(JPEG, content_type="image/jpeg")
+    app = make_app(photo=True, photo_network=network)
     delivered = ShipmentEvent(
         milestone=Milestone.DELIVERED,
         occurred_at=clock.now,
         order_ids=("113-0000000-0000001",),
         marketplace="amazon.com",
         items=(Item("Desk lamp"),),
-        delivery_photo_url=httpserver.url_for("/photo.jpg") + "?sig=secret",
+        delivery_photo_url=photo_url("/photo.jpg") + "?sig=secret",
     )
     with app.store.transaction() as session:
         Recorder(session, app.routing, clock.now).record(delivered, "email", None)

@@ -1,6 +1,7 @@
 """Notifications end to end: events recorded in SQLite on disk, real Apprise
-delivering json:// and ntfy:// to a local receiver, a real HTTP server for the
-delivery photo, and a clock that moves only when a test says so.
+delivering json:// and ntfy:// to a local receiver, a real HTTPS server for the
+delivery photo (under Amazon's photo host name, tests/support/photo_server.py),
+and a clock that moves only when a test says so.
 
 Expected texts were worked out by hand from the events below (dates: 2026-04-02
 is a Thursday)."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -17,14 +19,18 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
 
 from daemon.app import App, build
 from daemon.cli.main import main
 from daemon.config.settings import load_settings
 from daemon.errors import ConfigError
 from daemon.notify.notifier import OutboxRun, retry_delay
+from daemon.notify.photo_net import Network
 from daemon.store.recorder import Recorder
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
+from tests.support import dovecot
+from tests.support.photo_server import https_server, loopback_network, make_tls, photo_url
 from tests.support.receiver import Receiver
 
 ORDER = "113-4829105-7730624"
@@ -60,11 +66,12 @@ def make_app(tmp_path: Path, clock: Clock) -> Iterator[AppFactory]:
     """build() from a config: [general] lines, then the [notify] part."""
     apps: list[App] = []
 
-    def make(notify: str, general: str = "") -> App:
+    def make(notify: str, general: str = "", photo_network: Network | None = None) -> App:
         config = tmp_path / "config.toml"
         state = tmp_path / "state"
         config.write_text(f'[general]\nstate_dir = "{state}"\n{general}\n{notify}')
-        app = build(load_settings(config, {"HOME": str(tmp_path)}, required=True), clock)
+        settings = load_settings(config, {"HOME": str(tmp_path)}, required=True)
+        app = build(settings, clock, photo_network=photo_network)
         apps.append(app)
         return app
 
@@ -210,7 +217,8 @@ def test_markdown_body(make_app: AppFactory, receiver: Receiver) -> None:
         "[Track on amazon.com]"
         f"(https://www.amazon.com/gp/your-account/order-details?orderID={ORDER})"
     )
-    assert payload["title"] == "Shipped: Cable [2 m] *braided*"
+    # The title is Markdown too where the target renders it: escaped like the body.
+    assert payload["title"] == "Shipped: Cable \\[2 m\\] \\*braided\\*"
 
 
 def test_privacy_masks_order_ids_and_tracking_numbers(
@@ -434,13 +442,30 @@ def test_a_send_interrupted_by_a_crash_goes_out_again(
 # --- delivery photo ------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def photo_tls() -> dovecot.Tls:
+    return make_tls()
+
+
+@pytest.fixture
+def photos(photo_tls: dovecot.Tls) -> Iterator[tuple[HTTPServer, Network]]:
+    """An HTTPS server for the photo, and the Network that leads Amazon's photo
+    host name to it."""
+    with https_server(photo_tls) as server:
+        yield server, loopback_network(photo_tls, server.port)
+
+
 def test_delivered_notification_carries_the_photo(
-    make_app: AppFactory, receiver: Receiver, httpserver: HTTPServer
+    make_app: AppFactory, receiver: Receiver, photos: tuple[HTTPServer, Network]
 ) -> None:
-    httpserver.expect_request("/photo.jpg").respond_with_data(JPEG, content_type="image/jpeg")
-    app = make_app(target("hook", receiver.url()) + target("phone", receiver.url("ntfy", "/p")))
-    photo_url = httpserver.url_for("/photo.jpg") + "?sig=secret"
-    record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=photo_url))
+    server, network = photos
+    server.expect_request("/photo.jpg").respond_with_data(JPEG, content_type="image/jpeg")
+    app = make_app(
+        target("hook", receiver.url()) + target("phone", receiver.url("ntfy", "/p")),
+        photo_network=network,
+    )
+    url = photo_url("/photo.jpg") + "?sig=secret"
+    record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=url))
     assert app.deliver().sent == 2
     hook = next(r.json() for r in receiver.requests if r.path == "/hook")
     (attachment,) = hook["attachments"]
@@ -449,18 +474,19 @@ def test_delivered_notification_carries_the_photo(
     ntfy = next(r for r in receiver.requests if r.path.startswith("/p?"))
     assert ntfy.body == JPEG
     assert "filename=delivery-photo.jpg" in ntfy.path
-    assert len(httpserver.log) == 1  # fetched once for both targets
+    assert len(server.log) == 1  # fetched once for both targets
 
 
 def test_a_photo_that_cannot_be_fetched_is_left_out_and_logged(
     make_app: AppFactory,
     receiver: Receiver,
-    httpserver: HTTPServer,
+    photos: tuple[HTTPServer, Network],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    httpserver.expect_request("/gone.jpg").respond_with_data("expired", status=403)
-    app = make_app(target("hook", receiver.url()))
-    url = httpserver.url_for("/gone.jpg") + "?X-Amz-Signature=abc123secret"
+    server, network = photos
+    server.expect_request("/gone.jpg").respond_with_data("expired", status=403)
+    app = make_app(target("hook", receiver.url()), photo_network=network)
+    url = photo_url("/gone.jpg") + "?X-Amz-Signature=abc123secret"
     record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=url))
     with caplog.at_level(logging.WARNING):
         assert app.deliver().sent == 1
@@ -470,15 +496,71 @@ def test_a_photo_that_cannot_be_fetched_is_left_out_and_logged(
     assert "abc123secret" not in caplog.text
 
 
-def test_photos_can_be_turned_off(
-    make_app: AppFactory, receiver: Receiver, httpserver: HTTPServer
+def test_the_daemon_fetches_no_photo_from_a_loopback_address(
+    make_app: AppFactory,
+    receiver: Receiver,
+    photos: tuple[HTTPServer, Network],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = make_app("[notify]\nphotos = false\n" + target("hook", receiver.url()))
-    url = httpserver.url_for("/photo.jpg")
+    """Built as the commands build it (no Network given): public addresses only, so
+    a photo host name that leads to this machine is refused, and the notification
+    goes out without it."""
+    server, _ = photos
+    server.expect_request("/photo.jpg").respond_with_data(JPEG, content_type="image/jpeg")
+    app = make_app(target("hook", receiver.url()))
+    url = f"https://127.0.0.1:{server.port}/photo.jpg"
+    record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=url))
+    with caplog.at_level(logging.WARNING):
+        assert app.deliver().sent == 1
+    assert receiver.requests[0].json()["attachments"] == []
+    assert "not an https link to one of Amazon's photo hosts" in caplog.text
+    assert server.log == []
+
+
+def test_a_slow_photo_holds_up_no_other_notification(
+    make_app: AppFactory, receiver: Receiver, photos: tuple[HTTPServer, Network]
+) -> None:
+    """While one thread waits for a photo server that does not answer, another
+    thread's notification goes out (the fetch holds no lock the sender takes)."""
+    server, network = photos
+    entered, release = threading.Event(), threading.Event()
+
+    def hold(_request: Request) -> Response:
+        entered.set()
+        release.wait(30)
+        return Response(JPEG, content_type="image/jpeg")
+
+    server.expect_request("/slow.jpg").respond_with_handler(hold)
+    app = make_app(
+        "[notify]\nphoto_timeout = 30\n" + target("hook", receiver.url()), photo_network=network
+    )
+    record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=photo_url("/slow.jpg")))
+    first = threading.Thread(target=app.deliver)
+    first.start()
+    try:
+        assert entered.wait(10)  # the first thread is fetching the photo now
+        record(app, shipped(order_ids=("113-1111111-2222222",), tracking_number=UPS2))
+        assert app.deliver().sent == 1  # does not wait for the photo
+        assert receiver.titles() == ["Shipped: USB-C cable (+1 more)"]
+    finally:
+        release.set()
+        first.join(30)
+    assert not first.is_alive()
+    assert sorted(t.split(":")[0] for t in receiver.titles()) == ["Delivered", "Shipped"]
+
+
+def test_photos_can_be_turned_off(
+    make_app: AppFactory, receiver: Receiver, photos: tuple[HTTPServer, Network]
+) -> None:
+    server, network = photos
+    app = make_app(
+        "[notify]\nphotos = false\n" + target("hook", receiver.url()), photo_network=network
+    )
+    url = photo_url("/photo.jpg")
     record(app, shipped(milestone=Milestone.DELIVERED, delivery_photo_url=url))
     app.deliver()
     assert receiver.requests[0].json()["attachments"] == []
-    assert httpserver.log == []
+    assert server.log == []
 
 
 # --- quiet hours -----------------------------------------------------------------
