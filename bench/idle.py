@@ -24,7 +24,9 @@ the JSON API and /metrics once each, so the figures include what serving them
 loads (templates compiled, the metrics collector, the server's threads).
 
 Everything is measured from outside the daemon (/proc), so the benchmark adds
-nothing to the daemon's own figures.
+nothing to the daemon's own figures. The parse workers (daemon.parsing: child
+processes that read each email and leave after a minute without mail) are counted
+apart, at both ends of the window.
 """
 
 from __future__ import annotations
@@ -107,6 +109,22 @@ def sample(pid: int, now: float) -> ProcSample:
         cpu_ticks=utime + stime,
         at=now,
     )
+
+
+def children_rss_kib(pid: int) -> int:
+    """The resident memory of `pid`'s children (its parse workers), summed."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.partition(":")[::2] for line in status.splitlines())
+        if fields.get("PPid", "").strip() == str(pid) and "VmRSS" in fields:
+            total += _kib(fields["VmRSS"].strip())
+    return total
 
 
 def _kib(value: str) -> int:
@@ -314,6 +332,8 @@ class Result:
     rss_start_mb: float
     rss_end_mb: float
     peak_rss_mb: float
+    workers_start_mb: float
+    workers_end_mb: float
     window_cpu_s: float
     cpu_s_per_hour: float
     cpu_tick_s: float
@@ -336,6 +356,8 @@ class Result:
             f"{self.notifications_in_window} notifications",
             f"RSS: {self.rss_start_mb:.1f} MB at the start, {self.rss_end_mb:.1f} MB at the end, "
             f"peak (VmHWM) {self.peak_rss_mb:.1f} MB",
+            f"parse workers (child processes, gone once idle): {self.workers_start_mb:.1f} MB "
+            f"at the start, {self.workers_end_mb:.1f} MB at the end",
             f"CPU in the window: {self.window_cpu_s:.2f} s (counted in ticks of "
             f"{self.cpu_tick_s:.3f} s) = {self.cpu_s_per_hour:.2f} CPU s per hour",
         ]
@@ -398,11 +420,13 @@ def observe(
     if web_port is not None:
         open_pages(web_port)
     first = sample(process.pid, time.monotonic())
+    workers_first = children_rss_kib(process.pid)
     sent_at_idle = _count(receiver)
     # Wait for the window to pass, or for the daemon to die within it.
     if log.wait_ended(seconds):
         raise RuntimeError(f"parcelwatch run ended while idle; its log ends with:\n{log.tail()}")
     last = sample(process.pid, time.monotonic())
+    workers_last = children_rss_kib(process.pid)
     window = last.at - first.at
     window_cpu = (last.cpu_ticks - first.cpu_ticks) / ticks
     return Result(
@@ -419,6 +443,8 @@ def observe(
         rss_start_mb=first.rss_kib / _KIB,
         rss_end_mb=last.rss_kib / _KIB,
         peak_rss_mb=last.hwm_kib / _KIB,
+        workers_start_mb=workers_first / _KIB,
+        workers_end_mb=workers_last / _KIB,
         window_cpu_s=window_cpu,
         cpu_s_per_hour=window_cpu / window * 3600,
         cpu_tick_s=1 / ticks,
