@@ -19,6 +19,7 @@ class Wiretap:
         self.port: int = self._listener.getsockname()[1]
         self._sent: list[bytes] = []
         self._lock = threading.Lock()
+        self._sent_more = threading.Condition(self._lock)
         self._threads: list[threading.Thread] = []
         self._closing = threading.Event()
 
@@ -27,6 +28,12 @@ class Wiretap:
         with self._lock:
             data = b"".join(self._sent)
         return [line.decode("utf-8", "replace") for line in data.split(b"\r\n") if line]
+
+    def wait_for_sent(self, text: bytes, timeout: float) -> bool:
+        """Wait until clients have sent `text` (b" IDLE\\r\\n": a command); False
+        if they did not within `timeout` seconds."""
+        with self._sent_more:
+            return self._sent_more.wait_for(lambda: text in b"".join(self._sent), timeout)
 
     def _accept(self) -> None:
         while not self._closing.is_set():
@@ -46,8 +53,9 @@ class Wiretap:
         with suppress(OSError):  # either side closing ends the pump
             while chunk := source.recv(65536):
                 if record:
-                    with self._lock:
+                    with self._sent_more:
                         self._sent.append(chunk)
+                        self._sent_more.notify_all()
                 sink.sendall(chunk)
         for end in (source, sink):
             with suppress(OSError):

@@ -78,6 +78,8 @@ def test_a_watcher_in_idle_sends_only_read_only_commands(
     boxes.start(app.settings.imap)
     try:
         assert receiver.wait_for(1, WAIT)
+        # Mail that comes before IDLE is found by the NOOP before it: wait for IDLE.
+        assert tap.wait_for_sent(b" IDLE\r\n", WAIT)
         mailbox.append([MESSAGES[4]])  # out for delivery, read by the watcher
         assert receiver.wait_for(2, WAIT)
     finally:
