@@ -1,10 +1,14 @@
 """A server started for a test (Dovecot, Mosquitto): its own process group, its
 log drained by a thread (a full pipe would block it) and watched for the line
-that says it is ready, and stopped with everything it forked."""
+that says it is ready, and stopped with everything it forked. It also ends when
+the test process dies without tearing down (a mutant killed for its time, a
+SIGKILLed run): util-linux's setpriv asks the kernel to send it SIGTERM then
+(PR_SET_PDEATHSIG, kept across exec), so no server is left holding a port."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -18,7 +22,7 @@ class LoggedProcess:
         self.name = name
         self.log_lines: list[str] = []
         self.process = subprocess.Popen(
-            list(argv),
+            [*_ending_with_parent(), *argv],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -55,3 +59,10 @@ class LoggedProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self._reader.join(TIMEOUT)
+
+
+def _ending_with_parent() -> list[str]:
+    """The prefix that makes a server end with the test process (util-linux is
+    on every Debian; without it the server only ends at teardown)."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
