@@ -93,3 +93,22 @@ def test_a_missing_folder_is_a_permanent_error_naming_it(connection: ImapConnect
     assert raised.value.short == "cannot open folder 'Nope'"
     with pytest.raises(PermanentError):
         connection.status("Nope")
+
+
+def test_authentication_results_are_read_topmost_first_and_unfolded(
+    connection: ImapConnection, mailbox: Mailbox
+) -> None:
+    signed = (
+        b"Authentication-Results: mx.example.org;\r\n\tdkim=pass header.d=amazon.com\r\n"
+        b"Authentication-Results: forged.example; dkim=pass\r\n" + message(1)
+    )
+    mailbox.append([signed, message(2)])
+    connection.examine("INBOX")
+    assert connection.authentication_results(1) == [
+        "mx.example.org; dkim=pass header.d=amazon.com",
+        "forged.example; dkim=pass",
+    ]
+    assert connection.authentication_results(2) == []
+    assert connection.authentication_results(99) == []  # no such message
+    flags = mailbox.flags()
+    assert [uid for uid, seen in flags.items() if b"\\Seen" in seen] == []
