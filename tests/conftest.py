@@ -1,16 +1,26 @@
-"""Shared pytest options and fixtures."""
+"""Shared pytest options and fixtures.
+
+The storage-facing tests (marked `storage`) ask for `database_url`: a SQLite
+file in the test's directory, or, with PARCELWATCH_TEST_DATABASE=postgresql,
+a fresh database of a real PostgreSQL that the session starts on loopback
+(tests/support/postgres.py). .ci/run runs them both ways.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import postgres
 from tests.support.notify_socket import NotifySocket
 from tests.support.receiver import Receiver, ReceiverServer
+
+DATABASE_ENV = "PARCELWATCH_TEST_DATABASE"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,3 +50,37 @@ def notify_socket() -> Iterator[NotifySocket]:
     yield listener
     listener.close()
     path.unlink(missing_ok=True)
+
+
+def on_postgres() -> bool:
+    """Whether this run puts the storage-facing tests on PostgreSQL."""
+    kind = os.environ.get(DATABASE_ENV, "sqlite")
+    if kind not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"{DATABASE_ENV} must be sqlite or postgresql, not {kind!r}")
+    return kind == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Postgres]:
+    """One PostgreSQL for the whole run (each test makes its own database)."""
+    if not postgres.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed; .ci/run must apt-get install postgresql")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres.running() as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a storage-facing test keeps its data: a SQLite file under its
+    directory, or its own database on the test PostgreSQL."""
+    if on_postgres():
+        server: postgres.Postgres = request.getfixturevalue("postgres_server")
+        return server.create_database(f"test_{uuid.uuid4().hex[:16]}")
+    return f"sqlite:///{tmp_path / 'state' / 'parcelwatch.db'}"
+
+
+def general_section(state_dir: Path, database_url: str) -> str:
+    """A config's [general] lines for a state directory and a database."""
+    return f'[general]\nstate_dir = "{state_dir}"\ndatabase_url = "{database_url}"\n'

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from daemon.carriers.base import CarrierEvent, CarrierStatus
 from daemon.state import ShipmentState
+from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.recorder import Announcer, Recorder, load_state
 from daemon.store.tables import CarrierCheck, Shipment, TimelineEvent
@@ -26,7 +27,7 @@ from parsers.model import Eta, Kind, Milestone, ShipmentEvent
 SOURCE = "carrier"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class DueCheck:
     """A shipment whose carrier status is due to be asked."""
 
@@ -63,33 +64,26 @@ class Checks:
 
     def due(self, now: datetime, *, shipment_pks: Sequence[int] | None = None) -> list[DueCheck]:
         """Shipments with a tracking number, not finished, whose next check has
-        come (or that were never checked); `shipment_pks` asks for these now."""
-        with self.store.transaction() as session:
-            query = (
-                select(Shipment, CarrierCheck)
-                .join(CarrierCheck, col(CarrierCheck.shipment_pk) == col(Shipment.id), isouter=True)
-                .where(col(Shipment.tracking_number).is_not(None))
-            )
-            if shipment_pks is not None:
-                query = query.where(col(Shipment.id).in_(list(shipment_pks)))
-            rows = session.exec(query).all()
-            due: list[DueCheck] = []
-            for shipment, check in rows:
-                if _over(load_state(shipment)) or (check is not None and check.done):
-                    continue
-                next_at = check.next_check_at if check is not None else None
-                if shipment_pks is None and next_at is not None and next_at > now:
-                    continue
-                assert shipment.id is not None and shipment.tracking_number is not None
-                due.append(
-                    DueCheck(
-                        shipment.id,
-                        shipment.carrier,
-                        shipment.tracking_number,
-                        shipment.marketplace,
-                    )
-                )
-            return due
+        come (or that were never checked); `shipment_pks` asks for these now.
+        Only the shipments on their way are read (a partial index), never the
+        history, and their state is not decoded: this runs every minute."""
+        ship, check = schema.shipment, schema.carriercheck
+        query = (
+            sa.select(ship.c.id, ship.c.carrier, ship.c.tracking_number, ship.c.marketplace)
+            .select_from(ship.outerjoin(check, check.c.shipment_pk == ship.c.id))
+            # (a number is tested through coalesce so that no planner prefers the
+            # index of all tracking numbers to the partial one of travelling parcels)
+            .where(schema.TRAVELLING, sa.func.coalesce(ship.c.tracking_number, "") != "")
+            .where(sa.or_(check.c.id.is_(None), check.c.done == sa.false()))
+        )
+        if shipment_pks is None:
+            next_at = check.c.next_check_at
+            query = query.where(sa.or_(next_at.is_(None), next_at <= now))
+        else:
+            query = query.where(ship.c.id.in_(list(shipment_pks)))
+        with self.store.reading() as connection:
+            rows = connection.execute(query).all()
+        return sorted(DueCheck(*row) for row in rows)  # oldest parcel first
 
     def record(
         self, due: DueCheck, backend: str, status: CarrierStatus, now: datetime
@@ -112,15 +106,13 @@ class Checks:
         recorded, so a scan seen both ways is notified once. Unlike a check it
         does not move `last_checked_at` (nobody asked), so a replayed push
         changes nothing at all; a parcel it finishes is not asked again."""
-        number = "".join(status.number.split()).upper()
+        number = schema.normal_number(status.number)
         with self.store.transaction() as session:
-            rows = session.exec(
-                select(Shipment).where(sa.func.upper(Shipment.tracking_number) == number)
-            ).all()
+            rows = session.exec(select(Shipment).where(Shipment.tracking_number == number)).all()
             recorder = Recorder(session, self.announcer, now)
             updated = 0
             for shipment in rows:
-                if _over(load_state(shipment)):
+                if shipment.finished:
                     continue
                 assert shipment.id is not None and shipment.tracking_number is not None
                 due = DueCheck(

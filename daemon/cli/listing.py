@@ -76,7 +76,7 @@ def rows(
             eta=format_eta(ship.eta) if ship.eta else "-",
             carrier=carrier_label(ship.carrier) if ship.carrier else "-",
             tracking=ship.tracking_number or "-",
-            updated=ago(_last_news(ship.timeline, ship.updated_at), now, zone),
+            updated=ago(ship.last_news, now, zone),
         )
         for ship in shipments
     ]

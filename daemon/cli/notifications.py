@@ -126,8 +126,9 @@ def _retry(reader: Reader, outbox: Outbox, target: str | None) -> int:
         print(f"Nothing to retry: no delivery{whose} was given up.")
         return EXIT_OK
     plural = "delivery" if count == 1 else "deliveries"
-    daemon = Heartbeat(reader.store).read()
-    if running(daemon, reader.clock(), socket.gethostname(), process_alive):
+    host, now = socket.gethostname(), reader.clock()
+    daemons = Heartbeat(reader.store).read_all()
+    if any(running(view, now, host, process_alive) for view in daemons):
         then = "the running daemon sends them within a minute"
     else:
         then = "`parcelwatch sync` (or starting the service) sends them"

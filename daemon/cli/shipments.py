@@ -44,7 +44,8 @@ def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
                 if o.archived_at is not None
             ]
         else:
-            shipments = store.shipments(include_finished=args.all)
+            # The table shows no timelines: they are read only for --json.
+            shipments = store.shipments(include_finished=args.all, details=args.json)
             orders = store.unshipped_orders(include_finished=args.all)
         if args.json:
             rows = [shipment_json(s) for s in shipments]
@@ -67,7 +68,8 @@ def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _ended(reader: Reader) -> tuple[Counter[str], int]:
     """How many parcels (and orders never shipped) ended, by how they ended
-    ("stale" for those gone quiet), and how many were archived."""
+    ("stale" for those gone quiet), and how many were archived. Reads every
+    row, but only when nothing is on its way (to say why the list is empty)."""
     store = reader.store
     shipments = store.shipments(include_finished=True, include_archived=True)
     orders = store.unshipped_orders(include_finished=True, include_archived=True)

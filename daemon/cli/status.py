@@ -40,8 +40,12 @@ def run_status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def render(
     snap: status.Snapshot, configured: Sequence[str], zone: tzinfo | None, now: datetime
 ) -> str:
-    up = running(snap.daemon, now, socket.gethostname(), process_alive)
-    lines = [daemon_line(snap.daemon, up, zone, now)]
+    host = socket.gethostname()
+    up = [view for view in snap.daemons if running(view, now, host, process_alive)]
+    shown = up or list(snap.daemons[:1])
+    lines = [daemon_line(view, view in up, zone, now) for view in shown] or [
+        daemon_line(None, False, zone, now)
+    ]
     lines.append(f"Database: {snap.database}" + _size(snap.database_bytes))
     lines.append("Mail accounts:")
     known = {a.account: a for a in snap.accounts}
@@ -49,7 +53,7 @@ def render(
     if not names:
         lines.append("  none configured")
     width = max((len(n) for n in names), default=0)
-    retry = snap.daemon.reload_command if up and snap.daemon else RETRY_COMMAND
+    retry = up[0].reload_command if up else RETRY_COMMAND
     for name in names:
         lines.append(f"  {name:<{width}}  " + _account(known.get(name), zone, now, retry))
     lines.append(
@@ -82,9 +86,10 @@ def daemon_line(view: DaemonView | None, up: bool, zone: tzinfo | None, now: dat
     if view is None:
         return "Daemon: not running (never started on this database)"
     if up:
+        reads = f", reading {', '.join(view.accounts)}" if view.accounts else ""
         return (
             f"Daemon: running since {stamp(view.started_at, now, zone)} (pid {view.pid} on "
-            f"{view.host}), last heard from {stamp(view.heartbeat_at, now, zone)}"
+            f"{view.host}{reads}), last heard from {stamp(view.heartbeat_at, now, zone)}"
         )
     if view.stopped_at is not None:
         return f"Daemon: not running (stopped {stamp(view.stopped_at, now, zone)})"

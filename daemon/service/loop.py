@@ -79,7 +79,7 @@ def run(
     """Run until stopped (True), or until the database file was deleted or
     replaced (False). Raises DatabaseInUseError when another daemon holds it."""
     app, accounts = first or load()
-    claim(app, identity)
+    claim(app, identity, accounts)
     service = _service(app, accounts, signals, systemd, identity)
     wait = min(systemd.watchdog_interval() or STATUS_SECONDS, STATUS_SECONDS)
     try:
@@ -101,7 +101,7 @@ def run(
                     describe(service.app.store.url), moved,
                 )  # fmt: skip
                 return False
-            _beat(service.app, identity)
+            _beat(service, identity)
             service.nudge_outbox()
             said_idle = _report_idle(service, said_idle)
             if systemd.enabled:
@@ -110,23 +110,31 @@ def run(
     finally:
         systemd.stopping()
         service.stop()
-        _release(service.app, identity)
+        _release(service, identity)
         service.app.close()
     log.info("stopped")
     return True
 
 
-def claim(app: App, identity: Identity) -> None:
-    """Make this daemon the database's; DatabaseInUseError (and the app closed) when
-    another running one holds it."""
-    holder = Heartbeat(app.store).claim(identity.view(datetime.now(UTC)), process_alive)
+def claim(app: App, identity: Identity, accounts: Sequence[ImapAccount]) -> None:
+    """Make this daemon the one reading `accounts` from the database;
+    DatabaseInUseError (and the app closed) when another running one reads
+    them (or any of them). Daemons reading different accounts share it."""
+    beat = Heartbeat(app.store, _names(accounts))
+    holder = beat.claim(identity.view(datetime.now(UTC)), process_alive)
     if holder is None:
         return
     app.close()
+    theirs = f" (reading {', '.join(holder.accounts)})" if holder.accounts else ""
     raise DatabaseInUseError(
-        f"database {describe(app.store.url)} is in use by {holder_text(holder)}; stop that "
-        "one first (one daemon per database), or give this one its own [general] state_dir"
+        f"database {describe(app.store.url)} is in use by {holder_text(holder)}{theirs}; stop "
+        "that one first (one daemon per set of mail accounts), or give this one its own "
+        "[general] state_dir"
     )
+
+
+def _names(accounts: Sequence[ImapAccount]) -> list[str]:
+    return [account.name for account in accounts]
 
 
 def _service(
@@ -173,16 +181,17 @@ def _report_idle(service: Service, said: bool) -> bool:
     return True
 
 
-def _beat(app: App, identity: Identity) -> None:
+def _beat(service: Service, identity: Identity) -> None:
     try:
-        Heartbeat(app.store).beat(identity.pid, datetime.now(UTC))
+        Heartbeat(service.app.store, _names(service.accounts)).beat(identity.pid, datetime.now(UTC))
     except OperationalError as exc:
         log.warning("database busy (%s); the heartbeat is renewed at the next wake-up", exc.orig)
 
 
-def _release(app: App, identity: Identity) -> None:
+def _release(service: Service, identity: Identity) -> None:
     try:
-        Heartbeat(app.store).release(identity.pid, datetime.now(UTC))
+        beat = Heartbeat(service.app.store, _names(service.accounts))
+        beat.release(identity.pid, datetime.now(UTC))
     except Exception as exc:  # stopping: the next start claims the row anyway
         log.warning("could not mark the daemon stopped in the database: %s", exc)
 
@@ -193,16 +202,16 @@ def _reload(
     systemd.reloading(time.monotonic_ns() // 1000)
     try:
         app, accounts = load()
-        if app.store.url != service.app.store.url:
-            claim(app, identity)
+        moved_away = app.store.url != service.app.store.url
+        if moved_away or _names(accounts) != _names(service.accounts):
+            claim(app, identity, accounts)
     except ParcelwatchError as exc:
         log.error("configuration not reloaded: %s; still running with the previous one", exc)
         systemd.reloaded(service.status())
         return service
-    moved_away = app.store.url != service.app.store.url
     service.stop()
-    if moved_away:
-        _release(service.app, identity)
+    if moved_away or _names(accounts) != _names(service.accounts):
+        _release(service, identity)
     service.app.close()
     fresh = _service(app, accounts, signals, systemd, identity)
     fresh.start(recover=False)

@@ -13,14 +13,12 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
 
 from daemon.notify.outbox import Outbox, Unsent
 from daemon.notify.render import describe
+from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.heartbeat import Heartbeat
-from daemon.store.housekeeping import FINISHED
-from daemon.store.tables import AccountStatus, CarrierCheck, Delivery, Shipment
 from daemon.store.unread import UnreadEmails
 from daemon.store.views import AccountView, DaemonView
 
@@ -44,7 +42,9 @@ class Snapshot:
     next_checks: tuple[NextCheck, ...]
     database: str
     database_bytes: int | None
-    daemon: DaemonView | None
+    # Every daemon that used the database (one per set of mail accounts),
+    # most recently heard from first.
+    daemons: tuple[DaemonView, ...]
     unrecognised: int = 0
 
     @property
@@ -70,7 +70,7 @@ def gather(store: Store, outbox: Outbox, *, checks: int = 5) -> Snapshot:
         next_checks=tuple(_next_checks(store, checks)),
         database=where,
         database_bytes=size,
-        daemon=Heartbeat(store).read(),
+        daemons=tuple(Heartbeat(store).read_all()),
         unrecognised=UnreadEmails(store).count(),
     )
 
@@ -86,13 +86,16 @@ def one_line(
     refused at 12:04; fix the password, then `systemctl reload parcelwatch`"),
     then "3 active shipments, last mail check 12:04, 2 notifications waiting"."""
     counts = _shipment_counts(store)
-    with store.transaction() as session:
-        last = session.exec(select(func.max(AccountStatus.last_success_at))).one()
-        backlog = session.exec(
-            select(func.count())
-            .select_from(Delivery)
-            .where(col(Delivery.status).in_(["pending", "sending"]))
-        ).one()
+    delivery = schema.delivery
+    with store.reading() as connection:
+        last = connection.execute(
+            sa.select(sa.func.max(schema.accountstatus.c.last_success_at))
+        ).scalar()
+        backlog = connection.execute(
+            sa.select(sa.func.count())
+            .select_from(delivery)
+            .where(delivery.c.status.in_(["pending", "sending"]))
+        ).scalar_one()
     waiting = [
         waiting_line(view, zone, reload_command)
         for view in store.account_statuses()
@@ -132,39 +135,42 @@ def database_size(url: str) -> tuple[int | None, str]:
 
 
 def _shipment_counts(store: Store) -> dict[str, int]:
-    archived = col(Shipment.archived_at).is_not(None)
-    finished = col(Shipment.progress).in_(FINISHED) | col(Shipment.after_sale).is_not(None)
-    with store.transaction() as session:
-        rows = session.exec(
-            select(
-                func.count().filter(archived),
-                func.count().filter(~archived & finished),
-                func.count().filter(~archived & ~finished),
-            ).select_from(Shipment)
+    """Active, finished and archived shipments. The first two are counted on
+    the partial indexes of the shipments not archived; archived ones are what
+    remains of the total (one count, no row read)."""
+    ship, count = schema.shipment, sa.func.count()
+    waiting = ship.c.after_sale.is_(None)
+    with store.reading() as connection:
+        active, travelling = connection.execute(
+            sa.select(count.filter(waiting), count).where(schema.TRAVELLING)
         ).one()
-    return {"archived": rows[0], "finished": rows[1], "active": rows[2]}
+        ended = connection.execute(sa.select(count).where(schema.ENDED)).scalar_one()
+        total = connection.execute(sa.select(count).select_from(ship)).scalar_one()
+    finished = ended + travelling - active  # after-sale ones have finished their journey
+    return {"archived": total - travelling - ended, "finished": finished, "active": active}
 
 
 def _next_checks(store: Store, limit: int) -> list[NextCheck]:
-    with store.transaction() as session:
-        rows = session.exec(
-            select(CarrierCheck, Shipment)
-            .join(Shipment, col(Shipment.id) == col(CarrierCheck.shipment_pk))
-            .where(col(CarrierCheck.done).is_(False))
-            .where(col(CarrierCheck.next_check_at).is_not(None))
-            .order_by(col(CarrierCheck.next_check_at))
-            .limit(limit)
-        ).all()
-        return [
-            NextCheck(
-                _aware(check.next_check_at),
-                ship.carrier,
-                ship.tracking_number,
-                describe(tuple(str(i["title"]) for i in ship.items), ship.label, ()),
-            )
-            for check, ship in rows
-            if check.next_check_at is not None
-        ]
+    check, ship = schema.carriercheck, schema.shipment
+    query = (
+        sa.select(check.c.next_check_at, ship.c.carrier, ship.c.tracking_number,
+                  ship.c["items"], ship.c.label)
+        .join(ship, ship.c.id == check.c.shipment_pk)
+        .where(check.c.done == sa.false(), check.c.next_check_at.is_not(None))
+        .order_by(check.c.next_check_at)
+        .limit(limit)
+    )  # fmt: skip
+    with store.reading() as connection:
+        rows = connection.execute(query).all()
+    return [
+        NextCheck(
+            _aware(at),
+            carrier,
+            number,
+            describe(tuple(str(i["title"]) for i in items or ()), label, ()),
+        )
+        for at, carrier, number, items, label in rows
+    ]
 
 
 def _aware(moment: datetime) -> datetime:

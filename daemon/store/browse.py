@@ -1,27 +1,30 @@
-"""What a person browsing the parcels asks: one shipment by its key, a search
-by order id, tracking number or item, and whether anything changed since a
-page was drawn (so an open page refreshes only when there is news).
+"""What a person browsing the parcels asks: a search by order id, tracking
+number or item, and whether anything changed since a page was drawn (so an
+open page refreshes only when there is news).
 
 Searching reads only the few columns it matches on, in Python, and builds
 views for the matches alone: item titles are kept as JSON, where a SQL LIKE
-would miss every non-ASCII title, and a household's history is a few
-thousand rows at most.
+would miss every non-ASCII title. It reads every shipment's few columns, so it
+grows with the history (docs/BENCHMARKS.md has its figures); everything else a
+page asks grows only with the parcels it shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Connection
 
-from daemon.store.reading import order_view, shipment_view
-from daemon.store.tables import Order, Shipment, ShipmentOrder, TimelineEvent
+from daemon.store import schema
+from daemon.store.reading import order_views, shipment_views
 from daemon.store.views import OrderView, ShipmentView
 
 SEARCH_LIMIT = 50
 _MAX_QUERY = 200
+_ship, _order, _link = schema.shipment, schema.orders, schema.shipmentorder
 
 
 @dataclass(frozen=True)
@@ -36,46 +39,48 @@ class Found:
         return not self.shipments and not self.orders
 
 
-def one_shipment(session: Session, pk: int) -> ShipmentView | None:
-    row = session.get(Shipment, pk)
-    return shipment_view(session, row) if row is not None else None
-
-
-def search(session: Session, text: str, limit: int = SEARCH_LIMIT) -> Found:
+def search(connection: Connection, text: str, limit: int = SEARCH_LIMIT) -> Found:
     """Shipments whose tracking number, Amazon shipment id, label, item or
     order id contains `text` (case and spaces ignored), newest first; archived
     ones too, since a search is for finding old parcels as well."""
     needle = _folded(text[:_MAX_QUERY])
     if not needle:
         return Found((), ())
-    orders_of = _order_ids_by_shipment(session)
-    rows = session.exec(
-        select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
-    ).all()
-    matches = [
-        row
-        for row in rows
-        if _matches(needle, _shipment_words(row, orders_of.get(row.id or 0, ())))
-    ][:limit]
-    shipped = select(ShipmentOrder.order_pk)
-    unshipped = session.exec(
-        select(Order).where(col(Order.id).not_in(shipped)).order_by(col(Order.updated_at).desc())
-    ).all()
-    lonely = [o for o in unshipped if _matches(needle, [o.order_id, *_titles(o.items)])]
+    orders_of = _order_ids_by_shipment(connection)
+    rows = connection.execute(
+        sa.select(_ship.c.id, _ship.c.tracking_number, _ship.c.amazon_shipment_id,
+                  _ship.c.label, _ship.c["items"])
+        .order_by(_ship.c.updated_at.desc(), _ship.c.id)
+    ).mappings()  # fmt: skip
+    keys = [row["id"] for row in rows if _matches(needle, _shipment_words(row, orders_of))]
+    unshipped = connection.execute(
+        sa.select(_order.c.id, _order.c.order_id, _order.c["items"])
+        .where(schema.UNSHIPPED).order_by(_order.c.updated_at.desc())
+    ).mappings()  # fmt: skip
+    lonely = [o["id"] for o in unshipped if _matches(needle, [o["order_id"], *_titles(o["items"])])]
     return Found(
-        tuple(shipment_view(session, row) for row in matches),
-        tuple(order_view(session, row) for row in lonely[:limit]),
+        tuple(shipment_views(connection, _rows(connection, _ship, keys[:limit]))),
+        tuple(order_views(connection, _rows(connection, _order, lonely[:limit]))),
     )
 
 
-def change_stamp(session: Session) -> str:
+def _rows(connection: Connection, table: sa.Table, keys: Sequence[int]) -> list[Any]:
+    """The rows of these keys, in the keys' order."""
+    found = {row["id"]: row for row in connection.execute(
+        sa.select(table).where(table.c.id.in_(list(keys)))).mappings()}  # fmt: skip
+    return [found[key] for key in keys]
+
+
+def change_stamp(connection: Connection) -> str:
     """A short text that changes whenever what the pages show changes: a new
     timeline line, a new or updated shipment or order."""
-    timeline = session.exec(select(sa.func.max(TimelineEvent.id))).one()
-    shipments = session.exec(
-        select(sa.func.count(col(Shipment.id)), sa.func.max(Shipment.updated_at))
+    timeline = connection.execute(sa.select(sa.func.max(schema.timelineevent.c.id))).scalar()
+    shipments = connection.execute(
+        sa.select(sa.func.count(_ship.c.id), sa.func.max(_ship.c.updated_at))
     ).one()
-    orders = session.exec(select(sa.func.count(col(Order.id)), sa.func.max(Order.updated_at))).one()
+    orders = connection.execute(
+        sa.select(sa.func.count(_order.c.id), sa.func.max(_order.c.updated_at))
+    ).one()
     parts = (timeline, *shipments, *orders)
     return "-".join(_stamp_part(part) for part in parts)
 
@@ -88,26 +93,26 @@ def _stamp_part(value: object) -> str:
     return str(value)
 
 
-def _order_ids_by_shipment(session: Session) -> dict[int, list[str]]:
-    pairs = session.exec(
-        select(ShipmentOrder.shipment_pk, Order.order_id).join(
-            Order, col(Order.id) == col(ShipmentOrder.order_pk)
+def _order_ids_by_shipment(connection: Connection) -> dict[int, list[str]]:
+    pairs = connection.execute(
+        sa.select(_link.c.shipment_pk, _order.c.order_id).join(
+            _order, _order.c.id == _link.c.order_pk
         )
-    ).all()
+    )
     found: dict[int, list[str]] = {}
     for shipment_pk, order_id in pairs:
         found.setdefault(shipment_pk, []).append(order_id)
     return found
 
 
-def _shipment_words(row: Shipment, order_ids: Iterable[str]) -> list[str]:
-    words = [*order_ids, *_titles(row.items)]
-    words += [w for w in (row.tracking_number, row.amazon_shipment_id, row.label) if w]
+def _shipment_words(row: Any, orders_of: dict[int, list[str]]) -> list[str]:
+    words = [*orders_of.get(row["id"], ()), *_titles(row["items"])]
+    words += [row[k] for k in ("tracking_number", "amazon_shipment_id", "label") if row[k]]
     return words
 
 
-def _titles(items: list[dict[str, object]]) -> list[str]:
-    return [str(item.get("title", "")) for item in items]
+def _titles(items: list[dict[str, object]] | None) -> list[str]:
+    return [str(item.get("title", "")) for item in items or ()]
 
 
 def _matches(needle: str, words: Iterable[str]) -> bool:

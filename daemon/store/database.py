@@ -1,67 +1,56 @@
-"""The store: sessions, transactions and the queries the daemon asks.
+"""The store: connections, transactions and the queries the daemon asks.
 
 Everything outside the store package gets frozen views (store/views.py), never
-live rows. Two feature packages keep a table of their own and work inside
-`Store.transaction()`: the outbox (daemon.notify.outbox) and the carrier-check
-ledger (daemon.carriers.ledger); nothing else opens a session.
+live rows. Reading goes through the Core tables (daemon.store.schema), so the
+commands that only read never load the ORM; recording an email, the outbox
+(daemon.notify.outbox) and the carrier-check ledger (daemon.carriers.ledger)
+write through `Store.transaction()`, an ORM session, loaded when first used.
+
+Every everyday query is proportional to what is active, not to the history:
+the shipments on their way and the orders not shipped yet are found through
+partial indexes (schema.TRAVELLING, UNSHIPPED), and views are built in a fixed
+number of queries (daemon.store.reading).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, or_, select
 
-from daemon.store import browse, files
+from daemon.store import browse, files, schema
 from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
 from daemon.store.failures import database_error
-from daemon.store.reading import order_view, shipment_view
-from daemon.store.recorder import Announcer, Recorder
-from daemon.store.tables import (
-    AccountStatus,
-    MailboxCursor,
-    Order,
-    ProcessedMessage,
-    Shipment,
-    ShipmentOrder,
+from daemon.store.messages import (
+    DUPLICATE,
+    Recorded,
+    content_hash,
+    find_processed,
+    known_message_ids,
+    message_row,
 )
+from daemon.store.reading import order_views, shipment_views
 from daemon.store.tallies import Tallies, gather_tallies
-from daemon.store.views import (
-    AccountView,
-    Cursor,
-    MessageRecord,
-    OrderView,
-    ShipmentView,
-)
-from parsers.model import Kind, Milestone, ParseResult
+from daemon.store.views import AccountView, Cursor, MessageRecord, OrderView, ShipmentView
+from parsers.model import Milestone, ParseResult
 
-# Stories that ended: finished, or gone quiet (stale).
-_ENDED = (*(m for m in Milestone if m.kind is Kind.TERMINAL), Milestone.STALE)
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
+    from daemon.store.recorder import Announcer
 
-@dataclass(frozen=True)
-class Recorded:
-    """What recording one message did."""
+__all__ = ["Recorded", "Store", "content_hash"]
 
-    duplicate: bool
-    events: int
-    notifications: int
-    history: int = 0  # milestones too old to push: recorded, not queued
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_ship, _order, _account = schema.shipment, schema.orders, schema.accountstatus
+_cursor, _message = schema.mailboxcursor, schema.processedmessage
+_NEWEST_FIRST = (_ship.c.updated_at.desc(), _ship.c.id)
 
 
 class Store:
@@ -124,59 +113,67 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction, for the outbox and the carrier-check
-        ledger, which own a table of their own."""
-        with self._session() as session:
+        """An ORM session in one transaction, for the writers (recording, the
+        outbox, the carrier-check ledger). The ORM is loaded here, on first use."""
+        from sqlmodel import Session
+
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def reading(self) -> Iterator[Connection]:
+        """A connection for queries on the Core tables (no ORM)."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection in one transaction, committed at the end, for Core writes."""
+        with self.engine.begin() as connection:
+            yield connection
 
     # --- messages ---------------------------------------------------------------
 
     def is_processed(self, sha256: str, message_id: str | None) -> bool:
-        with self._session() as session:
-            return _find_processed(session, sha256, message_id) is not None
+        with self.reading() as connection:
+            return find_processed(connection, sha256, message_id) is not None
 
     def record_message(
-        self, message: MessageRecord, result: ParseResult, announcer: Announcer, now: datetime
+        self,
+        message: MessageRecord,
+        result: ParseResult,
+        announcer: Announcer,
+        now: datetime,
+        *,
+        checked: bool = False,
     ) -> Recorded:
         """Write the message record, its orders, shipments, timeline and outbox
-        rows in one transaction; a message already recorded changes nothing."""
+        rows in one transaction; a message already recorded changes nothing.
+        `checked`: the caller has just looked it up (is_processed), so it is
+        not looked up again; a message recorded meanwhile by another process
+        is still caught, by its content's unique key."""
+        from daemon.store.recorder import Recorder
+
         try:
-            with self._session() as session:
-                if _find_processed(session, message.sha256, message.message_id) is not None:
-                    return Recorded(duplicate=True, events=0, notifications=0)
-                record = ProcessedMessage(
-                    sha256=message.sha256,
-                    message_id=message.message_id,
-                    source=message.source,
-                    location=message.location,
-                    subject=message.subject[:500],
-                    sender=message.sender[:200],
-                    sent_at=message.sent_at,
-                    parser=result.parser,
-                    error=result.error,
-                    event_count=len(result.events),
-                    parse_seconds=message.parse_seconds,
-                    processed_at=now,
-                )
-                session.add(record)
-                session.flush()
+            with self.transaction() as session:
+                connection = session.connection()
+                if not checked and find_processed(connection, message.sha256, message.message_id):
+                    return DUPLICATE
+                pk = session.execute(
+                    _message.insert().values(message_row(message, result, now))
+                    .returning(_message.c.id)
+                ).scalar_one()  # fmt: skip
                 recorder = Recorder(session, announcer, now, message.account)
                 for event in result.events:
-                    recorder.record(event, "email", record.id)
+                    recorder.record(event, "email", pk)
                 if result.unread is not None:
-                    recorder.record_unread(
-                        result.unread, result.parser, message.sent_at, _pk(record.id), message.raw
-                    )
+                    recorder.record_unread(result.unread, result.parser, message.sent_at, pk,
+                                           message.raw)  # fmt: skip
                 session.flush()
                 queued, history = recorder.queued, recorder.history
         except IntegrityError:
             # Another process recorded the same message in the meantime.
-            return Recorded(duplicate=True, events=0, notifications=0)
+            return DUPLICATE
         if result.events:
             self.changed()
         return Recorded(False, len(result.events), queued, history)
@@ -186,10 +183,8 @@ class Store:
         skips them without downloading them again)."""
         if not message_ids:
             return set()
-        with self._session() as session:
-            column = col(ProcessedMessage.message_id)
-            rows = session.exec(select(column).where(column.in_(list(message_ids))))
-            return {row for row in rows if row is not None}
+        with self.reading() as connection:
+            return known_message_ids(connection, message_ids)
 
     def record_skipped(
         self, source: str, location: str, message_id: str | None, reason: str, now: datetime
@@ -197,20 +192,14 @@ class Store:
         """Record a message that was not read (too large), so the audit trail
         says why; False when it was recorded before."""
         digest = content_hash(f"skipped\0{source}\0{location}".encode())
+        row = {"sha256": digest, "message_id": message_id, "source": source,
+               "location": location, "subject": "", "sender": "", "error": reason,
+               "event_count": 0, "processed_at": now}  # fmt: skip
         try:
-            with self._session() as session:
-                if _find_processed(session, digest, message_id) is not None:
+            with self.writing() as connection:
+                if find_processed(connection, digest, message_id) is not None:
                     return False
-                session.add(
-                    ProcessedMessage(
-                        sha256=digest,
-                        message_id=message_id,
-                        source=source,
-                        location=location,
-                        error=reason,
-                        processed_at=now,
-                    )
-                )
+                connection.execute(_message.insert().values(row))
         except IntegrityError:
             return False
         return True
@@ -218,19 +207,23 @@ class Store:
     # --- mail accounts ----------------------------------------------------------
 
     def cursor(self, account: str, folder: str) -> Cursor | None:
-        with self._session() as session:
-            row = _cursor_row(session, account, folder)
-            return None if row is None else Cursor(row.uidvalidity, row.last_uid)
+        with self.reading() as connection:
+            row = connection.execute(_cursor_query(account, folder)).first()
+        return None if row is None else Cursor(row.uidvalidity, row.last_uid)
 
     def save_cursor(self, account: str, folder: str, cursor: Cursor, now: datetime) -> None:
-        with self._session() as session:
-            row = _cursor_row(session, account, folder) or MailboxCursor(
-                account=account, folder=folder
+        values = {"uidvalidity": cursor.uidvalidity, "last_uid": cursor.last_uid,
+                  "updated_at": now}  # fmt: skip
+        with self.writing() as connection:
+            if connection.execute(_cursor_query(account, folder)).first() is None:
+                connection.execute(_cursor.insert().values(account=account, folder=folder,
+                                                           **values))  # fmt: skip
+                return
+            connection.execute(
+                _cursor.update()
+                .where(_cursor.c.account == account, _cursor.c.folder == folder)
+                .values(values)
             )
-            row.uidvalidity = cursor.uidvalidity
-            row.last_uid = cursor.last_uid
-            row.updated_at = now
-            session.add(row)
 
     def account_succeeded(self, account: str, now: datetime) -> None:
         self._update_account(account, last_success_at=now, waiting=None, waiting_fix=None)
@@ -248,165 +241,163 @@ class Store:
     def _update_account(self, account: str, **values: object) -> None:
         """Insert the account's row if missing, then update it: no read-then-
         insert, so two folders of one account failing at once cannot collide."""
-        with self._session() as session:
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            session.execute(
-                insert(AccountStatus)
-                .values(account=account)
-                .on_conflict_do_nothing(index_elements=["account"])
-            )
-            session.execute(
-                sa.update(AccountStatus)
-                .where(col(AccountStatus.account) == account)
-                .values(**values)
+        with self.writing() as connection:
+            connection.execute(insert_ignoring(connection, _account, {"account": account},
+                                               "account"))  # fmt: skip
+            connection.execute(
+                _account.update().where(_account.c.account == account).values(**values)
             )
 
     def account_statuses(self) -> list[AccountView]:
-        with self._session() as session:
-            rows = session.exec(select(AccountStatus).order_by(col(AccountStatus.account)))
+        with self.reading() as connection:
+            rows = connection.execute(sa.select(_account).order_by(_account.c.account))
             return [AccountView(r.account, r.last_success_at, r.last_error, r.last_error_at,
                                 r.waiting, r.waiting_fix) for r in rows]  # fmt: skip
 
     # --- queries ----------------------------------------------------------------
 
     def shipments(
-        self, *, include_finished: bool = False, include_archived: bool = False
-    ) -> list[ShipmentView]:
+        self, *, include_finished: bool = False, include_archived: bool = False,
+        details: bool = True,
+    ) -> list[ShipmentView]:  # fmt: skip
         """Shipments, newest activity first; only current ones (on their way,
-        not gone stale) unless asked, and never archived ones unless asked."""
-        query = select(Shipment).order_by(col(Shipment.updated_at).desc(), col(Shipment.id))
-        if not include_archived:
-            query = query.where(col(Shipment.archived_at).is_(None))
+        not gone stale) unless asked, and never archived ones unless asked;
+        without `details`, no timelines and carrier schedules (see
+        reading.shipment_views)."""
+        query = sa.select(_ship).order_by(*_NEWEST_FIRST)
         if not include_finished:
-            # Most of a household's shipments arrived long ago: leave them out
-            # before building views (the filter below has the last word).
-            shown = sa.func.coalesce(Shipment.side, Shipment.progress, "")
-            query = query.where(
-                col(Shipment.after_sale).is_(None), shown.not_in([m.value for m in _ENDED])
-            )
-        with self._session() as session:
-            rows = session.exec(query).all()
-            views = [shipment_view(session, row) for row in rows]
+            # The shipments on their way (a partial index): the history is not read.
+            shown = sa.func.coalesce(_ship.c.side, _ship.c.progress, "")
+            query = query.where(schema.TRAVELLING, _ship.c.after_sale.is_(None),
+                                shown != Milestone.STALE.value)  # fmt: skip
+        elif not include_archived:
+            query = query.where(_ship.c.archived_at.is_(None))
+        with self.reading() as connection:
+            rows = connection.execute(query).mappings().all()
+            views = shipment_views(connection, rows, details=details)
         return [view for view in views if include_finished or view.current]
 
     def recently_delivered(self, limit: int) -> list[ShipmentView]:
         """The last `limit` shipments delivered and not archived, newest first."""
         query = (
-            select(Shipment)
-            .where(col(Shipment.archived_at).is_(None), Shipment.progress == "delivered")
-            .where(col(Shipment.after_sale).is_(None), col(Shipment.side).is_(None))
-            .order_by(col(Shipment.delivered_at).desc(), col(Shipment.id).desc())
+            sa.select(_ship)
+            .where(schema.ENDED, _ship.c.progress == Milestone.DELIVERED.value)
+            .where(_ship.c.after_sale.is_(None), _ship.c.side.is_(None))
+            .order_by(_ship.c.delivered_at.desc(), _ship.c.id.desc())
             .limit(limit)
         )
-        with self._session() as session:
-            return [shipment_view(session, row) for row in session.exec(query).all()]
+        with self.reading() as connection:
+            return shipment_views(connection, connection.execute(query).mappings().all())
 
     def unshipped_orders(
         self, *, include_finished: bool = False, include_archived: bool = False
     ) -> list[OrderView]:
         """Orders that no shipment belongs to yet (just ordered, or cancelled,
         or gone stale), never archived ones unless asked."""
-        query = select(Order).where(col(Order.id).not_in(select(ShipmentOrder.order_pk)))
+        query = sa.select(_order).where(schema.UNSHIPPED).order_by(_order.c.updated_at.desc())
         if not include_archived:
-            query = query.where(col(Order.archived_at).is_(None))
-        with self._session() as session:
-            rows = session.exec(query.order_by(col(Order.updated_at).desc())).all()
-            views = [order_view(session, row) for row in rows]
+            query = query.where(_order.c.archived_at.is_(None))
+        with self.reading() as connection:
+            views = order_views(connection, connection.execute(query).mappings().all())
         return [
             view for view in views if include_finished or view.status in (None, Milestone.ORDERED)
         ]
 
     def find_order(self, order_id: str) -> OrderView | None:
-        with self._session() as session:
-            row = session.exec(select(Order).where(Order.order_id == order_id)).first()
-            return order_view(session, row) if row else None
+        query = sa.select(_order).where(_order.c.order_id == order_id)
+        with self.reading() as connection:
+            views = order_views(connection, connection.execute(query).mappings().all())
+        return views[0] if views else None
 
     def add_tracked(
         self, number: str, carrier: str | None, label: str | None, now: datetime
     ) -> tuple[int, bool]:
         """A shipment added by hand (`parcelwatch track`): (its key, whether it is
         new). A number already known keeps its history; a label is updated."""
-        with self._session() as session:
-            row = session.exec(select(Shipment).where(Shipment.tracking_number == number)).first()
-            created = row is None
-            if row is None:
-                row = Shipment(tracking_number=number, created_at=now, updated_at=now)
-            row.carrier = carrier or row.carrier
-            row.label = label or row.label
-            session.add(row)
-            session.flush()
-            key = _pk(row.id)
+        number = schema.normal_number(number)
+        with self.writing() as connection:
+            found = connection.execute(
+                sa.select(_ship.c.id, _ship.c.carrier, _ship.c.label)
+                .where(_ship.c.tracking_number == number).order_by(_ship.c.id).limit(1)
+            ).first()  # fmt: skip
+            if found is None:
+                key = connection.execute(
+                    _ship.insert().values(tracking_number=number, carrier=carrier, label=label,
+                                          occurrences={}, items=[], created_at=now,
+                                          updated_at=now).returning(_ship.c.id)
+                ).scalar_one()  # fmt: skip
+            else:
+                key = found.id
+                connection.execute(_ship.update().where(_ship.c.id == key).values(
+                    carrier=carrier or found.carrier, label=label or found.label))  # fmt: skip
         self.changed()
-        return key, created
+        return int(key), found is None
 
     def find_shipments(self, reference: str) -> list[ShipmentView]:
         """Shipments whose tracking number or Amazon shipment id is `reference`."""
-        normalised = reference.replace(" ", "").upper()
-        with self._session() as session:
-            rows = session.exec(
-                select(Shipment).where(
-                    or_(
-                        sa.func.upper(Shipment.tracking_number) == normalised,
-                        Shipment.amazon_shipment_id == reference,
-                    )
-                )
-            ).all()
-            return [shipment_view(session, row) for row in rows]
+        query = sa.select(_ship).where(
+            sa.or_(
+                _ship.c.tracking_number == schema.normal_number(reference),
+                _ship.c.amazon_shipment_id == reference.strip(),
+            )
+        )
+        with self.reading() as connection:
+            return shipment_views(connection, connection.execute(query).mappings().all())
 
     def shipment(self, key: int) -> ShipmentView | None:
         """One shipment by its key (ShipmentView.pk, the API's `key`)."""
-        with self._session() as session:
-            return browse.one_shipment(session, key)
+        query = sa.select(_ship).where(_ship.c.id == key)
+        with self.reading() as connection:
+            views = shipment_views(connection, connection.execute(query).mappings().all())
+        return views[0] if views else None
 
     def search(self, text: str) -> browse.Found:
         """Shipments and unshipped orders matching an order id, tracking number
         or item (see daemon.store.browse)."""
-        with self._session() as session:
-            return browse.search(session, text)
+        with self.reading() as connection:
+            return browse.search(connection, text)
 
     def change_stamp(self) -> str:
         """Changes whenever what a page shows changes (see daemon.store.browse)."""
-        with self._session() as session:
-            return browse.change_stamp(session)
+        with self.reading() as connection:
+            return browse.change_stamp(connection)
 
     def tallies(self, parse_bounds: Sequence[float]) -> Tallies:
         """Counts for the metrics (see daemon.store.tallies)."""
-        with self._session() as session:
-            return gather_tallies(session, parse_bounds)
+        with self.reading() as connection:
+            return gather_tallies(connection, parse_bounds)
 
     def message_errors(self) -> list[tuple[str, str, str]]:
         """(source, location, error) of every message that failed to parse."""
-        with self._session() as session:
-            rows = session.exec(
-                select(ProcessedMessage).where(col(ProcessedMessage.error).is_not(None))
-            ).all()
-            return [(row.source, row.location, row.error or "") for row in rows]
+        query = sa.select(_message.c.source, _message.c.location, _message.c.error).where(
+            _message.c.error.is_not(None)
+        )
+        with self.reading() as connection:
+            return [
+                (row.source, row.location, row.error or "") for row in connection.execute(query)
+            ]
 
     def message_count(self) -> int:
-        with self._session() as session:
-            return _count(session, ProcessedMessage)
+        with self.reading() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(_message))
+                       .scalar_one())  # fmt: skip
 
 
-def _cursor_row(session: Session, account: str, folder: str) -> MailboxCursor | None:
-    query = select(MailboxCursor).where(
-        MailboxCursor.account == account, MailboxCursor.folder == folder
+def _cursor_query(account: str, folder: str) -> sa.Select[tuple[int | None, int]]:
+    return sa.select(_cursor.c.uidvalidity, _cursor.c.last_uid).where(
+        _cursor.c.account == account, _cursor.c.folder == folder
     )
-    return session.exec(query).first()
 
 
-def _pk(value: int | None) -> int:
-    assert value is not None
-    return value
+def insert_ignoring(
+    connection: Connection, table: sa.Table, values: dict[str, object], *keys: str
+) -> sa.Insert:
+    """An INSERT that does nothing when a row with the same `keys` exists, in
+    the connection's dialect (its module is imported only for that dialect)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+        return pg_insert(table).values(values).on_conflict_do_nothing(index_elements=list(keys))
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-def _count(session: Session, table: type[Any]) -> int:
-    return int(session.exec(select(sa.func.count()).select_from(table)).one())
-
-
-def _find_processed(session: Session, digest: str, message_id: str | None) -> int | None:
-    """The key of the message recorded with this content or Message-ID, if any."""
-    condition = col(ProcessedMessage.sha256) == digest
-    if message_id:
-        condition = or_(condition, col(ProcessedMessage.message_id) == message_id)
-    return session.exec(select(ProcessedMessage.id).where(condition).limit(1)).first()
+    return sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=list(keys))

@@ -19,12 +19,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel, create_engine
+
+from daemon.store import schema
+from daemon.store.migrations import HEAD
 
 SQLITE_BUSY_MS = 30_000
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 SIDE_FILES = ("-wal", "-shm", "-journal")
+VERSION_TABLE = "alembic_version"
+# Any number, the same in every process: the key of the migration lock on PostgreSQL.
+_MIGRATION_LOCK = 0x70617263656C
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -68,51 +73,58 @@ def make_private(path: Path) -> None:
 
 def open_engine(url: str, busy_timeout: float) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
         sa.event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True)
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create missing tables and columns. Usually there are none, and nothing
-    is locked; otherwise the work is done under SQLite's write lock (BEGIN
-    IMMEDIATE), so two processes starting at once do not both create a table."""
-    if not _missing_schema(sa.inspect(engine)):
-        return
+    """Bring the database to the newest schema (daemon.store.migrations). Usually
+    it is there already: one query, and nothing is locked. Otherwise the work is
+    done under a lock (SQLite's write lock, a PostgreSQL advisory lock), so two
+    processes starting at once do not both migrate: a new database gets the
+    tables of daemon.store.schema, an older one Alembic's revisions."""
     with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        SQLModel.metadata.create_all(connection)
-        add_missing_columns(connection)
+        if _revision(connection) == HEAD:
+            return
+    with engine.connect() as connection:
+        _lock(connection)
+        revision = _revision(connection)
+        if revision != HEAD:
+            _migrate(connection, revision)
         connection.commit()
 
 
-def _missing_schema(inspector: Any) -> bool:
-    tables = set(inspector.get_table_names())
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name not in tables:
-            return True
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        if any(column.name not in present for column in table.columns):
-            return True
-    return False
+def _revision(connection: Connection) -> str | None:
+    """The database's Alembic revision; None for a new database or one made
+    before migrations."""
+    if not sa.inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").first()
+    return None if found is None else str(found[0])
 
 
-def add_missing_columns(connection: Connection) -> None:
-    """Bring a database made by an older parcelwatch up to date: create_all
-    makes missing tables, this adds the nullable columns added since. (Columns
-    are only ever added, never changed, so this is the whole migration story.)"""
-    inspector = sa.inspect(connection)
-    for table in SQLModel.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            kind = column.type.compile(dialect=connection.dialect)
-            connection.execute(
-                sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-            )
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
+def _migrate(connection: Connection, revision: str | None) -> None:
+    """Alembic is loaded only here, when there is something to do."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "daemon.store:migrations")
+    config.attributes["connection"] = connection
+    if revision is None and not sa.inspect(connection).get_table_names():
+        schema.metadata.create_all(connection)  # a new database: the newest schema at once
+        command.stamp(config, "head")
+    else:
+        command.upgrade(config, "head")
 
 
 def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:

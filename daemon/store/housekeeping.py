@@ -12,37 +12,32 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import col, delete, select
 
+from daemon.store import schema
 from daemon.store.database import Store
-from daemon.store.tables import CarrierCheck, Shipment
 
 log = logging.getLogger(__name__)
-
-FINISHED = ("delivered", "returned", "cancelled")
 
 
 def archive_finished(store: Store, now: datetime, after_days: int) -> int:
     """Archive shipments finished (delivered, returned, cancelled) with no news
-    for `after_days`; returns how many."""
+    for `after_days`; returns how many. One UPDATE over the finished shipments
+    not yet archived (a partial index), and their carrier schedules dropped."""
     cutoff = now - timedelta(days=after_days)
-    with store.transaction() as session:
-        rows = session.exec(
-            select(Shipment)
-            .where(col(Shipment.archived_at).is_(None))
-            .where(col(Shipment.progress).in_(FINISHED))
-            .where(col(Shipment.updated_at) < cutoff)
-        ).all()
-        for row in rows:
-            row.archived_at = now
-            session.add(row)
-        pks = [row.id for row in rows]
-        if pks:
-            session.execute(delete(CarrierCheck).where(col(CarrierCheck.shipment_pk).in_(pks)))
-    if rows:
-        log.info("archived %d finished shipment(s) older than %d days", len(rows), after_days)
+    ship, check = schema.shipment, schema.carriercheck
+    with store.writing() as connection:
+        archived = connection.execute(
+            ship.update().where(schema.ENDED, ship.c.updated_at < cutoff).values(archived_at=now)
+        ).rowcount
+        if archived:  # the schedules are few: each is probed against its shipment
+            gone = sa.exists().where(
+                ship.c.id == check.c.shipment_pk, ship.c.archived_at.is_not(None)
+            )
+            connection.execute(check.delete().where(gone))
+    if archived:
+        log.info("archived %d finished shipment(s) older than %d days", archived, after_days)
         store.changed()
-    return len(rows)
+    return int(archived)
 
 
 def tidy_database(store: Store) -> None:

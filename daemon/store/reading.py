@@ -1,103 +1,209 @@
-"""Frozen views built from rows: a shipment or order with its orders,
-shipments, timeline and carrier-check schedule, read in the caller's session."""
+"""Frozen views built from rows: shipments and orders with their orders,
+shipments, timelines and carrier-check schedules.
+
+Views are built for a batch of rows at once, in a fixed number of queries
+(one per kind of related row, whatever the batch's size), straight from the
+Core tables: no ORM objects, no query per row. Everything is read in the
+caller's connection.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from daemon.store.recorder import UNREAD, load_state
-from daemon.store.tables import CarrierCheck, Order, Shipment, ShipmentOrder, TimelineEvent
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from daemon.state import ShipmentState
+from daemon.store import schema
 from daemon.store.views import CheckView, OrderView, ShipmentView, TimelineLine
 from parsers.model import Eta, Milestone
 
+# The timeline's mark for an email about an order that no rule could read.
+UNREAD = "unrecognised"
+# Keys per IN list: well under SQLite's and PostgreSQL's parameter limits.
+_CHUNK = 5000
 
-def _pk(value: int | None) -> int:
-    assert value is not None
-    return value
+Row = RowMapping
 
 
-def _timeline(
-    session: Session, *, shipment_pk: int | None, order_pk: int | None
-) -> tuple[TimelineLine, ...]:
-    query = select(TimelineEvent)
-    if shipment_pk is not None:
-        query = query.where(TimelineEvent.shipment_pk == shipment_pk)
-    else:
-        query = query.where(TimelineEvent.order_pk == order_pk)
-    rows = session.exec(query.order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id)))
-    return tuple(
-        TimelineLine(
-            occurred_at=row.occurred_at,
-            milestone=Milestone(row.milestone) if row.milestone != UNREAD else None,
-            source=row.source,
-            description=row.description,
-            eta=Eta.between(row.eta_start, row.eta_end),
+def state_of(row: Row) -> ShipmentState:
+    """The state machine's view of an order's or a shipment's row."""
+    return ShipmentState(
+        progress=Milestone(row["progress"]) if row["progress"] else None,
+        side=Milestone(row["side"]) if row["side"] else None,
+        after_sale=Milestone(row["after_sale"]) if row["after_sale"] else None,
+        eta=Eta.between(row["eta_start"], row["eta_end"]),
+        occurrences={Milestone(k): v for k, v in (row["occurrences"] or {}).items()},
+    )
+
+
+def shipment_views(
+    connection: Connection, rows: Sequence[Row], *, details: bool = True
+) -> list[ShipmentView]:
+    """Views of these shipment rows, in their order; without `details` their
+    timelines and carrier schedules are left empty (a table of parcels shows
+    neither, and they are most of the reading)."""
+    pks = [int(row["id"]) for row in rows]
+    orders = _order_ids(connection, pks)
+    checks = _checks(connection, pks) if details else {}
+    timelines = _timelines(connection, schema.timelineevent.c.shipment_pk, pks) if details else {}
+    return [
+        _shipment_view(
+            row, orders.get(row["id"], ()), checks.get(row["id"]), timelines.get(row["id"], ())
         )
         for row in rows
+    ]
+
+
+def order_views(connection: Connection, rows: Sequence[Row]) -> list[OrderView]:
+    """Views of these order rows (with their shipments), in their order."""
+    pks = [int(row["id"]) for row in rows]
+    link, ship = schema.shipmentorder, schema.shipment
+    pairs = _chunked(
+        connection,
+        pks,
+        lambda chunk: (
+            sa.select(link.c.order_pk, ship)
+            .join(ship, ship.c.id == link.c.shipment_pk)
+            .where(link.c.order_pk.in_(chunk))
+            .order_by(ship.c.id)
+        ),
     )
+    by_order: dict[int, list[Row]] = defaultdict(list)
+    shipment_rows: dict[int, Row] = {}
+    for pair in pairs:
+        by_order[pair["order_pk"]].append(pair)
+        shipment_rows[pair["id"]] = pair
+    views = shipment_views(connection, list(shipment_rows.values()))
+    shipments = dict(zip(shipment_rows, views, strict=True))
+    timelines = _timelines(connection, schema.timelineevent.c.order_pk, pks)
+    return [
+        _order_view(
+            row,
+            timelines.get(row["id"], ()),
+            tuple(shipments[s["id"]] for s in by_order.get(row["id"], [])),
+        )
+        for row in rows
+    ]
 
 
-def shipment_view(session: Session, row: Shipment) -> ShipmentView:
-    orders = session.exec(
-        select(Order.order_id)
-        .join(ShipmentOrder, col(ShipmentOrder.order_pk) == col(Order.id))
-        .where(ShipmentOrder.shipment_pk == row.id)
-        .order_by(col(Order.id))
-    ).all()
-    state = load_state(row)
-    check = session.exec(select(CarrierCheck).where(CarrierCheck.shipment_pk == row.id)).first()
+def _shipment_view(
+    row: Row, orders: tuple[str, ...], check: CheckView | None, timeline: tuple[TimelineLine, ...]
+) -> ShipmentView:
+    state = state_of(row)
     return ShipmentView(
-        pk=_pk(row.id),
-        order_ids=tuple(orders),
-        marketplace=row.marketplace,
+        pk=int(row["id"]),
+        order_ids=orders,
+        marketplace=row["marketplace"],
         status=state.status,
-        carrier=row.carrier,
-        tracking_number=row.tracking_number,
-        amazon_shipment_id=row.amazon_shipment_id,
-        package_index=row.package_index,
+        carrier=row["carrier"],
+        tracking_number=row["tracking_number"],
+        amazon_shipment_id=row["amazon_shipment_id"],
+        package_index=row["package_index"],
         eta=state.eta,
-        item_titles=tuple(str(item["title"]) for item in row.items),
-        label=row.label,
-        pickup_code=row.pickup_code,
-        delivery_photo_url=row.delivery_photo_url,
-        delivered_at=row.delivered_at,
-        updated_at=row.updated_at,
-        timeline=_timeline(session, shipment_pk=row.id, order_pk=None),
-        carrier_check=_check_view(check),
+        item_titles=_titles(row["items"]),
+        label=row["label"],
+        pickup_code=row["pickup_code"],
+        delivery_photo_url=row["delivery_photo_url"],
+        delivered_at=row["delivered_at"],
+        updated_at=row["updated_at"],
+        last_event_at=row["last_event_at"],
+        timeline=timeline,
+        carrier_check=check,
         occurrences=tuple(state.occurrences.items()),
-        created_at=row.created_at,
-        pickup_location=row.pickup_location,
-        pickup_deadline=row.pickup_deadline,
-        delivery_code=row.delivery_code,
-        delivery_location=row.delivery_location,
-        account=row.account,
-        archived_at=row.archived_at,
+        created_at=row["created_at"],
+        pickup_location=row["pickup_location"],
+        pickup_deadline=row["pickup_deadline"],
+        delivery_code=row["delivery_code"],
+        delivery_location=row["delivery_location"],
+        account=row["account"],
+        archived_at=row["archived_at"],
     )
 
 
-def _check_view(check: CarrierCheck | None) -> CheckView | None:
-    if check is None:
-        return None
-    return CheckView(check.backend, check.last_checked_at, check.next_check_at, check.note)
-
-
-def order_view(session: Session, row: Order) -> OrderView:
-    shipments = session.exec(
-        select(Shipment)
-        .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
-        .where(ShipmentOrder.order_pk == row.id)
-        .order_by(col(Shipment.id))
-    ).all()
-    state = load_state(row)
+def _order_view(
+    row: Row, timeline: tuple[TimelineLine, ...], shipments: tuple[ShipmentView, ...]
+) -> OrderView:
+    state = state_of(row)
     return OrderView(
-        order_id=row.order_id,
-        marketplace=row.marketplace,
+        order_id=row["order_id"],
+        marketplace=row["marketplace"],
         status=state.status,
-        placed_at=row.placed_at,
+        placed_at=row["placed_at"],
         eta=state.eta,
-        item_titles=tuple(str(item["title"]) for item in row.items),
-        timeline=_timeline(session, shipment_pk=None, order_pk=row.id),
-        shipments=tuple(shipment_view(session, shipment) for shipment in shipments),
-        account=row.account,
-        archived_at=row.archived_at,
+        item_titles=_titles(row["items"]),
+        timeline=timeline,
+        shipments=shipments,
+        account=row["account"],
+        archived_at=row["archived_at"],
     )
+
+
+def _titles(items: Sequence[Mapping[str, Any]] | None) -> tuple[str, ...]:
+    return tuple(str(item["title"]) for item in items or ())
+
+
+def _order_ids(connection: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    link, orders = schema.shipmentorder, schema.orders
+    rows = _chunked(
+        connection,
+        pks,
+        lambda chunk: (
+            sa.select(link.c.shipment_pk, orders.c.order_id)
+            .join(orders, orders.c.id == link.c.order_pk)
+            .where(link.c.shipment_pk.in_(chunk))
+            .order_by(orders.c.id)
+        ),
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        found[row["shipment_pk"]].append(row["order_id"])
+    return {pk: tuple(ids) for pk, ids in found.items()}
+
+
+def _checks(connection: Connection, pks: Sequence[int]) -> dict[int, CheckView]:
+    check = schema.carriercheck
+    rows = _chunked(connection, pks, lambda chunk: sa.select(check).where(
+        check.c.shipment_pk.in_(chunk)))  # fmt: skip
+    return {
+        row["shipment_pk"]: CheckView(
+            row["backend"], row["last_checked_at"], row["next_check_at"], row["note"]
+        )
+        for row in rows
+    }
+
+
+def _timelines(
+    connection: Connection, key: sa.Column[int], pks: Sequence[int]
+) -> dict[int, tuple[TimelineLine, ...]]:
+    event = schema.timelineevent
+    rows = _chunked(
+        connection,
+        pks,
+        lambda chunk: sa.select(key.label("owner"), event.c.occurred_at, event.c.milestone,
+                                event.c.source, event.c.description, event.c.eta_start,
+                                event.c.eta_end)
+        .where(key.in_(chunk))
+        .order_by(event.c.occurred_at, event.c.id),
+    )  # fmt: skip
+    found: dict[int, list[TimelineLine]] = defaultdict(list)
+    for row in rows:
+        found[row["owner"]].append(
+            TimelineLine(
+                occurred_at=row["occurred_at"],
+                milestone=Milestone(row["milestone"]) if row["milestone"] != UNREAD else None,
+                source=row["source"],
+                description=row["description"],
+                eta=Eta.between(row["eta_start"], row["eta_end"]),
+            )
+        )
+    return {pk: tuple(lines) for pk, lines in found.items()}
+
+
+def _chunked(connection: Connection, pks: Sequence[int], query: Any) -> Iterator[Row]:
+    """The rows of `query(chunk)` for each slice of `pks` (none for no keys)."""
+    for start in range(0, len(pks), _CHUNK):
+        yield from connection.execute(query(pks[start : start + _CHUNK])).mappings()

@@ -15,8 +15,10 @@ from typing import Protocol
 from sqlmodel import Session, col, select
 
 from daemon import state as machine
+from daemon.store.queueing import add_deliveries
+from daemon.store.reading import UNREAD
+from daemon.store.schema import FINISHED, normal_number
 from daemon.store.tables import (
-    Delivery,
     Notification,
     Order,
     Shipment,
@@ -28,8 +30,8 @@ from daemon.store.tables import (
 from daemon.store.views import Snapshot
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent, Unread
 
-# The timeline's mark for an email about an order that no rule could read.
-UNREAD = "unrecognised"
+__all__ = ["UNREAD", "Announcer", "Recorder", "add_deliveries", "load_state"]
+
 UNREAD_LINE = "Amazon sent an email parcelwatch could not read"
 # The timeline's source for what parcelwatch itself concluded (a parcel gone quiet).
 QUIET = "parcelwatch"
@@ -77,6 +79,8 @@ def _save_state(row: TrackedState, new: machine.ShipmentState, now: datetime) ->
     row.eta_end = new.eta.end if new.eta else None
     row.occurrences = {m.value: n for m, n in new.occurrences.items()}
     row.updated_at = now
+    if isinstance(row, Shipment):
+        row.finished = row.progress in FINISHED
 
 
 class Recorder:
@@ -199,14 +203,14 @@ class Recorder:
             assert order.id is not None
             if self.session.get(ShipmentOrder, (found.id, order.id)) is None:
                 self.session.add(ShipmentOrder(shipment_pk=found.id, order_pk=order.id))
+                order.shipped = True
         return found
 
     def _by_identity(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
         query = select(Shipment)
         if event.tracking_number:
-            hit = self.session.exec(
-                query.where(Shipment.tracking_number == event.tracking_number)
-            ).first()
+            number = normal_number(event.tracking_number)
+            hit = self.session.exec(query.where(Shipment.tracking_number == number)).first()
             if hit is not None:
                 return hit
         if event.shipment_id:
@@ -251,7 +255,7 @@ class Recorder:
     def _update_shipment(self, shipment: Shipment, event: ShipmentEvent) -> None:
         """Fill in what the shipment did not know; never overwrite with nothing."""
         if event.tracking_number and not shipment.tracking_number:
-            shipment.tracking_number = event.tracking_number
+            shipment.tracking_number = normal_number(event.tracking_number)
         if event.carrier and (not shipment.carrier or event.tracking_number):
             shipment.carrier = event.carrier
         if event.shipment_id and not shipment.amazon_shipment_id:
@@ -365,30 +369,11 @@ class Recorder:
         if not self.announcer.has_targets:
             return  # no target configured: kept in the database, sent nowhere
         add_deliveries(
-            self.session,
+            self.session.connection(),
             notification.id,
             self.announcer.targets_for(note.milestone, row.account),
             self.now,
             no_match=self.announcer.no_match_reason(note.milestone, row.account),
-        )
-
-
-def add_deliveries(
-    session: Session, notification_pk: int, targets: Sequence[str], now: datetime, *, no_match: str
-) -> None:
-    """One outbox row per target; a lone "no_match" row when routing chose none
-    (so it is visible, and never retried)."""
-    for target in targets:
-        session.add(Delivery(notification_pk=notification_pk, target=target, next_attempt_at=now))
-    if not targets:
-        session.add(
-            Delivery(
-                notification_pk=notification_pk,
-                target="-",
-                status="no_match",
-                next_attempt_at=now,
-                last_error=no_match,
-            )
         )
 
 

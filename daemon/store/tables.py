@@ -1,149 +1,153 @@
-"""The database tables (sqlmodel). Datetimes are stored as UTC and read back
-timezone-aware, whatever the database does with zones."""
+"""The writers' row classes (sqlmodel), mapped onto the Core tables of
+daemon.store.schema, which declares the columns, their types and indexes.
+
+Each field names its column (`_column`); a field without one, or a column
+without a field, fails at import (tests/daemon/store/test_schema.py checks the
+second), so the two cannot drift apart. Datetimes are stored as UTC and read
+back timezone-aware (schema.UTCDateTime). Only the code that writes (recording,
+the outbox, the carrier ledger, the heartbeat) loads these classes; reading
+goes through the Core tables, without the ORM.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
-
-class UTCDateTime(sa.types.TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out; naive input is refused."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use an aware one")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from daemon.store import schema
 
 
-def _when(**kwargs: Any) -> Any:
-    return Field(sa_type=UTCDateTime, **kwargs)
+def _column(table: sa.Table, name: str, default: Any = None, **kwargs: Any) -> Any:
+    return Field(default=default, sa_column=table.c[name], **kwargs)
 
 
-def _json(**kwargs: Any) -> Any:
-    return Field(sa_type=sa.JSON, **kwargs)
+def _list(table: sa.Table, name: str) -> Any:
+    return Field(default_factory=list, sa_column=table.c[name])
 
 
 class MailboxCursor(SQLModel, table=True):
     """How far a mail source has been read: per (account, folder)."""
 
-    __table_args__ = (sa.UniqueConstraint("account", "folder"),)
-    id: int | None = Field(default=None, primary_key=True)
-    account: str
-    folder: str
-    uidvalidity: int | None = None
-    last_uid: int = 0
-    updated_at: datetime = _when()
+    __table__ = schema.mailboxcursor
+    id: int | None = _column(__table__, "id")
+    account: str = _column(__table__, "account", ...)
+    folder: str = _column(__table__, "folder", ...)
+    uidvalidity: int | None = _column(__table__, "uidvalidity")
+    last_uid: int = _column(__table__, "last_uid", 0)
+    updated_at: datetime = _column(__table__, "updated_at", ...)
 
 
 class AccountStatus(SQLModel, table=True):
     """The last outcome of reading each mail account, for `status` and for
     giving up on an account whose login keeps being refused."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    account: str = Field(unique=True)
-    last_success_at: datetime | None = _when(default=None)
-    last_error: str | None = None
-    last_error_at: datetime | None = _when(default=None)
+    __table__ = schema.accountstatus
+    id: int | None = _column(__table__, "id")
+    account: str = _column(__table__, "account", ...)
+    last_success_at: datetime | None = _column(__table__, "last_success_at")
+    last_error: str | None = _column(__table__, "last_error")
+    last_error_at: datetime | None = _column(__table__, "last_error_at")
     # Set while the account waits for the user (a refused login): what
     # happened in a few words, and what to do; cleared by the next success.
-    waiting: str | None = None
-    waiting_fix: str | None = None
+    waiting: str | None = _column(__table__, "waiting")
+    waiting_fix: str | None = _column(__table__, "waiting_fix")
 
 
 class DaemonRecord(SQLModel, table=True):
-    """The one `parcelwatch run` using this database (a single row, id 1): who
-    it is, and a heartbeat it renews while it runs, so that `status` can tell
-    whether it is running and a second `run` can say who holds the database."""
+    """A `parcelwatch run` using this database for one set of mail accounts
+    (`scope`): who it is, and a heartbeat it renews while it runs, so that
+    `status` can tell whether it is running and a second `run` for the same
+    accounts can say who holds them."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    pid: int
-    host: str
-    started_at: datetime = _when()
-    heartbeat_at: datetime = _when()
-    stopped_at: datetime | None = _when(default=None)
-    reload_command: str = ""
+    __table__ = schema.daemonrecord
+    id: int | None = _column(__table__, "id")
+    pid: int = _column(__table__, "pid", ...)
+    host: str = _column(__table__, "host", ...)
+    started_at: datetime = _column(__table__, "started_at", ...)
+    heartbeat_at: datetime = _column(__table__, "heartbeat_at", ...)
+    stopped_at: datetime | None = _column(__table__, "stopped_at")
+    reload_command: str = _column(__table__, "reload_command", "")
+    scope: str = _column(__table__, "scope", "")
 
 
 class ProcessedMessage(SQLModel, table=True):
     """Every email the pipeline has seen: idempotency and an audit trail."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    sha256: str = Field(unique=True, max_length=64)
-    message_id: str | None = Field(default=None, index=True)
-    source: str
-    location: str
-    subject: str = ""
-    sender: str = ""
-    sent_at: datetime | None = _when(default=None)
-    parser: str | None = None
-    error: str | None = None
-    event_count: int = 0
+    __table__ = schema.processedmessage
+    id: int | None = _column(__table__, "id")
+    sha256: str = _column(__table__, "sha256", ...)
+    message_id: str | None = _column(__table__, "message_id")
+    source: str = _column(__table__, "source", ...)
+    location: str = _column(__table__, "location", ...)
+    subject: str = _column(__table__, "subject", "")
+    sender: str = _column(__table__, "sender", "")
+    sent_at: datetime | None = _column(__table__, "sent_at")
+    parser: str | None = _column(__table__, "parser")
+    error: str | None = _column(__table__, "error")
+    event_count: int = _column(__table__, "event_count", 0)
     # How long decoding and parsing took (the metrics' histogram); None for
     # mail recorded before it was measured, or skipped unread.
-    parse_seconds: float | None = None
-    processed_at: datetime = _when()
+    parse_seconds: float | None = _column(__table__, "parse_seconds")
+    processed_at: datetime = _column(__table__, "processed_at", ...)
 
 
-class TrackedState(SQLModel):
-    """State-machine columns shared by orders and shipments."""
-
-    progress: str | None = None
-    side: str | None = None
-    account: str | None = None  # the mail account it was first read from, for routing
-    after_sale: str | None = None
-    eta_start: date | None = None
-    eta_end: date | None = None
-    occurrences: dict[str, int] = _json(default_factory=dict)
-    items: list[dict[str, Any]] = _json(default_factory=list)
-    created_at: datetime = _when()
-    updated_at: datetime = _when()
-
-
-class Order(TrackedState, table=True):
-    __tablename__ = "orders"
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: str = Field(unique=True)
-    marketplace: str | None = None
-    placed_at: datetime | None = _when(default=None)
+class Order(SQLModel, table=True):
+    __table__ = schema.orders
+    id: int | None = _column(__table__, "id")
+    order_id: str = _column(__table__, "order_id", ...)
+    marketplace: str | None = _column(__table__, "marketplace")
+    placed_at: datetime | None = _column(__table__, "placed_at")
     # Set by `parcelwatch archive` (with its shipments): left out of `list`.
-    archived_at: datetime | None = _when(default=None)
+    archived_at: datetime | None = _column(__table__, "archived_at")
+    shipped: bool = _column(__table__, "shipped", False)
+    progress: str | None = _column(__table__, "progress")
+    side: str | None = _column(__table__, "side")
+    account: str | None = _column(__table__, "account")
+    after_sale: str | None = _column(__table__, "after_sale")
+    eta_start: date | None = _column(__table__, "eta_start")
+    eta_end: date | None = _column(__table__, "eta_end")
+    occurrences: dict[str, int] = Field(default_factory=dict, sa_column=__table__.c.occurrences)
+    items: list[dict[str, Any]] = _list(__table__, "items")
+    created_at: datetime = _column(__table__, "created_at", ...)
+    updated_at: datetime = _column(__table__, "updated_at", ...)
 
 
-class Shipment(TrackedState, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    carrier: str | None = Field(default=None)
-    tracking_number: str | None = Field(default=None, index=True)
-    amazon_shipment_id: str | None = Field(default=None, index=True)
-    package_index: int | None = None
-    marketplace: str | None = None
-    label: str | None = None
-    pickup_code: str | None = None
-    pickup_location: str | None = None
-    pickup_deadline: date | None = None
-    delivery_code: str | None = None
-    delivery_location: str | None = None
-    delivery_photo_url: str | None = None
-    delivered_at: datetime | None = _when(default=None)
-    last_event_at: datetime | None = _when(default=None)
-    # Set by housekeeping some days after the parcel's story ended, or by
-    # `parcelwatch archive`: left out of `list --all`, the digest and `status`;
-    # `show` still finds it.
-    archived_at: datetime | None = _when(default=None)
+class Shipment(SQLModel, table=True):
+    __table__ = schema.shipment
+    id: int | None = _column(__table__, "id")
+    carrier: str | None = _column(__table__, "carrier")
+    tracking_number: str | None = _column(__table__, "tracking_number")
+    amazon_shipment_id: str | None = _column(__table__, "amazon_shipment_id")
+    package_index: int | None = _column(__table__, "package_index")
+    marketplace: str | None = _column(__table__, "marketplace")
+    label: str | None = _column(__table__, "label")
+    pickup_code: str | None = _column(__table__, "pickup_code")
+    pickup_location: str | None = _column(__table__, "pickup_location")
+    pickup_deadline: date | None = _column(__table__, "pickup_deadline")
+    delivery_code: str | None = _column(__table__, "delivery_code")
+    delivery_location: str | None = _column(__table__, "delivery_location")
+    delivery_photo_url: str | None = _column(__table__, "delivery_photo_url")
+    delivered_at: datetime | None = _column(__table__, "delivered_at")
+    last_event_at: datetime | None = _column(__table__, "last_event_at")
+    archived_at: datetime | None = _column(__table__, "archived_at")
+    finished: bool = _column(__table__, "finished", False)
+    progress: str | None = _column(__table__, "progress")
+    side: str | None = _column(__table__, "side")
+    account: str | None = _column(__table__, "account")
+    after_sale: str | None = _column(__table__, "after_sale")
+    eta_start: date | None = _column(__table__, "eta_start")
+    eta_end: date | None = _column(__table__, "eta_end")
+    occurrences: dict[str, int] = Field(default_factory=dict, sa_column=__table__.c.occurrences)
+    items: list[dict[str, Any]] = _list(__table__, "items")
+    created_at: datetime = _column(__table__, "created_at", ...)
+    updated_at: datetime = _column(__table__, "updated_at", ...)
+
+
+# What the state machine reads and writes of an order or a shipment.
+TrackedState = Order | Shipment
 
 
 class UnreadEmail(SQLModel, table=True):
@@ -151,76 +155,77 @@ class UnreadEmail(SQLModel, table=True):
     read: counted by `status`, listed by `unrecognised`, announced once a day, and
     kept (up to a size) so that `report` can write an anonymised copy of it."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    message_pk: int = Field(foreign_key="processedmessage.id", unique=True, ondelete="CASCADE")
-    parser: str | None = None
-    marketplace: str | None = None
-    order_ids: list[str] = _json(default_factory=list)
-    raw: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
-    announced_at: datetime | None = _when(default=None, index=True)
-    recorded_at: datetime = _when()
+    __table__ = schema.unreademail
+    id: int | None = _column(__table__, "id")
+    message_pk: int = _column(__table__, "message_pk", ...)
+    parser: str | None = _column(__table__, "parser")
+    marketplace: str | None = _column(__table__, "marketplace")
+    order_ids: list[str] = _list(__table__, "order_ids")
+    raw: bytes | None = _column(__table__, "raw")
+    announced_at: datetime | None = _column(__table__, "announced_at")
+    recorded_at: datetime = _column(__table__, "recorded_at", ...)
 
 
 class CarrierCheck(SQLModel, table=True):
     """The carrier-status schedule of one shipment: when to ask next, what the
     last answer was, and why it is not asked (email only, rejected number)."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    shipment_pk: int = Field(foreign_key="shipment.id", unique=True, ondelete="CASCADE")
-    next_check_at: datetime | None = _when(default=None, index=True)
-    last_checked_at: datetime | None = _when(default=None)
-    backend: str | None = None
-    status_text: str | None = None
-    note: str | None = None
-    done: bool = False
+    __table__ = schema.carriercheck
+    id: int | None = _column(__table__, "id")
+    shipment_pk: int = _column(__table__, "shipment_pk", ...)
+    next_check_at: datetime | None = _column(__table__, "next_check_at")
+    last_checked_at: datetime | None = _column(__table__, "last_checked_at")
+    backend: str | None = _column(__table__, "backend")
+    status_text: str | None = _column(__table__, "status_text")
+    note: str | None = _column(__table__, "note")
+    done: bool = _column(__table__, "done", False)
     # No longer used (stale parcels are one pass over all of them: daemon.store.
     # stories), kept because databases made before have it NOT NULL: a new row
     # without it would be refused there. Columns are only ever added.
-    stale_notified: bool = False
+    stale_notified: bool = _column(__table__, "stale_notified", False)
 
 
 class ShipmentOrder(SQLModel, table=True):
-    shipment_pk: int = Field(foreign_key="shipment.id", primary_key=True, ondelete="CASCADE")
-    order_pk: int = Field(foreign_key="orders.id", primary_key=True, ondelete="CASCADE")
+    __table__ = schema.shipmentorder
+    shipment_pk: int = _column(__table__, "shipment_pk", ...)
+    order_pk: int = _column(__table__, "order_pk", ...)
 
 
 class TimelineEvent(SQLModel, table=True):
     """One line of a shipment's (or an unshipped order's) history."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    shipment_pk: int | None = Field(
-        default=None, foreign_key="shipment.id", index=True, ondelete="CASCADE"
-    )
-    order_pk: int | None = Field(
-        default=None, foreign_key="orders.id", index=True, ondelete="CASCADE"
-    )
-    milestone: str
-    source: str
-    description: str | None = None
-    eta_start: date | None = None
-    eta_end: date | None = None
-    message_pk: int | None = Field(default=None, foreign_key="processedmessage.id")
-    occurred_at: datetime = _when()
-    recorded_at: datetime = _when()
+    __table__ = schema.timelineevent
+    id: int | None = _column(__table__, "id")
+    shipment_pk: int | None = _column(__table__, "shipment_pk")
+    order_pk: int | None = _column(__table__, "order_pk")
+    milestone: str = _column(__table__, "milestone", ...)
+    source: str = _column(__table__, "source", ...)
+    description: str | None = _column(__table__, "description")
+    eta_start: date | None = _column(__table__, "eta_start")
+    eta_end: date | None = _column(__table__, "eta_end")
+    message_pk: int | None = _column(__table__, "message_pk")
+    occurred_at: datetime = _column(__table__, "occurred_at", ...)
+    recorded_at: datetime = _column(__table__, "recorded_at", ...)
 
 
 class Notification(SQLModel, table=True):
     """A milestone to tell the user about; `dedupe_key` makes it unique per
     (shipment or order, milestone, occurrence)."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    dedupe_key: str = Field(unique=True)
-    shipment_pk: int | None = Field(default=None, foreign_key="shipment.id", ondelete="CASCADE")
-    order_pk: int | None = Field(default=None, foreign_key="orders.id", ondelete="CASCADE")
-    milestone: str
-    occurrence: int
-    account: str | None = None
-    title: str
-    body: str
+    __table__ = schema.notification
+    id: int | None = _column(__table__, "id")
+    dedupe_key: str = _column(__table__, "dedupe_key", ...)
+    shipment_pk: int | None = _column(__table__, "shipment_pk")
+    order_pk: int | None = _column(__table__, "order_pk")
+    milestone: str = _column(__table__, "milestone", ...)
+    occurrence: int = _column(__table__, "occurrence", ...)
+    account: str | None = _column(__table__, "account")
+    title: str = _column(__table__, "title", ...)
+    body: str = _column(__table__, "body", ...)
     # What the notification is about (notify_text.Facts as JSON): rendered per
     # target at sending time, in its format, with the templates then in force.
-    facts: dict[str, Any] | None = _json(default=None)
-    created_at: datetime = _when()
+    facts: dict[str, Any] | None = _column(__table__, "facts")
+    created_at: datetime = _column(__table__, "created_at", ...)
 
 
 class Delivery(SQLModel, table=True):
@@ -230,18 +235,15 @@ class Delivery(SQLModel, table=True):
     it means the process died mid-send), sent, failed (gave up, last_error says
     why), no_match (routing found no target; target is "-")."""
 
-    __table_args__ = (
-        sa.UniqueConstraint("notification_pk", "target"),
-        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    notification_pk: int = Field(foreign_key="notification.id", ondelete="CASCADE")
-    target: str
-    status: str = "pending"
-    attempts: int = 0
-    next_attempt_at: datetime = _when()
-    last_error: str | None = None
-    sent_at: datetime | None = _when(default=None)
+    __table__ = schema.delivery
+    id: int | None = _column(__table__, "id")
+    notification_pk: int = _column(__table__, "notification_pk", ...)
+    target: str = _column(__table__, "target", ...)
+    status: str = _column(__table__, "status", "pending")
+    attempts: int = _column(__table__, "attempts", 0)
+    next_attempt_at: datetime = _column(__table__, "next_attempt_at", ...)
+    last_error: str | None = _column(__table__, "last_error")
+    sent_at: datetime | None = _column(__table__, "sent_at")
 
 
 class HomeAssistantEvent(SQLModel, table=True):
@@ -250,11 +252,10 @@ class HomeAssistantEvent(SQLModel, table=True):
     again. `fired` is false for one that was history when first seen (older than
     [mqtt] event_max_age, or superseded by a later occurrence): recorded, not fired."""
 
-    __tablename__ = "homeassistant_event"
-    __table_args__ = (sa.UniqueConstraint("shipment_pk", "milestone", "occurrence"),)
-    id: int | None = Field(default=None, primary_key=True)
-    shipment_pk: int = Field(foreign_key="shipment.id", index=True, ondelete="CASCADE")
-    milestone: str
-    occurrence: int
-    fired: bool
-    recorded_at: datetime = _when()
+    __table__ = schema.homeassistant_event
+    id: int | None = _column(__table__, "id")
+    shipment_pk: int = _column(__table__, "shipment_pk", ...)
+    milestone: str = _column(__table__, "milestone", ...)
+    occurrence: int = _column(__table__, "occurrence", ...)
+    fired: bool = _column(__table__, "fired", ...)
+    recorded_at: datetime = _column(__table__, "recorded_at", ...)

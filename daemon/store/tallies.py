@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Connection
 
-from daemon.store.tables import Delivery, ProcessedMessage, Shipment
+from daemon.store import schema
 from parsers.model import UNRECOGNISED
 
 REJECTED_PREFIX = "rejected: "  # how a look-alike's parse error begins (parsers.registry)
@@ -40,49 +40,54 @@ class Tallies:
     parse_seconds: Histogram
 
 
-def gather_tallies(session: Session, bounds: Sequence[float]) -> Tallies:
+def gather_tallies(connection: Connection, bounds: Sequence[float]) -> Tallies:
     return Tallies(
-        shipments=_shipments(session),
-        deliveries=_deliveries(session),
-        emails=_emails(session),
-        parse_seconds=_parse_histogram(session, bounds),
+        shipments=_shipments(connection),
+        deliveries=_deliveries(connection),
+        emails=_emails(connection),
+        parse_seconds=_parse_histogram(connection, bounds),
     )
 
 
-def _shipments(session: Session) -> dict[tuple[str, bool], int]:
-    archived = col(Shipment.archived_at).is_not(None)
-    status = sa.func.coalesce(Shipment.after_sale, Shipment.side, Shipment.progress, "unknown")
-    rows = session.exec(select(status, archived, sa.func.count()).group_by(status, archived)).all()
+def _shipments(connection: Connection) -> dict[tuple[str, bool], int]:
+    ship = schema.shipment
+    archived = ship.c.archived_at.is_not(None)
+    status = sa.func.coalesce(ship.c.after_sale, ship.c.side, ship.c.progress, "unknown")
+    rows = connection.execute(
+        sa.select(status, archived, sa.func.count()).group_by(status, archived)
+    )
     return {(str(state), bool(old)): int(n) for state, old, n in rows}
 
 
-def _deliveries(session: Session) -> dict[tuple[str, str], int]:
-    rows = session.exec(
-        select(Delivery.target, Delivery.status, sa.func.count()).group_by(
-            col(Delivery.target), col(Delivery.status)
+def _deliveries(connection: Connection) -> dict[tuple[str, str], int]:
+    delivery = schema.delivery
+    rows = connection.execute(
+        sa.select(delivery.c.target, delivery.c.status, sa.func.count()).group_by(
+            delivery.c.target, delivery.c.status
         )
-    ).all()
+    )
     return {(target, status): int(n) for target, status, n in rows}
 
 
-def _emails(session: Session) -> dict[str, int]:
-    error = col(ProcessedMessage.error)
+def _emails(connection: Connection) -> dict[str, int]:
+    message = schema.processedmessage
+    error = message.c.error
     outcome = sa.case(
         (error.like(UNRECOGNISED + "%"), "unrecognised"),
         (error.like(REJECTED_PREFIX + "%"), "rejected"),
         (error.is_not(None), "error"),
-        (col(ProcessedMessage.parser).is_(None), "ignored"),
+        (message.c.parser.is_(None), "ignored"),
         else_="read",
     )
-    rows = session.exec(select(outcome, sa.func.count()).group_by(outcome)).all()
+    rows = connection.execute(sa.select(outcome, sa.func.count()).group_by(outcome))
     return {str(kind): int(n) for kind, n in rows}
 
 
-def _parse_histogram(session: Session, bounds: Sequence[float]) -> Histogram:
-    seconds = col(ProcessedMessage.parse_seconds)
+def _parse_histogram(connection: Connection, bounds: Sequence[float]) -> Histogram:
+    seconds = schema.processedmessage.c.parse_seconds
     columns = [sa.func.count(sa.case((seconds <= bound, 1))) for bound in bounds]
-    row = session.exec(
-        select(sa.func.count(seconds), sa.func.coalesce(sa.func.sum(seconds), 0.0), *columns)
+    row = connection.execute(
+        sa.select(sa.func.count(seconds), sa.func.coalesce(sa.func.sum(seconds), 0.0), *columns)
     ).one()
     values: list[Any] = list(row)
     count, total, counts = values[0], values[1], values[2:]

@@ -68,6 +68,17 @@ class ShipmentView:
     delivery_location: str | None = None
     account: str | None = None  # the mail account it was first read from
     archived_at: datetime | None = None  # by housekeeping, or `parcelwatch archive`
+    # When the latest event happened (the newest timeline line's time).
+    last_event_at: datetime | None = None
+
+    @property
+    def last_news(self) -> datetime:
+        """When there was last news of the parcel: its latest event, else when
+        its row last changed."""
+        times = [line.occurred_at for line in self.timeline]
+        if self.last_event_at is not None:
+            times.append(self.last_event_at)
+        return max(times) if times else self.updated_at
 
     @property
     def active(self) -> bool:
@@ -149,7 +160,8 @@ class AccountView:
 
 @dataclass(frozen=True)
 class DaemonView:
-    """The `parcelwatch run` that uses (or last used) the database."""
+    """A `parcelwatch run` that uses (or last used) the database, and the
+    mail accounts it reads (sorted)."""
 
     pid: int
     host: str
@@ -157,6 +169,7 @@ class DaemonView:
     heartbeat_at: datetime
     stopped_at: datetime | None
     reload_command: str
+    accounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

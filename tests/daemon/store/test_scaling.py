@@ -1,0 +1,95 @@
+"""Everyday queries cost what is active, not what ever was: the statements of
+`list` (the shipments on their way and the orders not shipped) and of the
+carrier-check due query are the same with ten finished shipments as with a
+thousand, and the due query leaves out every finished parcel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from daemon.carriers.ledger import Checks
+from daemon.notify.routing import Announcements
+from daemon.store import housekeeping
+from daemon.store.database import Store
+from parsers.model import Milestone
+from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, is_active
+
+pytestmark = pytest.mark.storage
+
+
+def listing(store: Store) -> None:
+    store.shipments()
+    store.unshipped_orders()
+
+
+def test_list_and_due_statements_do_not_grow_with_finished_shipments(database_url: str) -> None:
+    store = Store(database_url)
+    try:
+        counter = StatementCounter(store)
+        checks = Checks(store, Announcements(frozenset(Milestone)))
+        fill(store, 2 * ACTIVE_SHARE)  # two on their way, 198 delivered
+        few = (counter.of(lambda: listing(store)), counter.of(lambda: checks.due(NOW)))
+        assert len(store.shipments()) == 2
+        fill(store, 10 * ACTIVE_SHARE, first=2 * ACTIVE_SHARE + 1, active_share=10**9)
+        many = (counter.of(lambda: listing(store)), counter.of(lambda: checks.due(NOW)))
+        assert len(store.shipments()) == 2  # a thousand more, all finished
+        assert many == few
+        assert few[0] <= 8 and few[1] == 1
+    finally:
+        store.close()
+
+
+def test_due_checks_are_the_travelling_parcels_whose_time_came(database_url: str) -> None:
+    store = Store(database_url)
+    try:
+        fill(store, 10 * ACTIVE_SHARE)
+        due = Checks(store, Announcements(frozenset(Milestone))).due(NOW)
+        # fill() makes every second active parcel due five minutes ago, the rest in two hours
+        expected = [n for n in range(1, 10 * ACTIVE_SHARE + 1)
+                    if is_active(n) and n % (2 * ACTIVE_SHARE) == 0]  # fmt: skip
+        assert [d.shipment_pk for d in due] == expected
+    finally:
+        store.close()
+
+
+def test_housekeeping_archives_in_one_statement_and_then_finds_nothing(
+    database_url: str,
+) -> None:
+    store = Store(database_url)
+    try:
+        fill(store, 3 * ACTIVE_SHARE)
+        counter = StatementCounter(store)
+        before = counter.count
+        archived = housekeeping.archive_finished(store, NOW, 30)
+        assert archived == 3 * ACTIVE_SHARE - 3  # every delivered parcel is over 30 days old
+        assert counter.count - before <= 3  # the UPDATE, then the schedules' DELETE
+        assert housekeeping.archive_finished(store, NOW, 30) == 0
+        assert len(store.shipments(include_finished=True)) == 3
+        assert len(store.shipments(include_finished=True, include_archived=True)) == 300
+    finally:
+        store.close()
+
+
+def test_sqlite_finds_the_travelling_parcels_through_the_partial_index(tmp_path: Path) -> None:
+    """SQLite uses a partial index only when the query repeats its condition:
+    the plans of `list`'s and the due check's first query name it."""
+    store = Store(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        fill(store, ACTIVE_SHARE)
+        seen: list[tuple[str, Any]] = []
+        sa.event.listen(store.engine, "before_cursor_execute",
+                        lambda _c, _k, sql, params, *_: seen.append((sql, params)))  # fmt: skip
+        store.shipments()
+        Checks(store, Announcements(frozenset(Milestone))).due(NOW)
+        shipments_query = next(s for s in seen if "FROM shipment" in s[0])
+        due_query = next(s for s in seen if "LEFT OUTER JOIN carriercheck" in s[0])
+        with store.engine.connect() as connection:
+            for sql, params in (shipments_query, due_query):
+                plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+                assert any("ix_shipment_travelling" in str(step) for step in plan), plan
+    finally:
+        store.close()
