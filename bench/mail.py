@@ -5,16 +5,21 @@ filler mail from other senders, and a Dovecot to put it in.
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import string
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from imapclient import IMAPClient
 
+from parsers.registry import default_registry
+from parsers.tracking_numbers import readings
 from tests.support import dovecot
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "emails"
@@ -46,14 +51,80 @@ def unique_copy(template: bytes, number: int, rng: random.Random) -> bytes:
         return mapping[old]
 
     if b"quoted-printable" in template.lower() and b"base64" not in template.lower():
-        # Join soft line breaks, which can split an order id in a link; a
-        # quoted-printable decoder accepts the longer lines.
-        template = template.replace(b"=\r\n", b"").replace(b"=\n", b"")
+        # Join the body's soft line breaks, which can split an order id in a link
+        # (a quoted-printable decoder accepts the longer lines); not the headers',
+        # where "?=" ends a folded encoded word.
+        head, separator, body = template.partition(b"\r\n\r\n")
+        if not separator:
+            head, separator, body = template.partition(b"\n\n")
+        template = head + separator + body.replace(b"=\r\n", b"").replace(b"=\n", b"")
     data = _ORDER_ID.sub(new_id, template)
     header = b"Message-ID: <bench-%d-%d@amazon.example>" % (number, rng.randrange(10**9))
     if _MESSAGE_ID.search(data):
         return _MESSAGE_ID.sub(header, data, count=1)
     return header + b"\r\n" + data
+
+
+@dataclass(frozen=True)
+class Template:
+    """A corpus email and the identities of the parcels it names."""
+
+    raw: bytes
+    identities: tuple[bytes, ...]  # tracking numbers and Amazon shipment ids, as written
+
+
+def distinct_templates() -> list[Template]:
+    """The corpus emails whose every order id, tracking number and shipment id
+    is written out plainly (not inside base64), so that a copy can be given
+    new ones: copies of these are distinct shipments, as a real mailbox's are.
+    (Forwarded ones, which need a configured forwarder, are left out.)"""
+    registry = default_registry()
+    found = []
+    for path in sorted(CORPUS.rglob("*.eml")):
+        expected = json.loads(path.with_name(path.stem + ".expected.json").read_text())
+        if expected.get("parser") != "amazon" or not expected["events"]:
+            continue
+        raw = path.read_bytes()
+        if b"base64" in raw.lower():
+            continue
+        names = {e[k] for e in expected["events"] for k in ("tracking_number", "shipment_id")
+                 if e.get(k)}  # fmt: skip
+        orders = {o for e in expected["events"] for o in e["order_ids"]}
+        if all(n.encode() in raw for n in names | orders) and registry.parse(raw).events:
+            found.append(Template(raw, tuple(sorted(n.encode() for n in names))))
+    return found
+
+
+def distinct_copy(template: Template, number: int, rng: random.Random) -> bytes:
+    """A copy of `template` about new orders and new parcels: new order ids,
+    Message-ID, tracking numbers (valid ones of the same carrier: their check
+    digits hold) and Amazon shipment ids."""
+    data = unique_copy(template.raw, number, rng)
+    for old in template.identities:
+        data = data.replace(old, _fresh_identity(old.decode(), rng).encode())
+    return data
+
+
+def _fresh_identity(old: str, rng: random.Random) -> str:
+    """Another identity of the same shape: a tracking number that validates for
+    the same carriers (digits after its prefix drawn until its check holds), or
+    a shipment id with new letters and digits."""
+    carriers = {reading.carrier for reading in readings(old)}
+    keep = min(4, len(old) // 3)
+    for _ in range(10_000):
+        new = old[:keep] + "".join(_like(c, rng, letters=not carriers) for c in old[keep:])
+        if not carriers or {reading.carrier for reading in readings(new)} == carriers:
+            return new
+    raise ValueError(f"no fresh number like {old}")
+
+
+def _like(character: str, rng: random.Random, *, letters: bool) -> str:
+    if character.isdigit():
+        return str(rng.randrange(10))
+    if letters and character.isalpha():
+        pool = string.ascii_uppercase if character.isupper() else string.ascii_lowercase
+        return rng.choice(pool)
+    return character
 
 
 def filler(number: int) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,14 +71,27 @@ def postgres_server() -> Iterator[postgres.Postgres]:
         yield server
 
 
+NewDatabase = Callable[[str], str]
+
+
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a storage-facing test keeps its data: a SQLite file under its
-    directory, or its own database on the test PostgreSQL."""
-    if on_postgres():
-        server: postgres.Postgres = request.getfixturevalue("postgres_server")
-        return server.create_database(f"test_{uuid.uuid4().hex[:16]}")
-    return f"sqlite:///{tmp_path / 'state' / 'parcelwatch.db'}"
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> NewDatabase:
+    """Makes databases for a storage-facing test, by name: a SQLite file in
+    <tmp_path>/<name>/, or a database of its own on the test PostgreSQL."""
+
+    def make(name: str) -> str:
+        if on_postgres():
+            server: postgres.Postgres = request.getfixturevalue("postgres_server")
+            return server.create_database(f"test_{uuid.uuid4().hex[:16]}")
+        return f"sqlite:///{tmp_path / name / 'parcelwatch.db'}"
+
+    return make
+
+
+@pytest.fixture
+def database_url(new_database: NewDatabase) -> str:
+    """Where a storage-facing test keeps its data (see new_database)."""
+    return new_database("state")
 
 
 def general_section(state_dir: Path, database_url: str) -> str:

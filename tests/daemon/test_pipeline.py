@@ -20,12 +20,15 @@ from parsers.amazon import AmazonParser
 from parsers.message import MailMessage
 from parsers.model import Claim, Milestone, ShipmentEvent
 from parsers.registry import Registry
+from tests.conftest import general_section
 from tests.support.reading import InProcess
 from tests.support.receiver import Receiver
 from tests.support.replay import replay
 
 SAMPLE = Path(__file__).resolve().parents[2] / "daemon" / "cli" / "sample_mailbox"
 ORDER1, ORDER2, ORDER3 = "113-4829105-7730624", "114-2210934-5561847", "112-9037712-4401958"
+
+pytestmark = pytest.mark.storage
 
 # (title prefix, order id) of every notification the sample story must produce.
 EXPECTED = Counter(
@@ -52,9 +55,21 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def make_app(tmp_path: Path, targets: dict[str, str], clock: Clock, **notify: int) -> App:
+def make_app(
+    tmp_path: Path,
+    targets: dict[str, str],
+    clock: Clock,
+    *,
+    database_url: str | None = None,
+    **notify: int,
+) -> App:
+    """The app of a config with these targets and [notify] keys; its database
+    at `database_url` (tests/conftest.py), else in tmp_path's state directory."""
     # photos = false: the corpus links photos on Amazon's servers, not fetched here
-    lines = [f'[general]\nstate_dir = "{tmp_path / "state"}"\n', "[notify]", "photos = false"]
+    general = f'[general]\nstate_dir = "{tmp_path / "state"}"\n'
+    if database_url is not None:
+        general = general_section(tmp_path / "state", database_url)
+    lines = [general, "[notify]", "photos = false"]
     lines += [f"{key} = {value}" for key, value in notify.items()]
     for name, url in targets.items():
         lines.append(f'[[notify.target]]\nname = "{name}"\nurl = "{url}"')
@@ -72,9 +87,11 @@ def summarise(receiver: Receiver) -> Counter[tuple[str, str]]:
     return seen
 
 
-def test_sample_mailbox_notifies_each_milestone_once(tmp_path: Path, receiver: Receiver) -> None:
+def test_sample_mailbox_notifies_each_milestone_once(
+    tmp_path: Path, database_url: str, receiver: Receiver
+) -> None:
     clock = Clock()
-    app = make_app(tmp_path, {"hook": receiver.url()}, clock)
+    app = make_app(tmp_path, {"hook": receiver.url()}, clock, database_url=database_url)
     tally = replay(app.pipeline, local.read(SAMPLE), clock)  # each email as it came
     run = app.deliver()
     assert (tally.seen, tally.claimed, tally.errors, tally.history) == (16, 15, 0, 0)
@@ -88,13 +105,13 @@ def test_sample_mailbox_notifies_each_milestone_once(tmp_path: Path, receiver: R
 
 
 def test_mail_read_long_after_it_came_is_recorded_not_pushed(
-    tmp_path: Path, receiver: Receiver
+    tmp_path: Path, database_url: str, receiver: Receiver
 ) -> None:
     """All sixteen read at once on 2 April, 09:00 UTC: only what happened in the
     24 hours before (order 3 out for delivery at 13:48 UTC and delivered at
     18:31 UTC on 1 April) is news; the other ten milestones are history."""
     clock = Clock()
-    app = make_app(tmp_path, {"hook": receiver.url()}, clock)
+    app = make_app(tmp_path, {"hook": receiver.url()}, clock, database_url=database_url)
     tally = app.pipeline.process_all(local.read(SAMPLE))
     assert (tally.notifications, tally.history) == (2, 10)
     assert "2 notifications queued, 10 milestones too old to push" in tally.summary()
@@ -109,8 +126,8 @@ def test_mail_read_long_after_it_came_is_recorded_not_pushed(
     app.close()
 
 
-def test_sample_mailbox_builds_the_right_shipments(tmp_path: Path) -> None:
-    app = make_app(tmp_path, {}, Clock())
+def test_sample_mailbox_builds_the_right_shipments(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
     app.pipeline.process_all(local.read(SAMPLE))
     order1 = app.store.find_order(ORDER1)
     assert order1 is not None
@@ -135,10 +152,17 @@ def test_sample_mailbox_builds_the_right_shipments(tmp_path: Path) -> None:
 
 
 def test_a_failing_target_gets_one_copy_after_it_recovers(
-    tmp_path: Path, receiver: Receiver
+    tmp_path: Path, database_url: str, receiver: Receiver
 ) -> None:
     clock = Clock()
-    app = make_app(tmp_path, {"hook": receiver.url()}, clock, retry_seconds=60, max_attempts=5)
+    app = make_app(
+        tmp_path,
+        {"hook": receiver.url()},
+        clock,
+        retry_seconds=60,
+        max_attempts=5,
+        database_url=database_url,
+    )
     replay(app.pipeline, local.read(SAMPLE, "sample"), clock)
     receiver.fail_next = 2 * 12  # each notification fails twice before the service is back
     first = app.deliver()
@@ -155,10 +179,12 @@ def test_a_failing_target_gets_one_copy_after_it_recovers(
     app.close()
 
 
-def test_two_targets_one_down_each_gets_one_copy(tmp_path: Path, receiver: Receiver) -> None:
+def test_two_targets_one_down_each_gets_one_copy(
+    tmp_path: Path, database_url: str, receiver: Receiver
+) -> None:
     clock = Clock()
     targets = {"up": receiver.url(path="/up"), "down": receiver.url(path="/down")}
-    app = make_app(tmp_path, targets, clock, retry_seconds=30)
+    app = make_app(tmp_path, targets, clock=clock, retry_seconds=30, database_url=database_url)
     replay(app.pipeline, local.read(SAMPLE), clock)
     receiver.fail_paths = {"/down"}
     assert app.deliver().sent == 12
@@ -170,10 +196,12 @@ def test_two_targets_one_down_each_gets_one_copy(tmp_path: Path, receiver: Recei
     app.close()
 
 
-def test_a_target_that_never_recovers_is_given_up(tmp_path: Path) -> None:
+def test_a_target_that_never_recovers_is_given_up(tmp_path: Path, database_url: str) -> None:
     clock = Clock()
     dead = "json://127.0.0.1:9/nothing-listens-here"
-    app = make_app(tmp_path, {"dead": dead}, clock, retry_seconds=1, max_attempts=2)
+    app = make_app(
+        tmp_path, {"dead": dead}, clock, retry_seconds=1, max_attempts=2, database_url=database_url
+    )
     replay(app.pipeline, local.read(SAMPLE), clock)
     assert app.deliver().failed == 12
     clock.advance(5)
@@ -183,7 +211,9 @@ def test_a_target_that_never_recovers_is_given_up(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["mbox", "folder"])
-def test_mbox_and_eml_folders_give_the_same_result(tmp_path: Path, kind: str) -> None:
+def test_mbox_and_eml_folders_give_the_same_result(
+    tmp_path: Path, database_url: str, kind: str
+) -> None:
     files = sorted((SAMPLE / "cur").iterdir())
     if kind == "mbox":
         path = tmp_path / "sample.mbox"
@@ -199,7 +229,7 @@ def test_mbox_and_eml_folders_give_the_same_result(tmp_path: Path, kind: str) ->
         for number, file in enumerate(files):
             (path / f"{number:02d}.eml").write_bytes(file.read_bytes())
     assert local.kind_of(path) == kind
-    app = make_app(tmp_path, {}, Clock())
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
     tally = app.pipeline.process_all(local.read(path))
     assert (tally.seen, tally.claimed, tally.events) == (16, 15, 15)
     assert len(app.store.shipments(include_finished=True)) == 4
@@ -218,8 +248,10 @@ class ExplodingParser:
         raise ValueError("template changed")
 
 
-def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(tmp_path: Path) -> None:
-    app = make_app(tmp_path, {}, Clock())
+def test_a_bad_email_is_recorded_with_its_reason_and_the_run_goes_on(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
     pipeline = Pipeline(
         InProcess(Registry((ExplodingParser(), AmazonParser()))), app.store, app.routing, Clock()
     )
@@ -244,6 +276,7 @@ def test_a_target_secret_never_reaches_logs_or_the_database(
 ) -> None:
     token = "tok3n5ecretZZ9"
     clock = Clock()
+    # SQLite, whatever the run's database: the test reads the file's bytes.
     app = make_app(tmp_path, {"dead": f"json://user:{token}@127.0.0.1:9/{token}"}, clock)
     with caplog.at_level(logging.DEBUG):
         replay(app.pipeline, local.read(SAMPLE), clock)

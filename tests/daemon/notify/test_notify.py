@@ -29,9 +29,12 @@ from daemon.notify.notifier import OutboxRun, retry_delay
 from daemon.notify.photo_net import Network
 from daemon.store.recorder import Recorder
 from parsers.model import Eta, Item, Milestone, ShipmentEvent
+from tests.conftest import general_section
 from tests.support import dovecot
 from tests.support.photo_server import https_server, loopback_network, make_tls, photo_url
 from tests.support.receiver import Receiver
+
+pytestmark = pytest.mark.storage
 
 ORDER = "113-4829105-7730624"
 UPS = "1Z999AA10123456784"
@@ -62,14 +65,14 @@ AppFactory = Callable[..., App]
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, clock: Clock) -> Iterator[AppFactory]:
+def make_app(tmp_path: Path, clock: Clock, database_url: str) -> Iterator[AppFactory]:
     """build() from a config: [general] lines, then the [notify] part."""
     apps: list[App] = []
 
     def make(notify: str, general: str = "", photo_network: Network | None = None) -> App:
         config = tmp_path / "config.toml"
-        state = tmp_path / "state"
-        config.write_text(f'[general]\nstate_dir = "{state}"\n{general}\n{notify}')
+        sections = general_section(tmp_path / "state", database_url)
+        config.write_text(f"{sections}{general}\n{notify}")
         settings = load_settings(config, {"HOME": str(tmp_path)}, required=True)
         app = build(settings, clock, photo_network=photo_network)
         apps.append(app)

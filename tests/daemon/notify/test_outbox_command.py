@@ -10,21 +10,24 @@ from pathlib import Path
 import pytest
 
 from daemon.cli.main import main
+from tests.conftest import general_section
 from tests.support.receiver import Receiver
 from tests.support.replay import fresh_maildir
+
+pytestmark = pytest.mark.storage
 
 SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox"
 
 
 def test_failed_deliveries_are_listed_and_sent_again_exactly_once(
-    tmp_path: Path, receiver: Receiver, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, receiver: Receiver, capsys: pytest.CaptureFixture[str], database_url: str
 ) -> None:
     # The CLI runs the real clock: the sample story, dated as if it came just now.
     sample = fresh_maildir(SAMPLE, tmp_path / "sample", datetime.now(UTC))
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[general]\nstate_dir = "{tmp_path / "state"}"\n'
-        f'[[mailbox]]\nname = "sample"\npath = "{sample}"\n'
+        general_section(tmp_path / "state", database_url)
+        + f'[[mailbox]]\nname = "sample"\npath = "{sample}"\n'
         "[notify]\nmax_attempts = 1\nphotos = false\n"
         f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url("json", "/hook")}"\n'
         f'[[notify.target]]\nname = "other"\nurl = "{receiver.url("json", "/other")}"\n'

@@ -16,21 +16,26 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from daemon.app import App, build
 from daemon.config.settings import load_settings
 from daemon.store.recorder import Recorder
 from parsers.model import Item, Milestone, ShipmentEvent
+from tests.conftest import general_section
 from tests.support.receiver import Receiver
+
+pytestmark = pytest.mark.storage
 
 REPO = Path(__file__).resolve().parents[3]
 PARCELS = 8
 
 
-def write_config(tmp_path: Path, receiver: Receiver) -> Path:
+def write_config(tmp_path: Path, receiver: Receiver, database_url: str) -> Path:
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[general]\nstate_dir = "{tmp_path / "state"}"\n'
-        f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"\n'
+        general_section(tmp_path / "state", database_url)
+        + f'[[notify.target]]\nname = "hook"\nurl = "{receiver.url()}"\n'
     )
     return config
 
@@ -60,8 +65,10 @@ def queue_parcels(app: App) -> list[str]:
     return [f"Shipped: Parcel {n}" for n in range(PARCELS)]
 
 
-def test_two_threads_deliver_each_notification_once(tmp_path: Path, receiver: Receiver) -> None:
-    config = write_config(tmp_path, receiver)
+def test_two_threads_deliver_each_notification_once(
+    tmp_path: Path, receiver: Receiver, database_url: str
+) -> None:
+    config = write_config(tmp_path, receiver, database_url)
     first, second = app_for(config, tmp_path), app_for(config, tmp_path)
     try:
         titles = queue_parcels(first)
@@ -78,8 +85,10 @@ def test_two_threads_deliver_each_notification_once(tmp_path: Path, receiver: Re
         second.close()
 
 
-def test_two_processes_deliver_each_notification_once(tmp_path: Path, receiver: Receiver) -> None:
-    config = write_config(tmp_path, receiver)
+def test_two_processes_deliver_each_notification_once(
+    tmp_path: Path, receiver: Receiver, database_url: str
+) -> None:
+    config = write_config(tmp_path, receiver, database_url)
     app = app_for(config, tmp_path)
     try:
         titles = queue_parcels(app)

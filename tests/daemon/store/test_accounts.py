@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
+
+import pytest
 
 from daemon.store.database import Store
+
+pytestmark = pytest.mark.storage
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 
-def test_many_folders_of_a_new_account_record_at_once(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'p.db'}")
+def test_many_folders_of_a_new_account_record_at_once(database_url: str) -> None:
+    store = Store(database_url)
     errors: list[BaseException] = []
     try:
         for account in (f"account{n}" for n in range(10)):
@@ -43,8 +46,8 @@ def test_many_folders_of_a_new_account_record_at_once(tmp_path: Path) -> None:
         store.close()
 
 
-def test_success_clears_what_waited(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'p.db'}")
+def test_success_clears_what_waited(database_url: str) -> None:
+    store = Store(database_url)
     try:
         store.account_failed("home", "refused", NOW, waiting=("login refused", "fix it"))
         store.account_succeeded("home", NOW)

@@ -4,8 +4,8 @@ name what the user must do."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +13,8 @@ from daemon.service.systemd import reload_command
 from daemon.store.database import Store
 from daemon.store.heartbeat import STALE, Alive, Heartbeat, running
 from daemon.store.views import DaemonView
+
+pytestmark = pytest.mark.storage
 
 T0 = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
@@ -26,8 +28,10 @@ def alive(*pids: int) -> Alive:
 
 
 @pytest.fixture
-def beat(tmp_path: Path) -> Heartbeat:
-    return Heartbeat(Store(f"sqlite:///{tmp_path / 'p.db'}"))
+def beat(database_url: str) -> Iterator[Heartbeat]:
+    store = Store(database_url)
+    yield Heartbeat(store)
+    store.close()
 
 
 def test_the_first_daemon_claims_and_a_second_is_told_who(beat: Heartbeat) -> None:

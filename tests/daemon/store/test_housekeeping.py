@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from daemon.app import build
@@ -14,13 +15,18 @@ from daemon.store import housekeeping
 from daemon.store.recorder import Recorder
 from daemon.store.tables import CarrierCheck
 from parsers.model import Milestone, ShipmentEvent
+from tests.conftest import general_section
+
+pytestmark = pytest.mark.storage
 
 NOW = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
 
 
-def test_finished_parcels_are_archived_after_the_configured_days(tmp_path: Path) -> None:
+def test_finished_parcels_are_archived_after_the_configured_days(
+    tmp_path: Path, database_url: str
+) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(f'[general]\nstate_dir = "{tmp_path}"\narchive_after_days = 30\n')
+    config.write_text(general_section(tmp_path, database_url) + "archive_after_days = 30\n")
     app = build(load_settings(config, {"HOME": str(tmp_path)}, required=True), lambda: NOW)
     try:
 

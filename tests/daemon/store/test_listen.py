@@ -16,15 +16,18 @@ from daemon.config.settings import load_settings
 from daemon.mail import local
 from daemon.store import housekeeping
 from parsers.model import Milestone
+from tests.conftest import general_section
+
+pytestmark = pytest.mark.storage
 
 SAMPLE = Path(__file__).resolve().parents[3] / "daemon" / "cli" / "sample_mailbox"
 NOW = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
+def app(tmp_path: Path, database_url: str) -> Iterator[App]:
     config = tmp_path / "config.toml"
-    config.write_text(f'[general]\nstate_dir = "{tmp_path}"\n')
+    config.write_text(general_section(tmp_path, database_url))
     built = build(load_settings(config, {"HOME": str(tmp_path)}, required=True), lambda: NOW)
     yield built
     built.close()

@@ -127,4 +127,4 @@ def upgrade() -> None:
         present = {column["name"] for column in inspector.get_columns(table.name)}
         for column in table.columns:
             if column.name not in present:
-                op.add_column(table.name, column.copy())
+                op.add_column(table.name, sa.Column(column.name, column.type))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+import sqlalchemy as sa
 
 from tests.daemon.mail.conftest import (  # noqa: F401  (mailbox, server, tls: fixtures)
     mailbox,
@@ -81,11 +82,13 @@ def shipping_emails(marketplaces: tuple[str, ...] = MARKETPLACES) -> list[bytes]
 
 @dataclass(frozen=True)
 class Setup:
-    """Where one daemon's config and state live, and what it needs to start."""
+    """Where one daemon's config and state live, and what it needs to start:
+    `url` is its database (`database` the file, when that is SQLite)."""
 
     config: Path
     database: Path
     env: Mapping[str, str]
+    url: str
 
 
 def write_setup(
@@ -97,14 +100,22 @@ def write_setup(
     *,
     general: Mapping[str, object] | None = None,
     notify: Mapping[str, object] | None = None,
+    database_url: str | None = None,
 ) -> Setup:
     """A config file with one [[imap]] account (`user` on the test server, INBOX,
     IDLE) and one json:// target; `general` and `notify` add keys to theirs.
-    The target's URL comes from the environment, as a user's secret would."""
+    The target's URL comes from the environment, as a user's secret would. The
+    database is `database_url`, else a SQLite file in the state directory."""
     directory.mkdir(parents=True, exist_ok=True)
     state = directory / "state"
+    url = database_url or f"sqlite:///{state / 'parcelwatch.db'}"
     sections: dict[str, Mapping[str, object]] = {
-        "general": {"state_dir": str(state), "log_level": "info", **(general or {})},
+        "general": {
+            "state_dir": str(state),
+            "database_url": url,
+            "log_level": "info",
+            **(general or {}),
+        },
         "imap": {
             "name": ACCOUNT,
             "host": "127.0.0.1",
@@ -126,7 +137,8 @@ def write_setup(
     config = directory / "config.toml"
     config.write_text("\n".join(lines))
     env = {"HOME": str(directory), PASSWORD_ENV: password, HOOK_ENV: target_url}
-    return Setup(config, state / "parcelwatch.db", env)
+    path = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+    return Setup(config, Path(path or state / "parcelwatch.db"), env, url)
 
 
 # --- daemons -------------------------------------------------------------------------
@@ -189,22 +201,34 @@ def wait_for_notes(receiver: Receiver, wanted: Counter[Note], timeout: float) ->
         return receiver.changed.wait_for(complete, timeout)
 
 
-def outbox_counts(database: Path) -> Counter[str]:
-    """The outbox's deliveries by status, read straight from the SQLite file
-    (read-only, beside a running daemon: WAL lets readers in)."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
-    try:
-        rows = connection.execute("SELECT status, count(*) FROM delivery GROUP BY status")
+_COUNT = "SELECT status, count(*) FROM delivery GROUP BY status"
+
+
+def outbox_counts(setup: Setup) -> Counter[str]:
+    """The outbox's deliveries by status, read straight from the database
+    beside a running daemon (a SQLite file read-only: WAL lets readers in)."""
+    if not setup.url.startswith("sqlite"):
+        engine = sa.create_engine(setup.url)
+        try:
+            with engine.connect() as connection:
+                if not sa.inspect(connection).has_table("delivery"):
+                    return Counter()
+                rows = connection.exec_driver_sql(_COUNT).all()
+        finally:
+            engine.dispose()
         return Counter({str(status): int(count) for status, count in rows})
+    sqlite = sqlite3.connect(f"file:{setup.database}?mode=ro", uri=True, timeout=5)
+    try:
+        return Counter({str(status): int(count) for status, count in sqlite.execute(_COUNT)})
     finally:
-        connection.close()
+        sqlite.close()
 
 
-def all_sent(database: Path) -> bool:
+def all_sent(setup: Setup) -> bool:
     """The outbox holds deliveries, and every one of them is sent."""
-    if not database.exists():
+    if setup.url.startswith("sqlite") and not setup.database.exists():
         return False
-    counts = outbox_counts(database)
+    counts = outbox_counts(setup)
     return bool(counts) and set(counts) == {"sent"}
 
 

@@ -67,7 +67,7 @@ def test_imap_server_restart_during_idle_loses_no_mail(
     daemon.wait_for_line("reconnecting", WAIT, since=mark)
     assert receiver.wait_for(3, WAIT), daemon.tail()
     daemon.wait_for_line(IDLE_PATTERN, WAIT, since=mark)  # back in IDLE, caught up
-    assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
+    assert poll_until(lambda: all_sent(setup), WAIT), outbox_counts(setup)
     assert daemon.terminate(STOP) == 0, daemon.tail()
     titles = [title.split(":")[0] for title, _ in notes(receiver)]
     assert titles == ["Shipped", "Watching home", "Out for delivery"]
@@ -90,18 +90,18 @@ def test_notifications_wait_for_a_receiver_that_refuses_connections(
 
     daemon.wait_for_line(failed, WAIT, since=mark, count=len(emails))
     sending = len(emails) + 1  # and the hello
-    assert outbox_counts(setup.database) == Counter({"pending": sending})
+    assert outbox_counts(setup) == Counter({"pending": sending})
     with receiver_on(port) as receiver:
         # The retry is due a second later, and sent at the next run of the
         # outbox job: up to 30 s from now.
         assert receiver.wait_for(sending, OUTBOX_JOB), daemon.tail()
-        assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
+        assert poll_until(lambda: all_sent(setup), WAIT), outbox_counts(setup)
         assert daemon.terminate(STOP) == 0, daemon.tail()
     received = Counter(notes(receiver))
     assert len(received) == sending and set(received.values()) == {1}, received
     titles = sorted(title.split(":")[0] for title, _ in received)
     assert titles == ["Shipped"] * len(emails) + ["Watching home"], received
-    assert outbox_counts(setup.database) == Counter({"sent": sending})
+    assert outbox_counts(setup) == Counter({"sent": sending})
 
 
 def test_a_database_locked_by_another_process_is_waited_out(
@@ -127,7 +127,7 @@ def test_a_database_locked_by_another_process_is_waited_out(
     assert len(receiver.requests) == 1
     release()
     assert receiver.wait_for(2, WAIT), daemon.tail()
-    assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
+    assert poll_until(lambda: all_sent(setup), WAIT), outbox_counts(setup)
     assert daemon.process.poll() is None, "the daemon ended after the lock"
     assert daemon.terminate(STOP) == 0, daemon.tail()
     [(hello, _), (title, _)] = notes(receiver)

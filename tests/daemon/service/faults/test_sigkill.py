@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import NewDatabase
 from tests.daemon.mail.conftest import OTHER_PASSWORD, OTHER_USER, PASSWORD, USER, Mailbox
 from tests.daemon.service.faults.conftest import (
     Note,
@@ -45,6 +48,8 @@ CYCLES = 24
 INITIAL_EMAILS = 20  # in the INBOX before the first start; the rest come during the chaos
 WAIT = 60.0
 STOP = 10.0
+pytestmark = pytest.mark.storage
+
 INTERRUPTED = re.compile(
     r"sending (?P<title>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") to (?P<target>\S+) "
     r"was interrupted by the last shutdown; sending it again"
@@ -67,15 +72,22 @@ class Cycle:
 
 
 def test_sigkill_at_random_moments_delivers_every_notification_once(
-    tmp_path: Path, server: dovecot.Dovecot, receiver: Receiver, daemons: StartDaemon
+    tmp_path: Path,
+    server: dovecot.Dovecot,
+    receiver: Receiver,
+    daemons: StartDaemon,
+    new_database: NewDatabase,
 ) -> None:
     print(f"\nseed {SEED} (tests/daemon/faults/test_sigkill.py: SEED)")
     rng = random.Random(SEED)
     emails = shipping_emails()
-    expected = reference_notes(tmp_path / "reference", server, emails, daemons)
+    reference = write_setup(tmp_path / "reference", server, OTHER_USER, OTHER_PASSWORD, "",
+                            database_url=new_database("reference"))  # fmt: skip
+    expected = reference_notes(reference, server, emails, daemons)
     assert len(expected) >= 25, f"the reference run sent only {len(expected)} notifications"
 
-    chaos = write_setup(tmp_path / "chaos", server, USER, PASSWORD, receiver.url())
+    chaos = write_setup(tmp_path / "chaos", server, USER, PASSWORD, receiver.url(),
+                        database_url=new_database("chaos"))  # fmt: skip
     inbox = Mailbox(server)
     inbox.append(emails[:INITIAL_EMAILS])
     waiting = list(emails[INITIAL_EMAILS:])
@@ -93,9 +105,7 @@ def test_sigkill_at_random_moments_delivers_every_notification_once(
     final = daemons(chaos)
     final.wait_for_line(IDLE_PATTERN, WAIT)  # signal handlers are in place by now
     assert wait_for_notes(receiver, expected, WAIT), missing_message(expected, receiver, final)
-    assert poll_until(lambda: all_sent(chaos.database), WAIT), (
-        f"outbox: {outbox_counts(chaos.database)}"
-    )
+    assert poll_until(lambda: all_sent(chaos), WAIT), f"outbox: {outbox_counts(chaos)}"
     assert final.terminate(STOP) == 0, final.tail()
     logs += final.lines
 
@@ -111,26 +121,29 @@ def test_sigkill_at_random_moments_delivers_every_notification_once(
     # reference's): one, whatever the kills.
     hellos = (everything - received).total()
     assert 1 <= hellos <= 1 + interrupted[HELLO], f"{hellos} hellos"
-    assert outbox_counts(chaos.database) == Counter({"sent": len(expected) + 1})
+    assert outbox_counts(chaos) == Counter({"sent": len(expected) + 1})
     working = sum(c.phase == "working" for c in cycles)
     assert working >= CYCLES // 3, f"only {working} of {CYCLES} kills landed while it worked"
 
 
 def reference_notes(
-    directory: Path, server: dovecot.Dovecot, emails: list[bytes], daemons: StartDaemon
+    planned: Setup, server: dovecot.Dovecot, emails: list[bytes], daemons: StartDaemon
 ) -> Counter[Note]:
     """The notifications an undisturbed daemon sends for `emails` (another user's
-    INBOX, another database, another receiver)."""
+    INBOX, another database, another receiver: `planned`, with the receiver's
+    URL filled in)."""
     Mailbox(server, OTHER_USER, OTHER_PASSWORD).append(emails)
     with ReceiverServer() as reference:
-        setup = write_setup(directory, server, OTHER_USER, OTHER_PASSWORD, reference.url())
+        directory = planned.config.parent
+        setup = write_setup(directory, server, OTHER_USER, OTHER_PASSWORD, reference.url(),
+                            database_url=planned.url)  # fmt: skip
         daemon = daemons(setup)
         daemon.wait_for_line(IDLE_PATTERN, WAIT)
-        assert poll_until(lambda: all_sent(setup.database), WAIT), outbox_counts(setup.database)
+        assert poll_until(lambda: all_sent(setup), WAIT), outbox_counts(setup)
         assert daemon.terminate(STOP) == 0, daemon.tail()
         sent = Counter(notes(reference))
     assert all(count == 1 for count in sent.values()), f"the reference run repeated: {sent}"
-    assert sent.total() == outbox_counts(setup.database)["sent"]
+    assert sent.total() == outbox_counts(setup)["sent"]
     assert (sent - without_hello(sent)).total() == 1  # one hello after the first sync
     return without_hello(sent)
 

@@ -1,0 +1,116 @@
+"""`parcelwatch import` of a Maildir of Amazon emails about distinct parcels:
+how many emails a second are read, parsed and recorded.
+
+Run: .venv/bin/python -m bench.import_speed [--emails 2000] [--postgres] [--profile]
+
+The Maildir holds `emails` copies of the golden corpus's Amazon emails, each
+about new orders and new parcels (bench/mail.py: new order ids, Message-IDs,
+valid tracking numbers of the same carrier, Amazon shipment ids), so every
+email records what a real mailbox's would: new orders and shipments, not the
+same hundred over and over. The import runs in this process through the
+command's own code (the app of a config with no target, `read_local` as
+`parcelwatch import` calls it) against a new SQLite file, or with --postgres a
+new database on a PostgreSQL started for the run. The figure is emails per
+second of that reading; the whole command (a subprocess, with Python's start)
+is timed too, on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import mailbox
+import os
+import pstats
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from bench.mail import distinct_copy, distinct_templates
+from daemon.cli.context import build_app
+from daemon.cli.mail import read_local
+from daemon.config.settings import load_settings
+from daemon.mail import local
+from daemon.service.progress import LogProgress
+from tests.support import postgres
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_maildir(path: Path, count: int) -> None:
+    rng = random.Random(16)
+    templates = distinct_templates()
+    box = mailbox.Maildir(path, create=True)
+    for n in range(count):
+        box.add(distinct_copy(templates[n % len(templates)], n, rng))
+
+
+def config(directory: Path, url: str) -> Path:
+    file = directory / "config.toml"
+    file.write_text(f'[general]\nstate_dir = "{directory}"\ndatabase_url = "{url}"\n'
+                    'log_level = "warning"\n')  # fmt: skip
+    return file
+
+
+def import_in_process(maildir: Path, directory: Path, url: str, profile: bool) -> tuple[float, str]:
+    env = {"HOME": str(directory)}
+    app = build_app(load_settings(config(directory, url), env, required=True))
+    progress = LogProgress(__import__("logging").getLogger("bench"))
+    profiler = cProfile.Profile() if profile else None
+    try:
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        tally = read_local(app, local.read(maildir), "bench", local.count(maildir), progress)
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - start
+    finally:
+        app.close()
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return seconds, tally.summary()
+
+
+def whole_command(maildir: Path, directory: Path) -> float:
+    directory.mkdir()
+    file = config(directory, f"sqlite:///{directory / 'parcelwatch.db'}")
+    env = {**os.environ, "HOME": str(directory)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "daemon.cli", "--config", str(file), "import",
+                    "--no-notify", str(maildir)], env=env, cwd=REPO, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--emails", type=int, default=2000)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parcelwatch-import-")))
+        maildir = work / "Maildir"
+        write_maildir(maildir, args.emails)
+        url = f"sqlite:///{work / 'state' / 'parcelwatch.db'}"
+        if args.postgres:
+            url = stack.enter_context(postgres.running()).create_database("bench_import")
+        (work / "state").mkdir()
+        seconds, summary = import_in_process(maildir, work / "state", url, args.profile)
+        kind = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"{kind}: {args.emails} emails in {seconds:.2f} s = "
+              f"{args.emails / seconds:.0f} emails/s ({summary})")  # fmt: skip
+        if not args.postgres:
+            whole = whole_command(maildir, work / "command")
+            print(f"whole `parcelwatch import` command: {whole:.2f} s = "
+                  f"{args.emails / whole:.0f} emails/s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
