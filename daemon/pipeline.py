@@ -148,6 +148,8 @@ class Pipeline:
         return Outcome(raw, recorded.duplicate, result, recorded.notifications, recorded.history)
 
     def _record(self, record: MessageRecord, result: ParseResult) -> Recorded:
+        # The look-up before reading was by content alone: the Message-ID is
+        # checked in the recording transaction.
         return self.store.record_message(record, result, self.announcer, self.clock())
 
     def process_all(self, messages: Iterable[RawMessage]) -> Tally:

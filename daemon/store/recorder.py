@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from daemon import state as machine
 from daemon.store.queueing import add_deliveries
@@ -97,6 +97,10 @@ class Recorder:
         # Milestones that would have been notified but were history (their
         # evidence older than [notify] max_age): recorded, not queued.
         self.history = 0
+        # Rows this recorder made: nothing in the database refers to them yet,
+        # so the lookups that would find their links or notifications are skipped.
+        self._made: set[int] = set()
+        self._linked: set[int] = set()  # orders this recorder linked a shipment to
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
         orders = [self._order(oid, event) for oid in event.order_ids]
@@ -169,6 +173,7 @@ class Recorder:
             )
             self.session.add(order)
             self.session.flush()
+            self._made.add(id(order))
         return order
 
     def _order_event(
@@ -198,27 +203,28 @@ class Recorder:
             )
             self.session.add(found)
             self.session.flush()
+            self._made.add(id(found))
         assert found.id is not None
         for order in orders:
             assert order.id is not None
-            if self.session.get(ShipmentOrder, (found.id, order.id)) is None:
+            new = id(found) in self._made or id(order) in self._made
+            if new or self.session.get(ShipmentOrder, (found.id, order.id)) is None:
                 self.session.add(ShipmentOrder(shipment_pk=found.id, order_pk=order.id))
                 order.shipped = True
+                self._linked.add(id(order))
         return found
 
     def _by_identity(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
-        query = select(Shipment)
-        if event.tracking_number:
-            number = normal_number(event.tracking_number)
-            hit = self.session.exec(query.where(Shipment.tracking_number == number)).first()
-            if hit is not None:
-                return hit
+        number = normal_number(event.tracking_number) if event.tracking_number else None
+        wanted = [col(Shipment.tracking_number) == number] if number else []
         if event.shipment_id:
-            hit = self.session.exec(
-                query.where(Shipment.amazon_shipment_id == event.shipment_id)
-            ).first()
-            if hit is not None:
-                return hit
+            wanted.append(col(Shipment.amazon_shipment_id) == event.shipment_id)
+        if wanted:  # one query for both identities; the tracking number wins
+            query = select(Shipment).where(or_(*wanted)).order_by(col(Shipment.id))
+            hits = self.session.exec(query).all()
+            by_number = [h for h in hits if number and h.tracking_number == number]
+            if by_number or hits:
+                return (by_number or hits)[0]
         if event.package_index is not None:
             for order in orders:
                 for shipment in self._shipments_of(order):
@@ -245,6 +251,8 @@ class Recorder:
         return matching[0] if len(matching) == 1 else None
 
     def _shipments_of(self, order: Order) -> Sequence[Shipment]:
+        if id(order) in self._made and id(order) not in self._linked:
+            return []  # made by this recorder, no shipment linked yet
         return self.session.exec(
             select(Shipment)
             .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
@@ -346,7 +354,8 @@ class Recorder:
             return
         kind = "shipment" if shipment else "order"
         key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
-        if self.session.exec(select(Notification).where(Notification.dedupe_key == key)).first():
+        known = select(Notification.id).where(Notification.dedupe_key == key)
+        if id(row) not in self._made and self.session.exec(known).first() is not None:
             return
         snapshot = _snapshot(row, note.milestone, orders, shipment)
         title, body = self.announcer.headline(snapshot, self.now)
