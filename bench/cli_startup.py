@@ -1,11 +1,15 @@
-"""Start-up time of the `parcelwatch` command: `--help`, `--version`, `list`
-(on the demo database, made first) and `status`, each run as a new process.
+"""Start-up time of the `parcelwatch` command: `--help`, `--version`, `list`,
+`show` and `status` (on the demo database, made first) and `parse` of one
+email, each run as a new process, whole (interpreter start to exit).
 
 Run: .venv/bin/python -m bench.cli_startup [--runs N]
 Prints the best and median wall time over N runs of each (the best is the
 command's own cost; the median shows the machine's load), and which heavy
-libraries `list` loads (none of Apprise, APScheduler, httpx, imapclient: the
-reading commands never import the app).
+libraries each reading command loads (none of the ORM, pydantic, Apprise,
+APScheduler, httpx, bs4 or imapclient: they read the database through
+SQLAlchemy Core and never import the app). Bytecode is written and used, as
+for an installed package (PYTHONDONTWRITEBYTECODE is unset), after one warm-up
+run of each command.
 """
 
 from __future__ import annotations
@@ -17,14 +21,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
+EMAIL = str(
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "emails"
+    / "amazon_com"
+    / "order1_shipped_pkg0.eml"
+)
 COMMANDS = (
     ("--help",),
     ("--version",),
+    ("--demo", "list"),
     ("--demo", "list", "--all"),
+    ("--demo", "show", "113-4829105-7730624"),
     ("--demo", "status"),
+    ("parse", EMAIL),
 )
-HEAVY = ("apprise", "apscheduler", "httpx", "imapclient", "sqlalchemy", "daemon.app")
+HEAVY = ("sqlalchemy.orm", "sqlmodel", "pydantic", "alembic", "apprise", "apscheduler", "httpx",
+         "bs4", "imapclient", "daemon.app")  # fmt: skip
 
 
 def timed(command: tuple[str, ...], env: dict[str, str], runs: int) -> list[float]:
@@ -39,15 +55,16 @@ def timed(command: tuple[str, ...], env: dict[str, str], runs: int) -> list[floa
     return times
 
 
-def loaded_by_list(env: dict[str, str]) -> list[str]:
+def loaded_by(command: tuple[str, ...], env: dict[str, str]) -> list[str]:
     code = (
-        "import sys\nfrom daemon.cli.main import main\nmain(['--demo', 'list', '--all'])\n"
+        f"import sys\nfrom daemon.cli.main import main\nmain({list(command)!r})\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    return [m for m in done.stderr.strip().splitlines()[-1].split(",") if m]
+    lines = done.stderr.strip().splitlines() or [""]
+    return [m for m in lines[-1].split(",") if m]
 
 
 def main() -> None:
@@ -57,19 +74,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "HOME": home}
         env.pop("XDG_STATE_HOME", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run(
             [sys.executable, "-m", "daemon.cli", "demo"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
         )  # fmt: skip
         print(f"runs: {args.runs}  python: {sys.version.split()[0]}")
         for command in COMMANDS:
+            timed(command, env, 1)  # warm-up: bytecode written, files in the page cache
             times = timed(command, env, args.runs)
             print(
-                f"parcelwatch {' '.join(command):<20} best {min(times):.3f} s  "
+                f"parcelwatch {' '.join(command):<42} best {min(times):.3f} s  "
                 f"median {statistics.median(times):.3f} s"
             )
-        loaded = loaded_by_list(env)
-        print(f"of {', '.join(HEAVY)}, list loads: {', '.join(loaded) or 'none'}")
+        print(f"of {', '.join(HEAVY)}:")
+        for command in COMMANDS[2:]:
+            loaded = loaded_by(command, env)
+            print(f"  {' '.join(command)} loads: {', '.join(loaded) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -28,14 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from daemon.store import browse, files, schema
 from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
 from daemon.store.failures import database_error
-from daemon.store.messages import (
-    DUPLICATE,
-    Recorded,
-    content_hash,
-    find_processed,
-    known_message_ids,
-    message_row,
-)
+from daemon.store.messages import Recorded, content_hash, find_processed, known_message_ids, record
 from daemon.store.reading import order_views, shipment_views
 from daemon.store.tallies import Tallies, gather_tallies
 from daemon.store.views import AccountView, Cursor, MessageRecord, OrderView, ShipmentView
@@ -148,35 +141,9 @@ class Store:
         checked: bool = False,
     ) -> Recorded:
         """Write the message record, its orders, shipments, timeline and outbox
-        rows in one transaction; a message already recorded changes nothing.
-        `checked`: the caller has just looked it up (is_processed), so it is
-        not looked up again; a message recorded meanwhile by another process
-        is still caught, by its content's unique key."""
-        from daemon.store.recorder import Recorder
-
-        try:
-            with self.transaction() as session:
-                connection = session.connection()
-                if not checked and find_processed(connection, message.sha256, message.message_id):
-                    return DUPLICATE
-                pk = session.execute(
-                    _message.insert().values(message_row(message, result, now))
-                    .returning(_message.c.id)
-                ).scalar_one()  # fmt: skip
-                recorder = Recorder(session, announcer, now, message.account)
-                for event in result.events:
-                    recorder.record(event, "email", pk)
-                if result.unread is not None:
-                    recorder.record_unread(result.unread, result.parser, message.sent_at, pk,
-                                           message.raw)  # fmt: skip
-                session.flush()
-                queued, history = recorder.queued, recorder.history
-        except IntegrityError:
-            # Another process recorded the same message in the meantime.
-            return DUPLICATE
-        if result.events:
-            self.changed()
-        return Recorded(False, len(result.events), queued, history)
+        rows in one transaction; a message already recorded changes nothing
+        (see daemon.store.messages.record for `checked`)."""
+        return record(self, message, result, announcer, now, checked=checked)
 
     def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
         """Which of these Message-IDs were recorded already (a re-scanned folder

@@ -12,6 +12,7 @@ administrator's `sudo parcelwatch show` leaves no file the service cannot open).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 SIDE_FILES = ("-wal", "-shm", "-journal")
 VERSION_TABLE = "alembic_version"
+log = logging.getLogger(__name__)
 # Any number, the same in every process: the key of the migration lock on PostgreSQL.
 _MIGRATION_LOCK = 0x70617263656C
 
@@ -75,8 +77,10 @@ def open_engine(url: str, busy_timeout: float) -> Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
         sa.event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    schema.where_for(engine.dialect.name)
+    return engine
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -113,18 +117,24 @@ def _lock(connection: Connection) -> None:
 
 
 def _migrate(connection: Connection, revision: str | None) -> None:
-    """Alembic is loaded only here, when there is something to do."""
+    """A new database gets the newest schema at once, and its revision, written
+    as Alembic writes it; an older one Alembic's revisions (loaded only then)."""
+    if revision is None and not sa.inspect(connection).get_table_names():
+        schema.metadata.create_all(connection)
+        version = sa.Table(VERSION_TABLE, sa.MetaData(),
+                           sa.Column("version_num", sa.String(32), primary_key=True))  # fmt: skip
+        version.create(connection)
+        connection.execute(version.insert().values(version_num=HEAD))
+        return
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", "daemon.store:migrations")
     config.attributes["connection"] = connection
-    if revision is None and not sa.inspect(connection).get_table_names():
-        schema.metadata.create_all(connection)  # a new database: the newest schema at once
-        command.stamp(config, "head")
-    else:
-        command.upgrade(config, "head")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its lines are for developers
+    log.info("bringing the database's schema up to date (revision %s)", HEAD)
+    command.upgrade(config, "head")
 
 
 def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:

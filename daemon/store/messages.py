@@ -8,13 +8,23 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
+from daemon.errors import TransientError
 from daemon.store import schema
 from daemon.store.views import MessageRecord
 from parsers.model import ParseResult
+
+if TYPE_CHECKING:
+    from daemon.store.database import Store
+    from daemon.store.recorder import Announcer
+
+# Tries at recording one email when another process's rows collide with it.
+_ATTEMPTS = 3
 
 _message = schema.processedmessage
 
@@ -67,3 +77,61 @@ def message_row(message: MessageRecord, result: ParseResult, now: datetime) -> d
         "parse_seconds": message.parse_seconds,
         "processed_at": now,
     }
+
+
+def record(
+    store: Store,
+    message: MessageRecord,
+    result: ParseResult,
+    announcer: Announcer,
+    now: datetime,
+    *,
+    checked: bool,
+) -> Recorded:
+    """Record one message (Store.record_message). `checked`: the caller has
+    just looked it up (is_processed), so it is not looked up again; a message
+    recorded meanwhile by another process is still caught, by its content's
+    unique key.
+
+    Another process may also have made one of the message's orders or
+    notifications meanwhile (two daemons on one PostgreSQL database, each
+    reading a mailbox with mail about the same order): the transaction then
+    fails on that row's unique key, and is tried again, finding the row."""
+    for _ in range(_ATTEMPTS):
+        try:
+            recorded = _record(store, message, result, announcer, now, checked=checked)
+        except IntegrityError:
+            if store.is_processed(message.sha256, message.message_id):
+                return DUPLICATE  # another process recorded this very message
+            checked = False
+            continue
+        if result.events and not recorded.duplicate:
+            store.changed()
+        return recorded
+    raise TransientError("recording an email kept colliding with another process's")
+
+
+def _record(
+    store: Store,
+    message: MessageRecord,
+    result: ParseResult,
+    announcer: Announcer,
+    now: datetime,
+    *,
+    checked: bool,
+) -> Recorded:
+    from daemon.store.recorder import Recorder  # the ORM, loaded by the first email
+
+    with store.transaction() as session:
+        connection = session.connection()
+        if not checked and find_processed(connection, message.sha256, message.message_id):
+            return DUPLICATE
+        row = message_row(message, result, now)
+        pk = session.execute(_message.insert().values(row).returning(_message.c.id)).scalar_one()
+        recorder = Recorder(session, announcer, now, message.account)
+        for event in result.events:
+            recorder.record(event, "email", pk)
+        if result.unread is not None:
+            recorder.record_unread(result.unread, result.parser, message.sent_at, pk, message.raw)
+        session.flush()
+        return Recorded(False, len(result.events), recorder.queued, recorder.history)

@@ -197,14 +197,27 @@ TRAVELLING = sa.and_(shipment.c.finished == sa.false(), shipment.c.archived_at.i
 ENDED = sa.and_(shipment.c.finished == sa.true(), shipment.c.archived_at.is_(None))
 UNSHIPPED = orders.c.shipped == sa.false()
 
-sa.Index("ix_shipment_travelling", shipment.c.updated_at,
-         sqlite_where=TRAVELLING, postgresql_where=TRAVELLING)  # fmt: skip
-sa.Index("ix_shipment_ended", shipment.c.updated_at,
-         sqlite_where=ENDED, postgresql_where=ENDED)  # fmt: skip
+# Their conditions are given to the index in the dialect in use (where_for):
+# naming a dialect's option loads its module, and PostgreSQL's costs a command
+# that only reads a SQLite file 40 ms.
+_PARTIAL = (
+    (sa.Index("ix_shipment_travelling", shipment.c.updated_at), TRAVELLING),
+    (sa.Index("ix_shipment_ended", shipment.c.updated_at), ENDED),
+    (sa.Index("ix_orders_unshipped", orders.c.updated_at), UNSHIPPED),
+)
 sa.Index("ix_shipment_updated_at", shipment.c.updated_at)
-sa.Index("ix_orders_unshipped", orders.c.updated_at,
-         sqlite_where=UNSHIPPED, postgresql_where=UNSHIPPED)  # fmt: skip
 sa.Index("ix_orders_updated_at", orders.c.updated_at)
+
+
+def where_for(dialect: str) -> None:
+    """Give the partial indexes their conditions in `dialect`'s terms
+    ("sqlite" or "postgresql"; others get plain indexes). Called when an
+    engine is opened, before tables are made or compared."""
+    if dialect not in ("sqlite", "postgresql"):
+        return
+    for index, condition in _PARTIAL:
+        index.dialect_kwargs[f"{dialect}_where"] = condition
+
 
 unreademail = sa.Table(
     "unreademail",

@@ -138,7 +138,7 @@ def test_every_column_has_a_field_in_the_row_classes() -> None:
     import daemon.store.tables  # noqa: F401  (registers the classes)
 
     mapped = {
-        mapper.local_table.name: set(mapper.class_.model_fields)
+        str(getattr(mapper.local_table, "name", "")): set(mapper.class_.model_fields)
         for mapper in SQLModel._sa_registry.mappers
     }
     for table in schema.metadata.sorted_tables:

@@ -101,6 +101,7 @@ def write_setup(
     general: Mapping[str, object] | None = None,
     notify: Mapping[str, object] | None = None,
     database_url: str | None = None,
+    account: str = ACCOUNT,
 ) -> Setup:
     """A config file with one [[imap]] account (`user` on the test server, INBOX,
     IDLE) and one json:// target; `general` and `notify` add keys to theirs.
@@ -117,7 +118,7 @@ def write_setup(
             **(general or {}),
         },
         "imap": {
-            "name": ACCOUNT,
+            "name": account,
             "host": "127.0.0.1",
             "port": imap.port,
             "security": "plain",
