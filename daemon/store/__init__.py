@@ -1,10 +1,13 @@
 """The database: the only place that knows the tables and SQL.
 
-`database` opens sessions and answers the daemon's queries (`Store`);
-`engine` opens the database and brings its schema up to date; `tables`
-declares the schema; `recorder` writes one parsed email (orders, shipments,
-timeline, outbox rows) inside the caller's transaction through the state
-machine, asking an `Announcer` (the notify package's routing) what to queue;
+`database` opens connections and answers the daemon's queries (`Store`);
+`engine` opens the database and brings its schema up to date (`migrations`,
+Alembic); `schema` declares the tables in SQLAlchemy Core, which every query
+that only reads uses (no ORM: the reading commands start fast), and `tables`
+maps the writers' sqlmodel classes onto them; `messages` records one email,
+through `recorder`, which writes its orders, shipments, timeline and outbox
+rows inside the caller's transaction through the state machine, asking an
+`Announcer` (the notify package's routing) what to queue;
 `views` are the frozen values everything else reads and `reading` builds
 them (`export` gives their JSON form, `browse` finds them for the web pages,
 `tallies` counts them for the metrics); `Store.listen` tells whoever follows
