@@ -1,6 +1,7 @@
 """What the idle `parcelwatch run` daemon costs: resident memory and CPU time.
 
-Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--mqtt] [--web] [--json]
+Run: .venv/bin/python -m bench.idle [--seconds 300] [--accounts 2] [--mqtt] [--web]
+     [--history N] [--json]
 
 A self-hosted daemon spends almost all of its life waiting in IDLE, so its
 steady cost (memory it keeps, CPU it burns while nothing happens) matters more
@@ -22,6 +23,13 @@ With --web the daemon also serves the web interface (`[web] listen`), and
 before the window the benchmark opens the dashboard, a parcel page, a search,
 the JSON API and /metrics once each, so the figures include what serving them
 loads (templates compiled, the metrics collector, the server's threads).
+
+With --history N the database already holds N shipments of a long-running
+install (tests/support/history.py: 1% on their way, the rest delivered over
+five years) and a carrier backend is configured (17TRACK, pointed at a closed
+loopback port: no check falls due in the window, and none could reach the
+internet), so the figures include the carrier-check query the daemon runs
+every minute over that history.
 
 Everything is measured from outside the daemon (/proc), so the benchmark adds
 nothing to the daemon's own figures. The parse workers (daemon.parsing: child
@@ -46,14 +54,17 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from imapclient import IMAPClient
 
 from bench.mail import PASSWORD, amazon_templates, filler, unique_copy
+from daemon.store.database import Store
 from tests.support import dovecot, mosquitto
+from tests.support.history import fill
 from tests.support.receiver import Receiver, ReceiverServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +73,8 @@ AMAZON_PER_ACCOUNT = 40
 STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 20.0
 PASSWORD_ENV = "BENCH_IMAP_PASSWORD"
-HOOK_ENV = "BENCH_HOOK_URL"  # secrets from the environment, as the config's warning asks
+HOOK_ENV = "BENCH_HOOK_URL"
+CARRIER_ENV = "BENCH_17TRACK_KEY"  # secrets from the environment, as the config's warning asks
 # The log line this benchmark depends on (daemon/sources/imap_watch.py): a
 # watcher writes it once its folder is caught up, just before it enters IDLE.
 IDLE_LINE = "{name}: waiting for new mail (IDLE)"
@@ -255,6 +267,7 @@ def config_text(
     accounts: int,
     mqtt_url: str | None = None,
     web_port: int | None = None,
+    carriers: bool = False,
 ) -> str:
     """A config with one [[imap]] section per account (INBOX only, IDLE on)
     and one notification target, whose URL `daemon()` passes in the environment."""
@@ -270,6 +283,9 @@ def config_text(
         parts.append(f'[mqtt]\nurl = "{mqtt_url}"\ndelivery_photo = false\n')
     if web_port is not None:
         parts.append(f'[web]\nlisten = "127.0.0.1:{web_port}"\nphotos = false\n')
+    if carriers:  # a closed port: nothing may leave the machine
+        parts.append(f'[carriers.17track]\napi_key = {{ env = "{CARRIER_ENV}" }}\n'
+                     'base_url = "http://127.0.0.1:9"\n')  # fmt: skip
     return "\n".join(parts)
 
 
@@ -288,7 +304,8 @@ def running_dovecot(accounts: int) -> Iterator[dovecot.Dovecot]:
 def daemon(config: Path, home: Path, hook_url: str) -> Iterator[subprocess.Popen[str]]:
     """`parcelwatch run` as a subprocess, ended on exit whatever happened:
     SIGTERM (a clean stop), then SIGKILL if it does not stop in time."""
-    env = {**os.environ, PASSWORD_ENV: PASSWORD, HOOK_ENV: hook_url, "HOME": str(home)}
+    env = {**os.environ, PASSWORD_ENV: PASSWORD, HOOK_ENV: hook_url, "HOME": str(home),
+           CARRIER_ENV: "bench-key"}  # fmt: skip
     command = [sys.executable, "-m", "daemon.cli", "--config", str(config)]
     command += ["--log-level", "info", "run"]
     process = subprocess.Popen(
@@ -341,6 +358,7 @@ class Result:
     notifications_in_window: int
     python: str
     nproc: int | None
+    history: int = 0
 
     def lines(self) -> list[str]:
         read = "?" if self.startup_emails_read is None else str(self.startup_emails_read)
@@ -348,7 +366,8 @@ class Result:
             f"python {self.python}, {self.nproc} CPUs; {self.accounts} account(s), "
             f"{'with' if self.mqtt else 'without'} [mqtt], "
             f"{'with' if self.web else 'without'} [web], "
-            f"{self.messages_per_account} emails each ({self.amazon_per_account} from Amazon)",
+            f"{self.messages_per_account} emails each ({self.amazon_per_account} from Amazon)"
+            + (f"; {self.history} shipments before, a carrier backend" if self.history else ""),
             f"start-up until every watcher is in IDLE: {self.startup_wall_s:.2f} s wall, "
             f"{self.startup_cpu_s:.2f} s CPU ({read} emails read, "
             f"{self.startup_notifications} notifications delivered)",
@@ -377,7 +396,9 @@ def open_pages(port: int) -> None:
             answer.read()
 
 
-def measure(seconds: float, accounts: int, mqtt: bool = False, web: bool = False) -> Result:
+def measure(
+    seconds: float, accounts: int, mqtt: bool = False, web: bool = False, history: int = 0
+) -> Result:
     rng = random.Random(11)
     with (
         running_dovecot(accounts) as server,
@@ -392,7 +413,12 @@ def measure(seconds: float, accounts: int, mqtt: bool = False, web: bool = False
         config = home / "config.toml"
         mqtt_url = broker.url if broker is not None else None
         web_port = free_port() if web else None
-        config.write_text(config_text(server, home / "state", accounts, mqtt_url, web_port))
+        config.write_text(config_text(server, home / "state", accounts, mqtt_url, web_port,
+                                      carriers=history > 0))  # fmt: skip
+        if history:
+            store = Store(f"sqlite:///{home / 'state' / 'parcelwatch.db'}")
+            fill(store, history, first=10**6, now=datetime.now(UTC), due=False)
+            store.close()
         watchers = [f"{account_name(index)}/INBOX" for index in range(accounts)]
         started = time.monotonic()
         with daemon(config, home, receiver.url()) as process:
@@ -400,7 +426,7 @@ def measure(seconds: float, accounts: int, mqtt: bool = False, web: bool = False
             log = DaemonLog(process.stderr, watchers)
             result = observe(process, log, receiver, started, seconds, accounts, mqtt, web_port)
         log.close()  # the daemon has ended: its stderr is at its end
-    return result
+    return replace(result, history=history)
 
 
 def observe(
@@ -466,11 +492,13 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=2, help="IMAP accounts (2)")
     parser.add_argument("--mqtt", action="store_true", help="also publish to a local Mosquitto")
     parser.add_argument("--web", action="store_true", help="serve and open the web pages too")
+    parser.add_argument("--history", type=int, default=0,
+                        help="shipments in the database before, and a carrier backend")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.seconds <= 0 or args.accounts < 1:
         parser.error("--seconds must be positive and --accounts at least 1")
-    result = measure(args.seconds, args.accounts, args.mqtt, args.web)
+    result = measure(args.seconds, args.accounts, args.mqtt, args.web, args.history)
     if args.json:
         print(json.dumps(asdict(result)))
     else:

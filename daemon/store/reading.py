@@ -64,11 +64,12 @@ def order_views(connection: Connection, rows: Sequence[Row]) -> list[OrderView]:
     link, ship = schema.shipmentorder, schema.shipment
     pairs = _chunked(
         connection,
+        link.c.order_pk,
         pks,
-        lambda chunk: (
+        lambda among: (
             sa.select(link.c.order_pk, ship)
             .join(ship, ship.c.id == link.c.shipment_pk)
-            .where(link.c.order_pk.in_(chunk))
+            .where(among)
             .order_by(ship.c.id)
         ),
     )
@@ -147,27 +148,34 @@ def _titles(items: Sequence[Mapping[str, Any]] | None) -> tuple[str, ...]:
 
 
 def _order_ids(connection: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The order ids of each shipment, in two index-driven queries (links, then
+    orders), not a join: PostgreSQL would hash-join the whole orders table."""
     link, orders = schema.shipmentorder, schema.orders
-    rows = _chunked(
-        connection,
-        pks,
-        lambda chunk: (
-            sa.select(link.c.shipment_pk, orders.c.order_id)
-            .join(orders, orders.c.id == link.c.order_pk)
-            .where(link.c.shipment_pk.in_(chunk))
-            .order_by(orders.c.id)
-        ),
+    links = _chunked(
+        connection, link.c.shipment_pk, pks, lambda among: sa.select(link).where(among)
     )
-    found: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        found[row["shipment_pk"]].append(row["order_id"])
-    return {pk: tuple(ids) for pk, ids in found.items()}
+    pairs = list(links)
+    order_pks = sorted({pair["order_pk"] for pair in pairs})
+    names = {
+        row["id"]: row["order_id"]
+        for row in _chunked(
+            connection,
+            orders.c.id,
+            order_pks,
+            lambda among: sa.select(orders.c.id, orders.c.order_id).where(among),
+        )
+    }
+    found: dict[int, list[int]] = defaultdict(list)
+    for pair in pairs:
+        found[pair["shipment_pk"]].append(pair["order_pk"])
+    return {pk: tuple(names[order] for order in sorted(keys)) for pk, keys in found.items()}
 
 
 def _checks(connection: Connection, pks: Sequence[int]) -> dict[int, CheckView]:
     check = schema.carriercheck
-    rows = _chunked(connection, pks, lambda chunk: sa.select(check).where(
-        check.c.shipment_pk.in_(chunk)))  # fmt: skip
+    rows = _chunked(
+        connection, check.c.shipment_pk, pks, lambda among: sa.select(check).where(among)
+    )
     return {
         row["shipment_pk"]: CheckView(
             row["backend"], row["last_checked_at"], row["next_check_at"], row["note"]
@@ -182,11 +190,12 @@ def _timelines(
     event = schema.timelineevent
     rows = _chunked(
         connection,
+        key,
         pks,
-        lambda chunk: sa.select(key.label("owner"), event.c.occurred_at, event.c.milestone,
+        lambda among: sa.select(key.label("owner"), event.c.occurred_at, event.c.milestone,
                                 event.c.source, event.c.description, event.c.eta_start,
                                 event.c.eta_end)
-        .where(key.in_(chunk))
+        .where(among)
         .order_by(event.c.occurred_at, event.c.id),
     )  # fmt: skip
     found: dict[int, list[TimelineLine]] = defaultdict(list)
@@ -203,7 +212,19 @@ def _timelines(
     return {pk: tuple(lines) for pk, lines in found.items()}
 
 
-def _chunked(connection: Connection, pks: Sequence[int], query: Any) -> Iterator[Row]:
-    """The rows of `query(chunk)` for each slice of `pks` (none for no keys)."""
+def _chunked(
+    connection: Connection, column: sa.ColumnElement[int], pks: Sequence[int], query: Any
+) -> Iterator[Row]:
+    """The rows of `query(condition)` for each slice of `pks`, the condition
+    being "`column` is one of the slice's keys" (no query for no keys). On
+    PostgreSQL the keys go as one array, not a parameter each: binding a
+    thousand parameters cost more than running the query."""
+    postgres = connection.dialect.name == "postgresql"
     for start in range(0, len(pks), _CHUNK):
-        yield from connection.execute(query(pks[start : start + _CHUNK])).mappings()
+        chunk = list(pks[start : start + _CHUNK])
+        among = (
+            column == sa.any_(sa.literal(chunk, sa.ARRAY(sa.Integer)))
+            if postgres
+            else column.in_(chunk)
+        )
+        yield from connection.execute(query(among)).mappings()

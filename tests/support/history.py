@@ -28,22 +28,27 @@ def is_active(n: int, active_share: int = ACTIVE_SHARE) -> bool:
     return n % active_share == 0
 
 
-def fill(store: Store, size: int, *, first: int = 1, active_share: int = ACTIVE_SHARE) -> None:
-    """Shipments numbered `first` .. `first + size - 1` (their keys too)."""
+def fill(
+    store: Store, size: int, *, first: int = 1, active_share: int = ACTIVE_SHARE,
+    now: datetime = NOW, due: bool = True,
+) -> None:  # fmt: skip
+    """Shipments numbered `first` .. `first + size - 1` (their keys too), as
+    they stand at `now`; with `due`, every second active parcel's carrier
+    check is due (five minutes ago), else every check is hours away."""
     rows: dict[sa.Table, list[Row]] = {
         t: [] for t in (schema.orders, schema.shipment, schema.shipmentorder,
                         schema.timelineevent, schema.carriercheck)
     }  # fmt: skip
     for n in range(first, first + size):
         active = is_active(n, active_share)
-        placed = NOW - (timedelta(days=2) if active else timedelta(days=31 + n % 1800))
+        placed = now - (timedelta(days=2) if active else timedelta(days=31 + n % 1800))
         rows[schema.orders].append(_order(n, placed))
-        rows[schema.shipment].append(_shipment(n, placed, active))
+        rows[schema.shipment].append(_shipment(n, placed, active, now))
         rows[schema.shipmentorder].append({"shipment_pk": n, "order_pk": n})
         rows[schema.timelineevent] += _timeline(n, placed, active)
         if active:
-            due = n % (2 * active_share) == 0
-            next_at = NOW - timedelta(minutes=5) if due else NOW + timedelta(hours=2)
+            soon = due and n % (2 * active_share) == 0
+            next_at = now - timedelta(minutes=5) if soon else now + timedelta(hours=2)
             rows[schema.carriercheck].append(
                 {
                     "shipment_pk": n,
@@ -65,8 +70,8 @@ def _order(n: int, placed: datetime) -> Row:
             "created_at": placed, "updated_at": placed, "shipped": True}  # fmt: skip
 
 
-def _shipment(n: int, placed: datetime, active: bool) -> Row:
-    eta: date | None = (NOW + timedelta(days=1)).date() if active else None
+def _shipment(n: int, placed: datetime, active: bool, now: datetime) -> Row:
+    eta: date | None = (now + timedelta(days=1)).date() if active else None
     occurrences = {"ordered": 1, "shipped": 1} | ({} if active else {"delivered": 1})
     return {"id": n, "carrier": "ups", "tracking_number": f"1ZBENCH{n:011d}",
             "marketplace": "amazon.com", "progress": "shipped" if active else "delivered",
