@@ -267,4 +267,3 @@ def _due(row: Any) -> DueDelivery:
         facts=row["facts"],
         kind=row["milestone"],
     )
-

@@ -57,7 +57,8 @@ def revision(url: str) -> str:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return str(connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar())
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            return str(found.scalar())
     finally:
         engine.dispose()
 
