@@ -19,8 +19,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from parsers.amazon.dates import DateReader
-from parsers.amazon.en import ENGLISH
-from parsers.amazon.nl import DUTCH
+from parsers.amazon.languages import language
 from parsers.amazon.senders import authentication
 from parsers.message import MailMessage
 from parsers.model import Claim, Eta, Milestone, Rejected, ShipmentEvent, Unread, Unrecognised
@@ -70,7 +69,9 @@ class DragonflyParser:
     ) -> None:
         self._require_authentication = require_authentication
         self._authserv_id = authserv_id
-        self._readers = (DateReader(DUTCH), DateReader(ENGLISH))
+        # Dutch and English dates, compiled at the first notice with an estimate
+        # (their tables load on demand: parsers.amazon.languages).
+        self._readers: tuple[DateReader, ...] = ()
 
     def claim(self, message: MailMessage) -> Claim[tuple[str, ...]] | None:
         """Ours when Dragonfly sent it and it names a Dragonfly number; the
@@ -119,6 +120,8 @@ class DragonflyParser:
         reference = _local_date(message)
         if reference is None:
             return None
+        if not self._readers:
+            self._readers = (DateReader(language("nl")), DateReader(language("en")))
         for reader in self._readers:
             found = reader.find_eta(message.all_text, reference)
             if found is not None:

@@ -9,12 +9,12 @@ unrecognised, never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from parsers.amazon.dates import DateReader
 from parsers.amazon.judge import Informational, Judgement, Read, Signals, judge, signals
 from parsers.amazon.language import Language
-from parsers.amazon.languages import BY_MARKETPLACE
+from parsers.amazon.languages import of_marketplace
 from parsers.amazon.links import urls
 from parsers.amazon.marketplaces import MARKETPLACE_DOMAINS, Marketplace
 from parsers.amazon.places import PlaceReader
@@ -36,11 +36,14 @@ class AmazonParser:
     def __init__(
         self,
         marketplaces: Iterable[str] | None = None,
-        languages: Mapping[str, tuple[Language, ...]] = BY_MARKETPLACE,
+        languages: Callable[[str], tuple[Language, ...]] = of_marketplace,
         *,
         require_authentication: bool = False,
         authserv_id: str | None = None,
     ) -> None:
+        """`languages` gives a marketplace's languages; the default imports each
+        language's tables when the first email in it arrives (start-up stays
+        short: `parse` of one email loads one or two of them)."""
         self._enabled = (
             frozenset(marketplaces) if marketplaces is not None else frozenset(MARKETPLACE_DOMAINS)
         )
@@ -88,7 +91,7 @@ class AmazonParser:
         if reason is not None:
             return reason  # claimed, to be rejected with the reason
         facts = signals(message, urls(message))
-        languages = self._languages.get(market.domain, ())
+        languages = self._languages(market.domain)
         judgement = judge(message, languages, facts, pickup_sender=is_pickup_sender(message))
         if judgement is None:
             return None
