@@ -25,6 +25,12 @@ in-process (median of `rounds`) and its SQL statements counted:
 - housekeeping: archiving every finished shipment older than 30 days (once, on
   a copy: it changes the data), then the same call again with nothing to do
 
+Memory: each query is run once more under tracemalloc, and its peak of Python
+allocations reported (what the query itself holds at once: rows, views). And
+the whole `parcelwatch list` command is run as a process against the same
+database (median wall time of `rounds`, and its peak resident memory, from
+the kernel's rusage of that child), the figure a user sees.
+
 With --postgres the database is a fresh one on a PostgreSQL started for the
 run (tests/support/postgres.py), instead of a SQLite file.
 """
@@ -32,10 +38,14 @@ run (tests/support/postgres.py), instead of a SQLite file.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -50,12 +60,14 @@ from parsers.model import Milestone
 from tests.support import postgres
 from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, order_id
 
-Result = tuple[float, int]
+# Median seconds, SQL statements of one call, peak bytes (traced, or the process's RSS).
+Result = tuple[float, int, int]
 Databases = Callable[[str], str]  # a name -> the URL of a new, empty database
 
 
 def timed(work: Callable[[], object], rounds: int, counter: StatementCounter) -> Result:
-    """Median seconds over `rounds`, and the statements of one call."""
+    """Median seconds over `rounds`, the statements of one call, and the peak
+    of Python allocations of one more call (not timed: tracing slows it)."""
     times = []
     statements = 0
     for _ in range(rounds):
@@ -64,7 +76,46 @@ def timed(work: Callable[[], object], rounds: int, counter: StatementCounter) ->
         work()
         times.append(time.perf_counter() - start)
         statements = counter.count - before
-    return statistics.median(times), statements
+    tracemalloc.start()
+    try:
+        work()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return statistics.median(times), statements, peak
+
+
+# Runs argv and prints its wall seconds, CPU seconds and peak RSS (KiB). A
+# process forked from this benchmark (hundreds of MB of rows at 100k) would
+# report the benchmark's own peak as its ru_maxrss (Linux carries the peak
+# across fork and exec); one forked from this small interpreter reports its own.
+_MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+sys.exit(child.returncode)
+"""
+
+
+def list_command(url: str, rounds: int) -> Result:
+    """`parcelwatch list` as a user runs it, against `url`: median wall time
+    and the largest peak RSS over `rounds` runs (statements are not counted)."""
+    with tempfile.TemporaryDirectory() as home:
+        config = Path(home) / "config.toml"
+        config.write_text(f'[general]\nstate_dir = "{home}"\ndatabase_url = "{url}"\n')
+        env = {**os.environ, "HOME": home}
+        argv = [sys.executable, "-c", _MEASURE,
+                sys.executable, "-m", "daemon.cli", "--config", str(config), "list"]  # fmt: skip
+        times, peaks = [], []
+        for _ in range(rounds):
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+            wall, _cpu, peak_kib = done.stdout.split()
+            times.append(float(wall))
+            peaks.append(int(peak_kib) * 1024)
+    return statistics.median(times), 0, max(peaks)
 
 
 def queries(store: Store) -> dict[str, Callable[[], object]]:
@@ -105,6 +156,7 @@ def measure(size: int, rounds: int, databases: Databases) -> dict[str, Result]:
     counter = StatementCounter(store)
     results = {name: timed(work, rounds, counter) for name, work in queries(store).items()}
     store.close()
+    results["parcelwatch list (process)"] = list_command(store.url, rounds)
     keeper = filled(databases(f"growth_{size}_housekeeping"), size)
     keeper_counter = StatementCounter(keeper)
     results["housekeeping"] = timed(lambda: housekeeping.run(keeper, NOW, 30), 1, keeper_counter)
@@ -143,8 +195,14 @@ def main() -> None:
     print("| query | " + " | ".join(f"{s:,} shipments" for s in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     for name in names:
-        cells = [f"{table[s][name][0] * 1000:.1f} ms, {table[s][name][1]} SQL" for s in sizes]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+        print(f"| {name} | " + " | ".join(cell(table[s][name], name) for s in sizes) + " |")
+
+
+def cell(result: Result, name: str) -> str:
+    seconds, statements, peak = result
+    if name.endswith("(process)"):
+        return f"{seconds * 1000:.0f} ms, {peak / 2**20:.0f} MB RSS"
+    return f"{seconds * 1000:.1f} ms, {statements} SQL, {peak / 2**20:.2f} MB"
 
 
 if __name__ == "__main__":
