@@ -12,8 +12,8 @@ command's own code (the app of a config with no target, `read_local` as
 `parcelwatch import` calls it) against a new SQLite file, or with --postgres a
 new database on a PostgreSQL started for the run. The figure is emails per
 second of that reading, and per CPU second of this process (steadier on shared
-cores; on PostgreSQL the server's own CPU is not in it); the whole command (a subprocess, with Python's start)
-is timed too, on SQLite.
+cores; on PostgreSQL the server's own CPU is not in it); the whole command (a
+subprocess, with Python's start) is timed too, on SQLite.
 """
 
 from __future__ import annotations
