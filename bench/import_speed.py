@@ -69,7 +69,9 @@ def import_in_process(
         start, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
-        tally = read_local(app, local.read(maildir), "bench", local.count(maildir), progress)
+        tally = read_local(
+            app.pipeline, local.read(maildir), "bench", local.count(maildir), progress
+        )
         if profiler:
             profiler.disable()
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
