@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.recorder import Announcer, Recorder, load_state
 from daemon.store.tables import CarrierCheck, Order, Shipment, ShipmentOrder, TimelineEvent
@@ -73,6 +74,7 @@ def _travelling(session: Session) -> Sequence[Shipment]:
     ended = [m.value for m in Milestone if m.kind is Kind.TERMINAL] + [Milestone.STALE.value]
     rows = session.exec(
         select(Shipment)
+        .where(schema.TRAVELLING)  # the partial index: the history is not read
         .where(col(Shipment.archived_at).is_(None), col(Shipment.after_sale).is_(None))
         .where(shown.not_in(ended))
         .order_by(col(Shipment.id))
@@ -83,10 +85,9 @@ def _travelling(session: Session) -> Sequence[Shipment]:
 def _waiting_orders(session: Session) -> list[tuple[Order, datetime]]:
     """Orders confirmed (or known only from an email) and never shipped, with
     the time of their last news: their latest timeline line, else when placed."""
-    shipped = select(ShipmentOrder.order_pk)
     rows = session.exec(
         select(Order)
-        .where(col(Order.id).not_in(shipped), col(Order.archived_at).is_(None))
+        .where(schema.UNSHIPPED, col(Order.archived_at).is_(None))  # a partial index
         .where(col(Order.side).is_(None), col(Order.after_sale).is_(None))
         .where(
             sa.or_(col(Order.progress).is_(None), col(Order.progress) == Milestone.ORDERED.value)
