@@ -66,6 +66,16 @@ class Unsent:
 class Outbox:
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Whose name claims are made in (see act_for); None: a command's.
+        self._claimant: str | None = None
+
+    def act_for(self, claimant: str) -> None:
+        """Claim deliveries in the name of `claimant`: a daemon's set of mail
+        accounts, which one process at a time reads (daemon.store.heartbeat).
+        So a daemon restarted after a kill takes back the sends it left
+        unfinished, and never those another daemon on the same database is
+        making right now."""
+        self._claimant = claimant
 
     def due(self, now: datetime, targets: Sequence[str]) -> list[DueDelivery]:
         query = (
@@ -103,7 +113,7 @@ class Outbox:
             result = connection.execute(
                 _delivery.update()
                 .where(picked, _delivery.c.status == "pending")
-                .values(status="sending")
+                .values(status="sending", claimed_by=self._claimant)
             )
             return bool(result.rowcount)
 
@@ -131,16 +141,21 @@ class Outbox:
 
     def recover_interrupted(self) -> list[Unsent]:
         """Rows left "sending" by a process that died mid-send go back to
-        pending; returns each (as it was found) for the log."""
+        pending: those claimed in this outbox's name (see act_for), or by a
+        version that named no claimant; returns each (as it was found) for the
+        log. Another daemon's "sending" rows are its sends in progress."""
+        mine: sa.ColumnElement[bool] = _delivery.c.claimed_by.is_(None)
+        if self._claimant is not None:
+            mine = sa.or_(mine, _delivery.c.claimed_by == self._claimant)
         query = sa.select(_delivery.c.id, *_UNSENT_COLUMNS).select_from(_JOINED)
         with self._store.writing() as connection:
-            rows = connection.execute(query.where(_delivery.c.status == "sending")).all()
+            rows = connection.execute(query.where(_delivery.c.status == "sending", mine)).all()
             if rows:
                 connection.execute(
                     _delivery.update()
                     .where(_delivery.c.id.in_([row.id for row in rows]))
                     .where(_delivery.c.status == "sending")
-                    .values(status="pending")
+                    .values(status="pending", claimed_by=None)
                 )
             return [Unsent(*row[1:]) for row in rows]
 

@@ -43,6 +43,7 @@ from daemon.mail.progress import Progress
 from daemon.service.followers import Follower
 from daemon.service.status import one_line
 from daemon.store import housekeeping
+from daemon.store.heartbeat import scope_of
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge
@@ -118,6 +119,9 @@ class Service:
     ) -> None:
         self.app = app
         self.accounts = tuple(accounts)
+        # Its sends are claimed in the name of its accounts (as its heartbeat
+        # row is): a restart takes back only its own unfinished ones.
+        app.outbox.act_for(scope_of(account.name for account in self.accounts))
         self.boxes = mailboxes or app.mailboxes()
         self.outbox_seconds = outbox_seconds
         self.reload_command = reload_command

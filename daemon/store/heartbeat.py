@@ -17,7 +17,7 @@ accounts cannot both win, on SQLite or PostgreSQL.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,12 +60,18 @@ def running(view: DaemonView | None, now: datetime, host: str, alive: Alive) -> 
     return view.host != host or alive(view.pid)
 
 
+def scope_of(accounts: Iterable[str]) -> str:
+    """How a set of mail accounts is named in the database (the daemon row's
+    scope, a delivery's claimant)."""
+    return _SEPARATOR.join(sorted(set(accounts)))
+
+
 class Heartbeat:
     """The rows of one store, seen by the daemon that reads `accounts`."""
 
     def __init__(self, store: Store, accounts: Sequence[str] = ()) -> None:
         self._store = store
-        self._scope = _SEPARATOR.join(sorted(set(accounts)))
+        self._scope = scope_of(accounts)
 
     def read(self) -> DaemonView | None:
         """The row of this set of accounts."""

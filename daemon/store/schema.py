@@ -297,6 +297,9 @@ delivery = sa.Table(
     _when("next_attempt_at", nullable=False),
     _text("last_error"),
     _when("sent_at"),
+    # Whose claim a "sending" row is (a daemon's set of mail accounts): a daemon
+    # starting after a kill takes back its own, never another daemon's sends.
+    _text("claimed_by"),
     sa.UniqueConstraint("notification_pk", "target"),
     sa.Index("ix_delivery_due", "status", "next_attempt_at"),
 )

@@ -231,9 +231,10 @@ class Notification(SQLModel, table=True):
 class Delivery(SQLModel, table=True):
     """One notification for one target: the outbox row the notifier works on.
 
-    status: pending (due at next_attempt_at), sending (claimed; found at start-up
-    it means the process died mid-send), sent, failed (gave up, last_error says
-    why), no_match (routing found no target; target is "-")."""
+    status: pending (due at next_attempt_at), sending (claimed by claimed_by;
+    found by that daemon at its start-up it means it died mid-send), sent, failed
+    (gave up, last_error says why), no_match (routing found no target; target is
+    "-")."""
 
     __table__ = schema.delivery
     id: int | None = _column(__table__, "id")
@@ -244,6 +245,7 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = _column(__table__, "next_attempt_at", ...)
     last_error: str | None = _column(__table__, "last_error")
     sent_at: datetime | None = _column(__table__, "sent_at")
+    claimed_by: str | None = _column(__table__, "claimed_by")
 
 
 class HomeAssistantEvent(SQLModel, table=True):

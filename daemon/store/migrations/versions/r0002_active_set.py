@@ -1,7 +1,7 @@
 """Everyday queries that scale with what is active, not with the history:
 flags for finished shipments and shipped orders with partial indexes on them,
 shipmentorder by order, tracking numbers stored normalised, and one daemon row
-per set of mail accounts."""
+per set of mail accounts, whose claims on deliveries are its own."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.add_column("orders", _flag("shipped"))
     op.add_column("daemonrecord", sa.Column("scope", sa.String, nullable=False,
                                             server_default=""))  # fmt: skip
+    op.add_column("delivery", sa.Column("claimed_by", sa.String, nullable=True))
     shipment = sa.table(
         "shipment",
         sa.column("id", sa.Integer),

@@ -56,8 +56,14 @@ def test_two_daemons_on_one_database_send_each_notification_once(
                        database_url=database_url, account="home")  # fmt: skip
     work = write_setup(tmp_path / "work", server, OTHER_USER, OTHER_PASSWORD, receiver.url(),
                        database_url=database_url, account="work")  # fmt: skip
-    receiver.hold = 2  # no answer until both are mid-send: the race happens every time
-    first, second = daemons(home), daemons(work)
+    # No answer until both are mid-send: the race happens every time.
+    receiver.hold, receiver.hold_seconds = 2, WAIT
+    first = daemons(home)
+    with receiver.changed:  # the first is in the middle of a send ...
+        assert receiver.changed.wait_for(lambda: receiver.arrived >= 1, WAIT), first.tail()
+    # ... when the second starts: its start-up must not take that send for one a
+    # killed daemon left unfinished (and send it again).
+    second = daemons(work)
     first.wait_for_line(IDLE_PATTERN, WAIT)
     second.wait_for_line(IDLE_PATTERN, WAIT)
     assert poll_until(lambda: all_sent(home), WAIT), outbox_counts(home)
