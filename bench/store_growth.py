@@ -16,7 +16,8 @@ in-process (median of `rounds`) and its SQL statements counted:
 - due:    Checks.due(), the carrier-check query the daemon runs every minute
 - status: the counts and next checks of `parcelwatch status`
 - status line: systemd's STATUS line (every watchdog ping under systemd)
-- digest: the shipments the daily digest is composed from
+- digest: the shipments the daily digest is composed from (with timelines:
+  "arriving today" reads when a parcel went out for delivery)
 - dashboard: the web page's travelling and recently delivered parcels
 - change stamp: what an open web page asks to know whether to reload
 - metrics: the counts /metrics reports
@@ -131,7 +132,7 @@ def queries(store: Store) -> dict[str, Callable[[], object]]:
         "due": lambda: checks.due(NOW),
         "status": lambda: status.gather(store, outbox),
         "status line": lambda: status.one_line(store, None),
-        "digest": lambda: store.shipments(details=False),
+        "digest": store.shipments,
         "dashboard": lambda: (store.shipments(), store.recently_delivered(8)),
         "change stamp": store.change_stamp,
         "metrics": lambda: store.tallies((0.01, 0.1, 1.0)),
