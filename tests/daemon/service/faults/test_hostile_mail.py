@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from tests.daemon.mail.conftest import PASSWORD, USER, Mailbox
@@ -45,7 +46,7 @@ def test_a_hostile_email_stalls_neither_the_watchdog_nor_the_next_email(
     setup = write_setup(tmp_path, server, USER, PASSWORD, receiver.url())
     env = {**setup.env, "NOTIFY_SOCKET": str(notify_socket.path),
            "WATCHDOG_USEC": str(WATCHDOG_USEC)}  # fmt: skip
-    daemon = daemons(type(setup)(setup.config, setup.database, env))
+    daemon = daemons(replace(setup, env=env))
     ready = notify_socket.wait_for("READY=1")
     daemon.wait_for_line(IDLE_PATTERN, WAIT)
     assert receiver.wait_for(1, WAIT), daemon.tail()  # the hello after the first sync
