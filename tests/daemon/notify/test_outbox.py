@@ -25,10 +25,15 @@ def minutes(n: int) -> datetime:
 
 
 @pytest.fixture
-def outbox(tmp_path: Path) -> Iterator[Outbox]:
-    store = Store(f"sqlite:///{tmp_path / 'outbox.db'}")
-    yield Outbox(store)
-    store.close()
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(f"sqlite:///{tmp_path / 'outbox.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def outbox(store: Store) -> Outbox:
+    return Outbox(store)
 
 
 def queue(outbox: Outbox, key: str, targets: list[str], at: datetime = T0) -> None:
@@ -354,3 +359,33 @@ def test_digest_and_notice_kinds_are_distinct_names() -> None:
     # The kinds are stored in the milestone column: they must never read as a milestone.
     assert {DIGEST, UNRECOGNISED}.isdisjoint({m.value for m in Milestone})
     assert DIGEST != UNRECOGNISED
+
+
+# --- two daemons on one database ------------------------------------------------------
+
+
+def test_a_restart_takes_back_only_its_own_interrupted_sends(store: Store, outbox: Outbox) -> None:
+    home, office = Outbox(store), Outbox(store)
+    home.act_for("home")
+    office.act_for("office")
+    queue(outbox, "mine", ["phone"])
+    queue(outbox, "theirs", ["chat"])
+    queue(outbox, "anonymous", ["desk"])
+    assert home.claim(only_pk(outbox, "phone"))
+    assert office.claim(only_pk(outbox, "chat"))
+    assert outbox.claim(only_pk(outbox, "desk"))  # a version that named no claimant
+    recovered = sorted(u.title for u in home.recover_interrupted())
+    assert recovered == ["title anonymous", "title mine"]
+    assert [(u.title, u.status) for u in outbox.unsent()] == [
+        ("title mine", "pending"),
+        ("title theirs", "sending"),  # office is sending it right now
+        ("title anonymous", "pending"),
+    ]
+    assert [u.title for u in office.recover_interrupted()] == ["title theirs"]
+
+
+def test_unsent_lists_at_most_200_by_default(outbox: Outbox) -> None:
+    for n in range(201):
+        queue(outbox, f"n{n:03}", ["phone"])
+    listed = outbox.unsent()
+    assert (len(listed), listed[0].title, listed[-1].title) == (200, "title n000", "title n199")
