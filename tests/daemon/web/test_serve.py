@@ -15,7 +15,9 @@ import httpx
 import pytest
 
 from daemon.cli.main import main
+from daemon.config.web import Listen
 from daemon.service.runner import Service
+from daemon.web.server import WebServer
 from tests.daemon.web.conftest import AppFactory, household
 
 DEMO_ORDERS = ("112-9037712-4401958", "114-2210934-5561847", "113-4829105-7730624")
@@ -149,3 +151,16 @@ def test_a_missing_chromium_fails_under_ci_and_skips_elsewhere(
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
         browser.require_chromium()
+
+
+def test_the_server_stops_even_when_its_wake_up_pipe_is_gone() -> None:
+    """Seen once under load: at stop, Waitress's trigger pipe was already closed
+    (EBADF). Stopping must still close the socket and end the server's thread."""
+    server = WebServer(lambda environ, start: [], Listen("127.0.0.1", 0))
+    server.start()
+    port = server.port
+    os.close(server._server.trigger.trigger)  # what the race left behind
+    server.stop()
+    assert not server._thread.is_alive()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
