@@ -37,7 +37,7 @@ typecheck: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest -q
 
-## make mutation: mutation testing of the critical rules (docs/TESTING.md); minutes
+## make mutation: mutation testing of the critical rules (docs/TESTING.md); about an hour
 mutation: $(VENV)/.installed-dev
 	rm -rf mutants
 	$(BIN)/mutmut run > /dev/null 2>&1 || true
