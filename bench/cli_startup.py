@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.heavy import HEAVY
+
 EMAIL = str(
     Path(__file__).resolve().parent.parent
     / "tests"
@@ -41,8 +43,6 @@ COMMANDS = (
     ("--demo", "status"),
     ("parse", EMAIL),
 )
-HEAVY = ("sqlalchemy.orm", "sqlmodel", "pydantic", "alembic", "apprise", "apscheduler", "httpx",
-         "bs4", "imapclient", "daemon.app")  # fmt: skip
 
 
 def timed(command: tuple[str, ...], env: dict[str, str], runs: int) -> list[tuple[float, float]]:

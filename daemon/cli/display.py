@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from daemon.notify.photo import safe_url
+from daemon.notify.redact import safe_url
 from daemon.notify.render import carrier_label, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
 

@@ -30,6 +30,7 @@ import httpcore
 
 from daemon.errors import ParcelwatchError
 from daemon.notify.photo_net import Deadline, Network, Refused
+from daemon.notify.redact import safe_url
 from parsers.amazon.photos import is_photo_url
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "Photo",
     "PhotoError",
     "fetch_photo",
-    "safe_url",
     "sniff_image_type",
 ]
 
@@ -101,24 +101,6 @@ class PhotoError(ParcelwatchError):
         self.reason = reason
         self.retryable = retryable
         super().__init__(f"delivery photo not downloaded from {self.url}: {reason}")
-
-
-def safe_url(url: str) -> str:
-    """A URL as it may appear in messages and logs: scheme, host, port and path.
-
-    Credentials, query and fragment are dropped, because a signed link's query is
-    what grants access to the photo.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return "an unreadable link"
-    if not parts.scheme:
-        return "a link without a scheme"
-    if not parts.netloc:
-        return f"a {parts.scheme}: link"
-    host = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{host}{parts.path}"
 
 
 def sniff_image_type(head: bytes) -> str | None:

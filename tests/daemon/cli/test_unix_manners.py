@@ -17,6 +17,7 @@ import pytest
 
 from daemon.cli.main import main
 from daemon.cli.statuses import EXIT_PIPE
+from tests.support.heavy import HEAVY
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "daemon" / "cli" / "sample_mailbox"
@@ -183,14 +184,17 @@ def test_every_new_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert "parcelwatch outbox" in capsys.readouterr().out or command[0] == "status"
 
 
-def test_reading_commands_load_neither_apprise_nor_the_scheduler(home: Path) -> None:
-    """`list` needs the database only: what sends and schedules is not imported."""
+@pytest.mark.parametrize(
+    "command", [["list", "--all"], ["show", "113-4829105-7730624"], ["status"]], ids=" ".join
+)
+def test_reading_commands_load_no_heavy_library(home: Path, command: list[str]) -> None:
+    """Reading needs the database only: what sends, schedules, fetches or parses
+    HTML is not imported (tests/support/heavy.py says why)."""
     code = (
         "import sys\n"
         "from daemon.cli.main import main\n"
-        "assert main(['list', '--all']) == 0\n"
-        "heavy = [m for m in ('apprise', 'apscheduler', 'httpx', 'imapclient', 'daemon.app') "
-        "if m in sys.modules]\n"
+        f"assert main({command!r}) == 0\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)\n"
     )
     done = subprocess.run(

@@ -20,10 +20,10 @@ from daemon.notify.photo import (
     Photo,
     PhotoError,
     fetch_photo,
-    safe_url,
     sniff_image_type,
 )
 from daemon.notify.photo_net import Network, is_public
+from daemon.notify.redact import safe_url
 from tests.support import dovecot
 from tests.support.photo_server import (
     PHOTO_HOST,
