@@ -65,8 +65,8 @@ def main() -> None:
             base.database_url, _value=f"sqlite:///{name}/bench.db"))  # fmt: skip
         app = build(settings, clock=lambda: NOW)
         try:
-            with app.store.transaction() as session:
-                recorder = Recorder(session, app.routing, NOW, "home")
+            with app.store.writing() as connection:
+                recorder = Recorder(connection, app.routing, NOW, "home")
                 for index in range(1, args.parcels + 1):
                     fill(recorder, index)
             server = WebServer(app.web_site(lambda: None), Listen("127.0.0.1", 0))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -78,8 +80,17 @@ class Tally:
         )
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One email as its parse worker read it, and how long that took."""
+
+    parsed: Parsed
+    seconds: float
+
+
 class Reader(Protocol):
-    """Reads one email: daemon.parsing.budget.BudgetedReader, in a worker process."""
+    """Reads one email: daemon.parsing.budget.BudgetedReader, in a worker process.
+    Called from more than one thread (Pipeline.process_stream reads ahead)."""
 
     def read(self, raw: bytes) -> Parsed: ...
 
@@ -109,24 +120,58 @@ class Pipeline:
         still recorded, with the reason, so it is not retried forever. A message
         seen before (the same bytes) is not read again; one with a known
         Message-ID is caught when it is recorded."""
-        if self.store.is_processed(content_hash(raw.data), None):
-            return Outcome(raw, duplicate=True, result=None, notifications=0)
-        return self._parse_and_record(raw)
+        return self._finish(raw, self._look_up_and_read(raw))
 
     def process_new(self, raw: RawMessage) -> Outcome:
         """`process` for a message the source already knows to be unrecorded (an
         IMAP source checks Message-IDs before downloading): one query fewer. A
         duplicate is still caught, inside the recording transaction."""
-        return self._parse_and_record(raw)
+        return self._finish(raw, self._read(raw))
 
-    def _parse_and_record(self, raw: RawMessage) -> Outcome:
+    def process_stream(self, messages: Iterable[RawMessage], ahead: int = 1) -> Iterator[Outcome]:
+        """`process` over many messages, in their order, each one's outcome as it
+        is recorded. The next `ahead` messages are read (in their parse workers)
+        while one is recorded, so a long import uses a second core instead of
+        waiting for each email's parse and then its transaction. A message read
+        ahead may turn out to repeat one recorded meanwhile: the recording
+        transaction looks up its content and Message-ID again and records it
+        once. At most `ahead` + 1 messages are held in memory."""
+        with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read-ahead") as pool:
+            pending: deque[tuple[RawMessage, Future[_Read | None]]] = deque()
+            try:
+                for raw in messages:
+                    pending.append((raw, pool.submit(self._look_up_and_read, raw)))
+                    if len(pending) > ahead:
+                        yield self._finish_pending(pending.popleft())
+                while pending:
+                    yield self._finish_pending(pending.popleft())
+            finally:  # stopped early (an error, an interrupt): read no further
+                for _, future in pending:
+                    future.cancel()
+
+    def _finish_pending(self, item: tuple[RawMessage, Future[_Read | None]]) -> Outcome:
+        raw, future = item
+        return self._finish(raw, future.result())
+
+    def _look_up_and_read(self, raw: RawMessage) -> _Read | None:
+        """The message read, or None if the same bytes were recorded before."""
+        if self.store.is_processed(content_hash(raw.data), None):
+            return None
+        return self._read(raw)
+
+    def _read(self, raw: RawMessage) -> _Read:
         started = self.timer()
         parsed = self.reader.read(raw.data)
-        seconds = max(self.timer() - started, 0.0)  # in the worker, and the way there
+        return _Read(parsed, max(self.timer() - started, 0.0))  # in the worker, and the way there
+
+    def _finish(self, raw: RawMessage, read: _Read | None) -> Outcome:
+        if read is None:
+            return Outcome(raw, duplicate=True, result=None, notifications=0)
+        parsed = read.parsed
         result = _dated(parsed.result, raw.received_at)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        record = replace(_record_of(raw, parsed), parse_seconds=seconds)
+        record = replace(_record_of(raw, parsed), parse_seconds=read.seconds)
         if result.unread is not None and len(raw.data) <= KEEP_UNREAD_BYTES:
             record = replace(record, raw=raw.data)  # for `parcelwatch report`
         try:
@@ -154,8 +199,8 @@ class Pipeline:
 
     def process_all(self, messages: Iterable[RawMessage]) -> Tally:
         tally = Tally()
-        for raw in messages:
-            tally.add(self.process(raw))
+        for outcome in self.process_stream(messages):
+            tally.add(outcome)
         return tally
 
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
 
 from daemon.carriers.base import CarrierEvent, CarrierStatus
 from daemon.state import ShipmentState
 from daemon.store import schema
+from daemon.store.check_rows import save_check
 from daemon.store.database import Store
 from daemon.store.recorder import Announcer, Recorder, load_state
-from daemon.store.tables import CarrierCheck, Shipment, TimelineEvent
+from daemon.store.rows import Rows
 from parsers.model import Eta, Kind, Milestone, ShipmentEvent
 
 SOURCE = "carrier"
@@ -90,13 +90,11 @@ class Checks:
     ) -> tuple[int, CheckState]:
         """Add the carrier's new events to the timeline and move the shipment's
         state; returns the notifications queued and the state after."""
-        with self.store.transaction() as session:
-            recorder = Recorder(session, self.announcer, now)
-            check = self._apply(session, recorder, due, backend, status)
-            check.last_checked_at = now
-            session.add(check)
-            session.flush()
-            answer = recorder.queued, _state(session, due.shipment_pk)
+        with self.store.writing() as connection:
+            recorder = Recorder(connection, self.announcer, now)
+            check = self._apply(recorder, due, backend, status)
+            save_check(connection, due.shipment_pk, {**check, "last_checked_at": now})
+            answer = recorder.queued, _state(recorder.rows, due.shipment_pk)
         self.store.changed()
         return answer
 
@@ -107,9 +105,12 @@ class Checks:
         does not move `last_checked_at` (nobody asked), so a replayed push
         changes nothing at all; a parcel it finishes is not asked again."""
         number = schema.normal_number(status.number)
-        with self.store.transaction() as session:
-            rows = session.exec(select(Shipment).where(Shipment.tracking_number == number)).all()
-            recorder = Recorder(session, self.announcer, now)
+        ship = schema.shipment
+        with self.store.writing() as connection:
+            recorder = Recorder(connection, self.announcer, now)
+            rows = recorder.rows.shipments(
+                sa.select(ship).where(ship.c.tracking_number == number).order_by(ship.c.id)
+            )
             updated = 0
             for shipment in rows:
                 if shipment.finished:
@@ -118,57 +119,43 @@ class Checks:
                 due = DueCheck(
                     shipment.id, shipment.carrier, shipment.tracking_number, shipment.marketplace
                 )
-                check = self._apply(session, recorder, due, backend, status)
-                session.flush()
-                if _state(session, shipment.id).terminal:
-                    check.next_check_at, check.done, check.note = None, True, "finished"
-                session.add(check)
+                check = self._apply(recorder, due, backend, status)
+                if _state(recorder.rows, shipment.id).terminal:
+                    check.update(next_check_at=None, done=True, note="finished")
+                save_check(connection, shipment.id, check)
                 updated += 1
             return PushRecorded(updated, recorder.queued)
 
     def _apply(
-        self,
-        session: Session,
-        recorder: Recorder,
-        due: DueCheck,
-        backend: str,
-        status: CarrierStatus,
-    ) -> CarrierCheck:
+        self, recorder: Recorder, due: DueCheck, backend: str, status: CarrierStatus
+    ) -> dict[str, object]:
         """The carrier's new events into the timeline and the state machine;
-        returns the shipment's check row (not yet added), with who answered."""
+        returns what the shipment's check row is to say of who answered."""
         for event in status.events:
-            self._event(session, recorder, due, event, status.eta)
+            self._event(recorder, due, event, status.eta)
         if status.milestone is not None and not status.events:
             # A status without dated scans is what the carrier says now: its evidence.
             summary = _shipment_event(
                 due, status.milestone, recorder.now, status.status_text, status.eta
             )
             recorder.record(summary, SOURCE, None)
-        check = _check_row(session, due.shipment_pk)
-        check.backend = backend
-        check.status_text = status.status_text[:200]
-        check.note = None
-        return check
+        return {"backend": backend, "status_text": status.status_text[:200], "note": None}
 
     def _event(
-        self,
-        session: Session,
-        recorder: Recorder,
-        due: DueCheck,
-        event: CarrierEvent,
-        eta: Eta | None,
+        self, recorder: Recorder, due: DueCheck, event: CarrierEvent, eta: Eta | None
     ) -> None:
         when = event.occurred_at
         if when is None:
             return  # an undated scan cannot be placed in the timeline, nor told apart
         description = _describe(event)
-        seen = select(TimelineEvent.id).where(
-            TimelineEvent.shipment_pk == due.shipment_pk,
-            TimelineEvent.source == SOURCE,
-            TimelineEvent.description == description[:300],
-            TimelineEvent.occurred_at == when,
+        line = schema.timelineevent
+        seen = sa.select(line.c.id).where(
+            line.c.shipment_pk == due.shipment_pk,
+            line.c.source == SOURCE,
+            line.c.description == description[:300],
+            line.c.occurred_at == when,
         )
-        if session.exec(seen).first() is not None:
+        if recorder.rows.scalar(seen.limit(1)) is not None:
             return
         milestone = event.milestone or Milestone.IN_TRANSIT
         recorder.record(_shipment_event(due, milestone, when, description, eta), SOURCE, None)
@@ -177,37 +164,31 @@ class Checks:
         self, shipment_pk: int, next_check_at: datetime | None, *, note: str | None = None
     ) -> None:
         """When to ask next (None: never again, with `note` saying why)."""
-        with self.store.transaction() as session:
-            check = _check_row(session, shipment_pk)
-            check.next_check_at = next_check_at
-            check.done = next_check_at is None
-            if note is not None:
-                check.note = note[:300]
-            session.add(check)
+        values: dict[str, object] = {"next_check_at": next_check_at, "done": next_check_at is None}
+        if note is not None:
+            values["note"] = note[:300]
+        with self.store.writing() as connection:
+            save_check(connection, shipment_pk, values)
 
     def state(self, shipment_pk: int) -> CheckState:
-        with self.store.transaction() as session:
-            return _state(session, shipment_pk)
+        with self.store.writing() as connection:
+            return _state(Rows(connection), shipment_pk)
 
     def answered_by(self, backend: str) -> list[str]:
         """The tracking numbers `backend` has answered for, so that a new process
         need not register them with it again."""
-        with self.store.transaction() as session:
-            rows = session.exec(
-                select(Shipment.tracking_number)
-                .join(CarrierCheck, col(CarrierCheck.shipment_pk) == col(Shipment.id))
-                .where(CarrierCheck.backend == backend)
-            ).all()
-            return [number for number in rows if number]
+        ship, check = schema.shipment, schema.carriercheck
+        query = (
+            sa.select(ship.c.tracking_number)
+            .join(check, check.c.shipment_pk == ship.c.id)
+            .where(check.c.backend == backend)
+        )
+        with self.store.reading() as connection:
+            return [number for (number,) in connection.execute(query) if number]
 
 
-def _check_row(session: Session, shipment_pk: int) -> CarrierCheck:
-    row = session.exec(select(CarrierCheck).where(CarrierCheck.shipment_pk == shipment_pk)).first()
-    return row or CarrierCheck(shipment_pk=shipment_pk)
-
-
-def _state(session: Session, shipment_pk: int) -> CheckState:
-    shipment = session.get(Shipment, shipment_pk)
+def _state(rows: Rows, shipment_pk: int) -> CheckState:
+    shipment = rows.shipment(shipment_pk)
     assert shipment is not None
     state = load_state(shipment)
     return CheckState(

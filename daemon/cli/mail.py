@@ -56,8 +56,7 @@ def read_local(
     tally = Tally()
     task = progress.task(what, total)
     try:
-        for raw in messages:
-            outcome = pipeline.process(raw)
+        for outcome in pipeline.process_stream(messages):
             tally.add(outcome)
             claimed = outcome.result is not None and outcome.result.parser is not None
             task.advance(1, int(claimed))

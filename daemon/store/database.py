@@ -1,10 +1,12 @@
 """The store: connections, transactions and the queries the daemon asks.
 
 Everything outside the store package gets frozen views (store/views.py), never
-live rows. Reading goes through the Core tables (daemon.store.schema), so the
-commands that only read never load the ORM; recording an email, the outbox
-(daemon.notify.outbox) and the carrier-check ledger (daemon.carriers.ledger)
-write through `Store.transaction()`, an ORM session, loaded when first used.
+live rows. Everything goes through the Core tables (daemon.store.schema):
+reading, recording an email (daemon.store.recorder, over daemon.store.rows),
+the outbox (daemon.notify.outbox) and the carrier-check ledger
+(daemon.carriers.ledger), in `Store.writing()` transactions; only the Home
+Assistant event log writes through `Store.transaction()`, an ORM session,
+loaded when first used, so a daemon without [mqtt] never loads the ORM.
 
 Every everyday query is proportional to what is active, not to the history:
 the shipments on their way and the orders not shipped yet are found through
@@ -106,8 +108,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """An ORM session in one transaction, for the writers (recording, the
-        outbox, the carrier-check ledger). The ORM is loaded here, on first use."""
+        """An ORM session in one transaction (the Home Assistant event log).
+        The ORM is loaded here, on first use."""
         from sqlmodel import Session
 
         with Session(self.engine, expire_on_commit=False) as session, session.begin():

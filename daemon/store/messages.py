@@ -120,18 +120,17 @@ def _record(
     *,
     checked: bool,
 ) -> Recorded:
-    from daemon.store.recorder import Recorder  # the ORM, loaded by the first email
+    from daemon.store.recorder import Recorder  # loaded by the first email
 
-    with store.transaction() as session:
-        connection = session.connection()
+    with store.writing() as connection:
         if not checked and find_processed(connection, message.sha256, message.message_id):
             return DUPLICATE
         row = message_row(message, result, now)
-        pk = session.execute(_message.insert().values(row).returning(_message.c.id)).scalar_one()
-        recorder = Recorder(session, announcer, now, message.account)
+        insert = _message.insert().values(row).returning(_message.c.id)
+        pk = connection.execute(insert).scalar_one()
+        recorder = Recorder(connection, announcer, now, message.account)
         for event in result.events:
             recorder.record(event, "email", pk)
         if result.unread is not None:
             recorder.record_unread(result.unread, result.parser, message.sent_at, pk, message.raw)
-        session.flush()
         return Recorded(False, len(result.events), recorder.queued, recorder.history)

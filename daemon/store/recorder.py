@@ -1,7 +1,8 @@
-"""Recording one parsed email: orders, shipments, timeline, outbox, in one session.
+"""Recording one parsed email: orders, shipments, timeline, outbox, in one transaction.
 
-The store opens the transaction and hands its session here; everything this
-module writes for one message commits together or not at all. Which shipment an
+The store opens the transaction and hands its connection here; everything this
+module writes for one message commits together or not at all. Orders and
+shipments are daemon.store.rows objects (Core, no ORM: see there why). Which shipment an
 event belongs to is decided here, by the best identity the event offers:
 tracking number, then Amazon's shipment id, then order id and package index.
 """
@@ -12,21 +13,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlmodel import Session, col, or_, select
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from daemon import state as machine
+from daemon.store import schema
 from daemon.store.queueing import add_deliveries
 from daemon.store.reading import UNREAD
-from daemon.store.schema import FINISHED, normal_number
-from daemon.store.tables import (
-    Notification,
-    Order,
-    Shipment,
-    ShipmentOrder,
-    TimelineEvent,
-    TrackedState,
-    UnreadEmail,
+from daemon.store.rows import (
+    OrderRow,
+    Rows,
+    ShipmentRow,
+    TrackedRow,
+    new_order,
+    new_shipment,
 )
+from daemon.store.schema import FINISHED, normal_number
 from daemon.store.views import Snapshot
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent, Unread
 
@@ -60,7 +62,7 @@ class Announcer(Protocol):
     def headline(self, snapshot: Snapshot, now: datetime) -> tuple[str, str]: ...
 
 
-def load_state(row: TrackedState) -> machine.ShipmentState:
+def load_state(row: TrackedRow) -> machine.ShipmentState:
     eta = Eta.between(row.eta_start, row.eta_end)
     return machine.ShipmentState(
         progress=Milestone(row.progress) if row.progress else None,
@@ -71,7 +73,7 @@ def load_state(row: TrackedState) -> machine.ShipmentState:
     )
 
 
-def _save_state(row: TrackedState, new: machine.ShipmentState, now: datetime) -> None:
+def _save_state(row: TrackedRow, new: machine.ShipmentState, now: datetime) -> None:
     row.progress = new.progress.value if new.progress else None
     row.side = new.side.value if new.side else None
     row.after_sale = new.after_sale.value if new.after_sale else None
@@ -79,17 +81,19 @@ def _save_state(row: TrackedState, new: machine.ShipmentState, now: datetime) ->
     row.eta_end = new.eta.end if new.eta else None
     row.occurrences = {m.value: n for m, n in new.occurrences.items()}
     row.updated_at = now
-    if isinstance(row, Shipment):
+    if isinstance(row, ShipmentRow):
         row.finished = row.progress in FINISHED
 
 
 class Recorder:
-    """Applies events to the database within one session."""
+    """Applies events to the database within one transaction."""
 
     def __init__(
-        self, session: Session, announcer: Announcer, now: datetime, account: str | None = None
-    ) -> None:
-        self.session = session
+        self, connection: Connection, announcer: Announcer, now: datetime,
+        account: str | None = None,
+    ) -> None:  # fmt: skip
+        self.connection = connection
+        self.rows = Rows(connection)
         self.announcer = announcer
         self.now = now
         self.account = account  # the mail account the message came from
@@ -99,60 +103,58 @@ class Recorder:
         self.history = 0
         # Rows this recorder made: nothing in the database refers to them yet,
         # so the lookups that would find their links or notifications are skipped.
-        self._made: set[int] = set()
-        self._linked: set[int] = set()  # orders this recorder linked a shipment to
+        self._made: set[TrackedRow] = set()
+        self._linked: set[OrderRow] = set()  # orders this recorder linked a shipment to
 
     def record(self, event: ShipmentEvent, source: str, message_pk: int | None) -> None:
         orders = [self._order(oid, event) for oid in event.order_ids]
         if event.milestone.order_level:
             self._order_event(orders, event, source, message_pk)
-            return
-        shipment = self._shipment(event, orders)
-        self._update_shipment(shipment, event)
-        self._advance(shipment, event, source, message_pk, orders)
+        else:
+            shipment = self._shipment(event, orders)
+            self._update_shipment(shipment, event)
+            self._advance(shipment, event, source, message_pk, orders)
+        self.rows.save()
 
     def record_unread(self, unread: Unread, parser: str | None, when: datetime | None,
                       message_pk: int, raw: bytes | None) -> None:  # fmt: skip
         """An email no rule could read: kept for `status`, `unrecognised` and
         `report`, and noted on the timeline of each order it names."""
-        self.session.add(
-            UnreadEmail(
+        self.connection.execute(
+            schema.unreademail.insert().values(
                 message_pk=message_pk,
                 parser=parser,
                 marketplace=unread.marketplace,
                 order_ids=list(unread.order_ids),
                 raw=raw,
+                announced_at=None,
                 recorded_at=self.now,
             )
         )
+        lines = []
         for order_id in unread.order_ids:
             order = self._order_row(order_id, unread.marketplace)
-            self.session.add(
-                TimelineEvent(
-                    order_pk=order.id,
-                    milestone=UNREAD,
-                    source="email",
-                    description=UNREAD_LINE,
-                    message_pk=message_pk,
-                    occurred_at=when or self.now,
-                    recorded_at=self.now,
-                )
-            )
+            self.rows.save()  # the timeline line needs the order's key
+            line = _line(UNREAD, "email", UNREAD_LINE, message_pk, when or self.now, self.now)
+            lines.append({**line, "order_pk": order.id})
+        if lines:
+            self.connection.execute(schema.timelineevent.insert(), lines)
 
-    def went_quiet(self, row: Order | Shipment, when: datetime, description: str) -> None:
+    def went_quiet(self, row: TrackedRow, when: datetime, description: str) -> None:
         """`row` (a shipment, or an order never shipped) had no news for too
         long: it becomes stale at `when`, the moment the silence became too
         long, which is its evidence, like any milestone's."""
         event = ShipmentEvent(Milestone.STALE, occurred_at=when, description=description)
-        if isinstance(row, Shipment):
-            orders = list(self._orders_of(row))
+        if isinstance(row, ShipmentRow):
+            orders = self._orders_of(row)
             self._transition(row, event, QUIET, None, orders=orders, shipment=row)
         else:
             self._transition(row, event, QUIET, None, orders=[row], shipment=None)
+        self.rows.save()
 
     # --- orders -----------------------------------------------------------------
 
-    def _order(self, order_id: str, event: ShipmentEvent) -> Order:
+    def _order(self, order_id: str, event: ShipmentEvent) -> OrderRow:
         order = self._order_row(order_id, event.marketplace)
         if event.milestone is Milestone.ORDERED:
             order.placed_at = order.placed_at or event.occurred_at
@@ -160,24 +162,19 @@ class Recorder:
                 order.items = _items_json(event.items)
         return order
 
-    def _order_row(self, order_id: str, marketplace: str | None) -> Order:
+    def _order_row(self, order_id: str, marketplace: str | None) -> OrderRow:
         """The order with this id, made if it is new."""
-        order = self.session.exec(select(Order).where(Order.order_id == order_id)).first()
-        if order is None:
-            order = Order(
-                order_id=order_id,
-                marketplace=marketplace,
-                account=self.account,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-            self.session.add(order)
-            self.session.flush()
-            self._made.add(id(order))
+        orders = schema.orders
+        found = self.rows.orders(sa.select(orders).where(orders.c.order_id == order_id))
+        if found:
+            return found[0]
+        order = new_order(order_id, marketplace, self.account, self.now)
+        self.rows.add(order)
+        self._made.add(order)
         return order
 
     def _order_event(
-        self, orders: list[Order], event: ShipmentEvent, source: str, message_pk: int | None
+        self, orders: list[OrderRow], event: ShipmentEvent, source: str, message_pk: int | None
     ) -> None:
         for order in orders:
             self._transition(order, event, source, message_pk, orders=[order], shipment=None)
@@ -189,39 +186,39 @@ class Recorder:
 
     # --- shipments --------------------------------------------------------------
 
-    def _shipment(self, event: ShipmentEvent, orders: list[Order]) -> Shipment:
+    def _shipment(self, event: ShipmentEvent, orders: list[OrderRow]) -> ShipmentRow:
         found = self._by_identity(event, orders)
         if found is None:
             found = self._adoptable(event, orders)
         if found is None:
             account = self.account or next((o.account for o in orders if o.account), None)
-            found = Shipment(
-                marketplace=event.marketplace,
-                account=account,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-            self.session.add(found)
-            self.session.flush()
-            self._made.add(id(found))
-        assert found.id is not None
+            found = new_shipment(event.marketplace, account, self.now)
+            self.rows.add(found)
+            self._made.add(found)
         for order in orders:
-            assert order.id is not None
-            new = id(found) in self._made or id(order) in self._made
-            if new or self.session.get(ShipmentOrder, (found.id, order.id)) is None:
-                self.session.add(ShipmentOrder(shipment_pk=found.id, order_pk=order.id))
+            new = found in self._made or order in self._made
+            if new or not self._is_linked(found, order):
+                self.rows.link(found, order)
                 order.shipped = True
-                self._linked.add(id(order))
+                self._linked.add(order)
         return found
 
-    def _by_identity(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
+    def _is_linked(self, shipment: ShipmentRow, order: OrderRow) -> bool:
+        link = schema.shipmentorder
+        query = sa.select(sa.literal(1)).where(
+            link.c.shipment_pk == shipment.id, link.c.order_pk == order.id
+        )
+        return self.rows.scalar(query) is not None
+
+    def _by_identity(self, event: ShipmentEvent, orders: list[OrderRow]) -> ShipmentRow | None:
+        ship = schema.shipment
         number = normal_number(event.tracking_number) if event.tracking_number else None
-        wanted = [col(Shipment.tracking_number) == number] if number else []
+        wanted = [ship.c.tracking_number == number] if number else []
         if event.shipment_id:
-            wanted.append(col(Shipment.amazon_shipment_id) == event.shipment_id)
+            wanted.append(ship.c.amazon_shipment_id == event.shipment_id)
         if wanted:  # one query for both identities; the tracking number wins
-            query = select(Shipment).where(or_(*wanted)).order_by(col(Shipment.id))
-            hits = self.session.exec(query).all()
+            query = sa.select(ship).where(sa.or_(*wanted)).order_by(ship.c.id)
+            hits = self.rows.shipments(query)
             by_number = [h for h in hits if number and h.tracking_number == number]
             if by_number or hits:
                 return (by_number or hits)[0]
@@ -232,14 +229,14 @@ class Recorder:
                         return shipment
         return None
 
-    def _adoptable(self, event: ShipmentEvent, orders: list[Order]) -> Shipment | None:
+    def _adoptable(self, event: ShipmentEvent, orders: list[OrderRow]) -> ShipmentRow | None:
         """An existing shipment of the same order that this event must mean: the
         only one when the event carries no identity of its own, else the only one
         that has none yet. With several candidates, item titles decide."""
         has_identity = bool(
             event.tracking_number or event.shipment_id or event.package_index is not None
         )
-        candidates: list[Shipment] = []
+        candidates: list[ShipmentRow] = []
         for order in orders:
             for shipment in self._shipments_of(order):
                 if not has_identity or not _has_identity(shipment):
@@ -250,17 +247,18 @@ class Recorder:
         matching = [s for s in candidates if titles & {item["title"] for item in s.items}]
         return matching[0] if len(matching) == 1 else None
 
-    def _shipments_of(self, order: Order) -> Sequence[Shipment]:
-        if id(order) in self._made and id(order) not in self._linked:
+    def _shipments_of(self, order: OrderRow) -> list[ShipmentRow]:
+        if order in self._made and order not in self._linked:
             return []  # made by this recorder, no shipment linked yet
-        return self.session.exec(
-            select(Shipment)
-            .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
-            .where(ShipmentOrder.order_pk == order.id)
-            .order_by(col(Shipment.id))
-        ).all()
+        ship, link = schema.shipment, schema.shipmentorder
+        return self.rows.shipments(
+            sa.select(ship)
+            .join(link, link.c.shipment_pk == ship.c.id)
+            .where(link.c.order_pk == order.id)
+            .order_by(ship.c.id)
+        )
 
-    def _update_shipment(self, shipment: Shipment, event: ShipmentEvent) -> None:
+    def _update_shipment(self, shipment: ShipmentRow, event: ShipmentEvent) -> None:
         """Fill in what the shipment did not know; never overwrite with nothing."""
         if event.tracking_number and not shipment.tracking_number:
             shipment.tracking_number = normal_number(event.tracking_number)
@@ -287,64 +285,57 @@ class Recorder:
 
     def _advance(
         self,
-        shipment: Shipment,
+        shipment: ShipmentRow,
         event: ShipmentEvent,
         source: str,
         message_pk: int | None,
-        orders: list[Order],
+        orders: list[OrderRow],
     ) -> None:
         if not orders:
-            orders = list(self._orders_of(shipment))
+            orders = self._orders_of(shipment)
         self._transition(shipment, event, source, message_pk, orders=orders, shipment=shipment)
 
-    def _orders_of(self, shipment: Shipment) -> Sequence[Order]:
-        return self.session.exec(
-            select(Order)
-            .join(ShipmentOrder, col(ShipmentOrder.order_pk) == col(Order.id))
-            .where(ShipmentOrder.shipment_pk == shipment.id)
-            .order_by(col(Order.id))
-        ).all()
+    def _orders_of(self, shipment: ShipmentRow) -> list[OrderRow]:
+        orders, link = schema.orders, schema.shipmentorder
+        return self.rows.orders(
+            sa.select(orders)
+            .join(link, link.c.order_pk == orders.c.id)
+            .where(link.c.shipment_pk == shipment.id)
+            .order_by(orders.c.id)
+        )
 
     # --- shared -----------------------------------------------------------------
 
     def _transition(
         self,
-        row: Order | Shipment,
+        row: TrackedRow,
         event: ShipmentEvent,
         source: str,
         message_pk: int | None,
         *,
-        orders: list[Order],
-        shipment: Shipment | None,
+        orders: list[OrderRow],
+        shipment: ShipmentRow | None,
     ) -> None:
         new = machine.apply(load_state(row), event)
         _save_state(row, new.state, self.now)
-        self.session.add(row)
-        if row.id is None:
-            self.session.flush()  # the timeline row needs its key
-        self.session.add(
-            TimelineEvent(
-                shipment_pk=shipment.id if shipment else None,
-                order_pk=None if shipment else row.id,
-                milestone=event.milestone.value,
-                source=source,
-                description=event.description,
-                eta_start=event.eta.start if event.eta else None,
-                eta_end=event.eta.end if event.eta else None,
-                message_pk=message_pk,
-                occurred_at=event.occurred_at or self.now,
-                recorded_at=self.now,
-            )
-        )
+        self.rows.save()  # the timeline line needs the row's key
+        assert row.id is not None
+        line = _line(event.milestone.value, source, event.description, message_pk,
+                     event.occurred_at or self.now, self.now)  # fmt: skip
+        line["shipment_pk"] = shipment.id if shipment else None
+        line["order_pk"] = None if shipment else row.id
+        if event.eta:
+            line["eta_start"], line["eta_end"] = event.eta.start, event.eta.end
+        self.connection.execute(schema.timelineevent.insert().values(line))
         for note in new.notifications:
             self._enqueue(row, note, orders, shipment, event.occurred_at)
 
     def _enqueue(
         self,
-        row: Order | Shipment,
+        row: TrackedRow,
         note: machine.Notification,
-        orders: list[Order],
-        shipment: Shipment | None,
+        orders: list[OrderRow],
+        shipment: ShipmentRow | None,
         evidence: datetime | None,
     ) -> None:
         if not self.announcer.notifies(note.milestone):
@@ -354,39 +345,57 @@ class Recorder:
             return
         kind = "shipment" if shipment else "order"
         key = f"{kind}:{row.id}:{note.milestone.value}:{note.occurrence}"
-        known = select(Notification.id).where(Notification.dedupe_key == key)
-        if id(row) not in self._made and self.session.exec(known).first() is not None:
+        table = schema.notification
+        known = sa.select(table.c.id).where(table.c.dedupe_key == key)
+        if row not in self._made and self.rows.scalar(known) is not None:
             return
         snapshot = _snapshot(row, note.milestone, orders, shipment)
         title, body = self.announcer.headline(snapshot, self.now)
-        notification = Notification(
-            dedupe_key=key,
-            shipment_pk=shipment.id if shipment else None,
-            order_pk=None if shipment else row.id,
-            milestone=note.milestone.value,
-            occurrence=note.occurrence,
-            account=row.account,
-            title=title,
-            body=body,
-            facts=snapshot.to_json(),
-            created_at=self.now,
-        )
-        self.session.add(notification)
-        self.session.flush()
+        values = {
+            "dedupe_key": key,
+            "shipment_pk": shipment.id if shipment else None,
+            "order_pk": None if shipment else row.id,
+            "milestone": note.milestone.value,
+            "occurrence": note.occurrence,
+            "account": row.account,
+            "title": title,
+            "body": body,
+            "facts": snapshot.to_json(),
+            "created_at": self.now,
+        }
+        pk = self.connection.execute(
+            table.insert().values(values).returning(table.c.id)
+        ).scalar_one()
         self.queued += 1
-        assert notification.id is not None
         if not self.announcer.has_targets:
             return  # no target configured: kept in the database, sent nowhere
         add_deliveries(
-            self.session.connection(),
-            notification.id,
+            self.connection,
+            pk,
             self.announcer.targets_for(note.milestone, row.account),
             self.now,
             no_match=self.announcer.no_match_reason(note.milestone, row.account),
         )
 
 
-def _has_identity(shipment: Shipment) -> bool:
+def _line(milestone: str, source: str, description: str | None, message_pk: int | None,
+          occurred_at: datetime, now: datetime) -> dict[str, object]:  # fmt: skip
+    """A timeline row, about nothing yet (the caller names its shipment or order)."""
+    return {
+        "shipment_pk": None,
+        "order_pk": None,
+        "milestone": milestone,
+        "source": source,
+        "description": description,
+        "eta_start": None,
+        "eta_end": None,
+        "message_pk": message_pk,
+        "occurred_at": occurred_at,
+        "recorded_at": now,
+    }
+
+
+def _has_identity(shipment: ShipmentRow) -> bool:
     return bool(
         shipment.tracking_number
         or shipment.amazon_shipment_id
@@ -399,7 +408,7 @@ def _items_json(items: Sequence[Item]) -> list[dict[str, object]]:
 
 
 def _snapshot(
-    row: Order | Shipment, milestone: Milestone, orders: list[Order], shipment: Shipment | None
+    row: TrackedRow, milestone: Milestone, orders: list[OrderRow], shipment: ShipmentRow | None
 ) -> Snapshot:
     items = row.items or next((order.items for order in orders if order.items), [])
     eta = Eta.between(row.eta_start, row.eta_end)

@@ -16,17 +16,17 @@ longer asked; `show` still finds it, and `unarchive` brings it back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Connection
 
 from daemon.store import schema
+from daemon.store.check_rows import save_check
 from daemon.store.database import Store
 from daemon.store.recorder import Announcer, Recorder, load_state
-from daemon.store.tables import CarrierCheck, Order, Shipment, ShipmentOrder, TimelineEvent
+from daemon.store.rows import OrderRow, Rows, ShipmentRow
 from parsers.model import Kind, Milestone
 
 # What a stale parcel's timeline says.
@@ -50,16 +50,16 @@ def end_quiet_stories(
     """Mark stale every shipment and unshipped order, not archived and not yet
     stale or finished, whose last news is `stale_after` old."""
     line = QUIET_LINE.format(days=stale_after.days)
-    with store.transaction() as session:
-        recorder = Recorder(session, announcer, now)
+    with store.writing() as connection:
+        recorder = Recorder(connection, announcer, now)
         shipments = 0
-        for shipment in _travelling(session):
+        for shipment in _travelling(recorder.rows):
             last = shipment.last_event_at or shipment.created_at
             if now - last >= stale_after:
                 recorder.went_quiet(shipment, last + stale_after, line)
                 shipments += 1
         orders = 0
-        for order, last in _waiting_orders(session):
+        for order, last in _waiting_orders(recorder.rows):
             if now - last >= stale_after:
                 recorder.went_quiet(order, last + stale_after, line)
                 orders += 1
@@ -69,38 +69,38 @@ def end_quiet_stories(
     return Quiet(shipments, orders, queued)
 
 
-def _travelling(session: Session) -> Sequence[Shipment]:
-    shown = sa.func.coalesce(Shipment.side, Shipment.progress, "")
+def _travelling(rows: Rows) -> list[ShipmentRow]:
+    ship = schema.shipment
+    shown = sa.func.coalesce(ship.c.side, ship.c.progress, "")
     ended = [m.value for m in Milestone if m.kind is Kind.TERMINAL] + [Milestone.STALE.value]
-    rows = session.exec(
-        select(Shipment)
+    found = rows.shipments(
+        sa.select(ship)
         .where(schema.TRAVELLING)  # the partial index: the history is not read
-        .where(col(Shipment.archived_at).is_(None), col(Shipment.after_sale).is_(None))
+        .where(ship.c.archived_at.is_(None), ship.c.after_sale.is_(None))
         .where(shown.not_in(ended))
-        .order_by(col(Shipment.id))
-    ).all()
-    return [row for row in rows if not load_state(row).terminal]
+        .order_by(ship.c.id)
+    )
+    return [row for row in found if not load_state(row).terminal]
 
 
-def _waiting_orders(session: Session) -> list[tuple[Order, datetime]]:
+def _waiting_orders(rows: Rows) -> list[tuple[OrderRow, datetime]]:
     """Orders confirmed (or known only from an email) and never shipped, with
     the time of their last news: their latest timeline line, else when placed."""
-    rows = session.exec(
-        select(Order)
-        .where(schema.UNSHIPPED, col(Order.archived_at).is_(None))  # a partial index
-        .where(col(Order.side).is_(None), col(Order.after_sale).is_(None))
-        .where(
-            sa.or_(col(Order.progress).is_(None), col(Order.progress) == Milestone.ORDERED.value)
+    orders, line = schema.orders, schema.timelineevent
+    found = rows.orders(
+        sa.select(orders)
+        .where(schema.UNSHIPPED, orders.c.archived_at.is_(None))  # a partial index
+        .where(orders.c.side.is_(None), orders.c.after_sale.is_(None))
+        .where(sa.or_(orders.c.progress.is_(None), orders.c.progress == Milestone.ORDERED.value))
+        .order_by(orders.c.id)
+    )
+    waiting = []
+    for order in found:
+        latest = rows.scalar(
+            sa.select(sa.func.max(line.c.occurred_at)).where(line.c.order_pk == order.id)
         )
-        .order_by(col(Order.id))
-    ).all()
-    found = []
-    for order in rows:
-        latest = session.exec(
-            select(sa.func.max(TimelineEvent.occurred_at)).where(TimelineEvent.order_pk == order.id)
-        ).one()
-        found.append((order, _aware(latest) or order.placed_at or order.created_at))
-    return found
+        waiting.append((order, _aware(latest) or order.placed_at or order.created_at))
+    return waiting
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -128,56 +128,52 @@ def set_archived(store: Store, reference: str, when: datetime | None) -> Archive
     """Archive (at `when`) or bring back (None) the order `reference` with its
     shipments, or the shipments with that tracking number or Amazon shipment
     id; None when nothing is known by that name."""
-    with store.transaction() as session:
-        order = session.exec(select(Order).where(Order.order_id == reference.strip())).first()
-        orders = [order] if order is not None else []
-        if order is not None:
-            shipments = list(
-                session.exec(
-                    select(Shipment)
-                    .join(ShipmentOrder, col(ShipmentOrder.shipment_pk) == col(Shipment.id))
-                    .where(ShipmentOrder.order_pk == order.id)
-                ).all()
+    orders, ship, link = schema.orders, schema.shipment, schema.shipmentorder
+    with store.writing() as connection:
+        rows = Rows(connection)
+        found = rows.orders(sa.select(orders).where(orders.c.order_id == reference.strip()))
+        if found:
+            shipments = rows.shipments(
+                sa.select(ship)
+                .join(link, link.c.shipment_pk == ship.c.id)
+                .where(link.c.order_pk == found[0].id)
             )
         else:
-            shipments = _by_number(session, reference)
-        if not orders and not shipments:
+            shipments = _by_number(rows, reference)
+        if not found and not shipments:
             return None
-        for row in (*orders, *shipments):
+        for row in (*found, *shipments):
             row.archived_at = when
-            session.add(row)
+        rows.save()
         for shipment in shipments:
-            _carrier_asked(session, shipment, archived=when is not None)
+            assert shipment.id is not None
+            _carrier_asked(connection, shipment.id, archived=when is not None)
     store.changed()
-    return Archived(len(shipments), len(orders))
+    return Archived(len(shipments), len(found))
 
 
-def _by_number(session: Session, reference: str) -> list[Shipment]:
+def _by_number(rows: Rows, reference: str) -> list[ShipmentRow]:
     normalised = "".join(reference.split()).upper()
-    return list(
-        session.exec(
-            select(Shipment).where(
-                sa.or_(
-                    sa.func.upper(Shipment.tracking_number) == normalised,
-                    col(Shipment.amazon_shipment_id) == reference.strip(),
-                )
+    ship = schema.shipment
+    return rows.shipments(
+        sa.select(ship).where(
+            sa.or_(
+                sa.func.upper(ship.c.tracking_number) == normalised,
+                ship.c.amazon_shipment_id == reference.strip(),
             )
-        ).all()
+        )
     )
 
 
-def _carrier_asked(session: Session, shipment: Shipment, *, archived: bool) -> None:
+def _carrier_asked(connection: Connection, shipment_pk: int, *, archived: bool) -> None:
     """An archived parcel's carrier is not asked any more; brought back, it is
     asked at the next check (a finished one never again)."""
-    query = select(CarrierCheck).where(CarrierCheck.shipment_pk == shipment.id)
-    check = session.exec(query).first()
-    if check is None:
-        if not archived:
-            return
-        assert shipment.id is not None
-        check = CarrierCheck(shipment_pk=shipment.id)
+    check = schema.carriercheck
+    note = connection.execute(
+        sa.select(check.c.note).where(check.c.shipment_pk == shipment_pk)
+    ).first()
     if archived:
-        check.next_check_at, check.done, check.note = None, True, ARCHIVED_NOTE
-    elif check.note == ARCHIVED_NOTE:
-        check.done, check.note = False, None
-    session.add(check)
+        save_check(connection, shipment_pk, {"next_check_at": None, "done": True,
+                                             "note": ARCHIVED_NOTE})  # fmt: skip
+    elif note is not None and note[0] == ARCHIVED_NOTE:
+        save_check(connection, shipment_pk, {"done": False, "note": None})

@@ -4,9 +4,9 @@ daemon.store.schema, which declares the columns, their types and indexes.
 Each field names its column (`_column`); a field without one, or a column
 without a field, fails at import (tests/daemon/store/test_schema.py checks the
 second), so the two cannot drift apart. Datetimes are stored as UTC and read
-back timezone-aware (schema.UTCDateTime). Only the code that writes (recording,
-the outbox, the carrier ledger, the heartbeat) loads these classes; reading
-goes through the Core tables, without the ORM.
+back timezone-aware (schema.UTCDateTime). Only the Home Assistant event log
+(daemon.mqtt.events) and tests load these classes; reading and recording go
+through the Core tables, without the ORM (daemon.store.rows says why).
 """
 
 from __future__ import annotations

@@ -66,8 +66,8 @@ def record(app: App, **fields: object) -> None:
     event = ShipmentEvent(**{"order_ids": ("113-0000000-0000001",), "marketplace": "amazon.com",
                              "carrier": "ups", "tracking_number": "1Z999AA10123456784",
                              "occurred_at": NOW, **fields})  # type: ignore[arg-type]  # fmt: skip
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, NOW).record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, NOW).record(event, "email", None)
 
 
 def test_demo_calendar_all_prints_one_event_per_demo_shipment(

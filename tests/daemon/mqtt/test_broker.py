@@ -55,8 +55,8 @@ def test_the_image_topic_carries_the_latest_delivery_photo(
         items=(Item("Desk lamp"),),
         delivery_photo_url=photo_url("/photo.jpg") + "?sig=secret",
     )
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, clock.now).record(delivered, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, clock.now).record(delivered, "email", None)
     sync(app)
     watcher.wait_for(lambda: f"{BASE}/delivery_photo" in watcher.retained, "the photo")
     assert watcher.retained[f"{BASE}/delivery_photo"] == JPEG

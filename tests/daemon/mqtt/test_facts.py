@@ -31,8 +31,8 @@ def test_a_waiting_parcel_says_where_until_when_and_with_which_code(tmp_path: Pa
             pickup_deadline=date(2026, 4, 5),
             occurred_at=NOW,
         )
-        with app.store.transaction() as session:
-            Recorder(session, app.routing, NOW).record(event, "email", None)
+        with app.store.writing() as connection:
+            Recorder(connection, app.routing, NOW).record(event, "email", None)
         (view,) = app.store.shipments()
         facts = parcel_facts(view, lambda _: None, UTC)
     finally:

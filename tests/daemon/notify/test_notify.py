@@ -90,8 +90,8 @@ def target(name: str, url: str, tags: str = "", extra: str = "") -> str:
 def record(app: App, event: ShipmentEvent, account: str | None = "home") -> None:
     """Record `event` as news: it happened now, unless it says when."""
     event = replace(event, occurred_at=event.occurred_at or app.clock())
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, app.clock(), account).record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, app.clock(), account).record(event, "email", None)
 
 
 def shipped(**changes: Any) -> ShipmentEvent:

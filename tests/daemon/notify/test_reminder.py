@@ -61,8 +61,8 @@ def ready(app: App, order: str, title: str, **changes: object) -> None:
     }
     fields.update(changes)
     event = ShipmentEvent(**fields)  # type: ignore[arg-type]
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, app.clock(), "home").record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, app.clock(), "home").record(event, "email", None)
 
 
 def test_a_parcel_still_waiting_is_reminded_once_on_its_last_morning(
@@ -84,8 +84,8 @@ def test_a_parcel_still_waiting_is_reminded_once_on_its_last_morning(
         order_ids=("304-1111111-2222222",),
         items=(Item("Teekanne"),),
     )
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, clock.now, "home").record(picked_up, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, clock.now, "home").record(picked_up, "email", None)
     app.deliver()
 
     clock.now = datetime(2026, 4, 4, 5, 59, tzinfo=UTC)  # 07:59 in Berlin

@@ -47,8 +47,8 @@ def app_for(config: Path, tmp_path: Path) -> App:
 def queue_parcels(app: App) -> list[str]:
     """One fresh "shipped" per parcel, queued and not sent; their titles."""
     now = datetime.now(UTC)
-    with app.store.transaction() as session:
-        recorder = Recorder(session, app.routing, now, "home")
+    with app.store.writing() as connection:
+        recorder = Recorder(connection, app.routing, now, "home")
         for n in range(PARCELS):
             recorder.record(
                 ShipmentEvent(

@@ -63,8 +63,8 @@ def app(config: Path, tmp_path: Path, clock: Clock) -> Iterator[App]:
 def record(app: App, event: ShipmentEvent) -> None:
     """An email's event, read the moment it happened."""
     event = replace(event, occurred_at=event.occurred_at or app.clock())
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, app.clock(), "home").record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, app.clock(), "home").record(event, "email", None)
 
 
 def shipped(**changes: object) -> ShipmentEvent:
@@ -138,8 +138,8 @@ def test_a_silence_that_ended_long_before_the_mail_was_read_is_not_pushed(
     timeline and out of `list`, but that is history: nothing is pushed."""
     clock.now = SHIPPED_AT + timedelta(days=120)
     event = shipped(occurred_at=SHIPPED_AT)
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, clock.now, "home").record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, clock.now, "home").record(event, "email", None)
     quiet = app.end_stories()
     assert (quiet.shipments, quiet.notifications) == (1, 0)
     assert app.deliver().sent == 0

@@ -109,8 +109,8 @@ def serve() -> Iterator[ServeFactory]:
 
 
 def record(app: App, event: ShipmentEvent, account: str | None = "home") -> None:
-    with app.store.transaction() as session:
-        Recorder(session, app.routing, app.clock(), account).record(event, "email", None)
+    with app.store.writing() as connection:
+        Recorder(connection, app.routing, app.clock(), account).record(event, "email", None)
 
 
 def event(milestone: Milestone, number: str, **changes: Any) -> ShipmentEvent:
