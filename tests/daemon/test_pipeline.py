@@ -5,7 +5,9 @@ sample mailbox tells (daemon/cli/sample_mailbox/README.md), counted by hand."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from daemon.app import App, build
 from daemon.config.settings import load_settings
 from daemon.mail import local
 from daemon.mail.raw import RawMessage
+from daemon.parsing.reading import Parsed
 from daemon.pipeline import Pipeline
 from parsers.amazon import AmazonParser
 from parsers.message import MailMessage
@@ -286,3 +289,58 @@ def test_a_target_secret_never_reaches_logs_or_the_database(
     assert token not in caplog.text  # ... without the secret
     for database_file in (tmp_path / "state").glob("parcelwatch.db*"):
         assert token.encode() not in database_file.read_bytes()
+
+
+class WatchedReader:
+    """An in-process reader that notes which thread read each email, and how
+    many emails the source had handed over when each read began."""
+
+    def __init__(self, pulled: list[int]) -> None:
+        self.inner = InProcess(Registry((AmazonParser(),)))
+        self.pulled = pulled
+        self.reads: list[tuple[str, int]] = []
+
+    def read(self, raw: bytes) -> Parsed:
+        self.reads.append((threading.current_thread().name, len(self.pulled)))
+        return self.inner.read(raw)
+
+
+def counted(messages: list[RawMessage], pulled: list[int]) -> Iterator[RawMessage]:
+    for n, raw in enumerate(messages):
+        pulled.append(n)
+        yield raw
+
+
+def test_a_stream_reads_one_email_ahead_and_records_them_in_order(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
+    messages = list(local.read(SAMPLE))
+    pulled: list[int] = []
+    reader = WatchedReader(pulled)
+    pipeline = Pipeline(reader, app.store, app.routing, Clock())
+    stream = pipeline.process_stream(counted(messages, pulled), ahead=1)
+    first = next(stream)
+    assert len(pulled) == 2  # the first email recorded, the second read meanwhile
+    outcomes = [first, *stream]
+    assert [o.raw.location for o in outcomes] == [m.location for m in messages]
+    assert all(name.startswith("read-ahead") for name, _ in reader.reads)
+    # email n is read once the source handed over n + 1 of them, never more than n + 2
+    assert [n + 1 <= count <= n + 2 for n, (_, count) in enumerate(reader.reads)] == [True] * len(
+        messages
+    )
+    app.close()
+
+
+def test_the_same_email_twice_in_one_stream_is_recorded_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The second copy is read while the first is recorded: whether its look-up
+    comes before the first commit or after, it is recorded as already seen."""
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
+    first, second = list(local.read(SAMPLE))[:2]
+    pipeline = Pipeline(InProcess(Registry((AmazonParser(),))), app.store, app.routing, Clock())
+    outcomes = list(pipeline.process_stream([first, first, second, first]))
+    assert [o.duplicate for o in outcomes] == [False, True, False, True]
+    assert len(app.store.message_errors()) == 0
+    app.close()
