@@ -86,6 +86,7 @@ class _Read:
 
     parsed: Parsed
     seconds: float
+    sha256: str  # of the raw bytes: hashed once, in the thread that reads
 
 
 class Reader(Protocol):
@@ -155,14 +156,17 @@ class Pipeline:
 
     def _look_up_and_read(self, raw: RawMessage) -> _Read | None:
         """The message read, or None if the same bytes were recorded before."""
-        if self.store.is_processed(content_hash(raw.data), None):
+        digest = content_hash(raw.data)
+        if self.store.is_processed(digest, None):
             return None
-        return self._read(raw)
+        return self._read(raw, digest)
 
-    def _read(self, raw: RawMessage) -> _Read:
+    def _read(self, raw: RawMessage, digest: str | None = None) -> _Read:
+        digest = digest or content_hash(raw.data)
         started = self.timer()
         parsed = self.reader.read(raw.data)
-        return _Read(parsed, max(self.timer() - started, 0.0))  # in the worker, and the way there
+        seconds = max(self.timer() - started, 0.0)  # in the worker, and the way there
+        return _Read(parsed, seconds, digest)
 
     def _finish(self, raw: RawMessage, read: _Read | None) -> Outcome:
         if read is None:
@@ -171,7 +175,7 @@ class Pipeline:
         result = _dated(parsed.result, raw.received_at)
         if result.error:
             log.warning("could not parse %s %s: %s", raw.source, raw.location, result.error)
-        record = replace(_record_of(raw, parsed), parse_seconds=read.seconds)
+        record = _record_of(raw, read)
         if result.unread is not None and len(raw.data) <= KEEP_UNREAD_BYTES:
             record = replace(record, raw=raw.data)  # for `parcelwatch report`
         try:
@@ -221,17 +225,19 @@ def _dated(result: ParseResult, received_at: datetime | None) -> ParseResult:
     return replace(result, events=tuple(events))
 
 
-def _record_of(raw: RawMessage, parsed: Parsed) -> MessageRecord:
+def _record_of(raw: RawMessage, read: _Read) -> MessageRecord:
     """What the audit trail keeps of this message."""
+    parsed = read.parsed
     return MessageRecord(
         raw.source,
         raw.location,
-        content_hash(raw.data),
+        read.sha256,
         account=raw.account,
         message_id=parsed.message_id,
         subject=parsed.subject,
         sender=parsed.sender,
         sent_at=parsed.sent_at,
+        parse_seconds=read.seconds,
     )
 
 

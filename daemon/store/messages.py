@@ -126,8 +126,8 @@ def _record(
         if not checked and find_processed(connection, message.sha256, message.message_id):
             return DUPLICATE
         row = message_row(message, result, now)
-        insert = _message.insert().values(row).returning(_message.c.id)
-        pk = connection.execute(insert).scalar_one()
+        insert = _message.insert().returning(_message.c.id)
+        pk = connection.execute(insert, row).scalar_one()
         recorder = Recorder(connection, announcer, now, message.account)
         for event in result.events:
             recorder.record(event, "email", pk)

@@ -120,17 +120,16 @@ class Recorder:
                       message_pk: int, raw: bytes | None) -> None:  # fmt: skip
         """An email no rule could read: kept for `status`, `unrecognised` and
         `report`, and noted on the timeline of each order it names."""
-        self.connection.execute(
-            schema.unreademail.insert().values(
-                message_pk=message_pk,
-                parser=parser,
-                marketplace=unread.marketplace,
-                order_ids=list(unread.order_ids),
-                raw=raw,
-                announced_at=None,
-                recorded_at=self.now,
-            )
-        )
+        row = {
+            "message_pk": message_pk,
+            "parser": parser,
+            "marketplace": unread.marketplace,
+            "order_ids": list(unread.order_ids),
+            "raw": raw,
+            "announced_at": None,
+            "recorded_at": self.now,
+        }
+        self.connection.execute(schema.unreademail.insert(), row)
         lines = []
         for order_id in unread.order_ids:
             order = self._order_row(order_id, unread.marketplace)
@@ -326,7 +325,7 @@ class Recorder:
         line["order_pk"] = None if shipment else row.id
         if event.eta:
             line["eta_start"], line["eta_end"] = event.eta.start, event.eta.end
-        self.connection.execute(schema.timelineevent.insert().values(line))
+        self.connection.execute(schema.timelineevent.insert(), line)
         for note in new.notifications:
             self._enqueue(row, note, orders, shipment, event.occurred_at)
 
@@ -363,9 +362,7 @@ class Recorder:
             "facts": snapshot.to_json(),
             "created_at": self.now,
         }
-        pk = self.connection.execute(
-            table.insert().values(values).returning(table.c.id)
-        ).scalar_one()
+        pk = self.connection.execute(table.insert().returning(table.c.id), values).scalar_one()
         self.queued += 1
         if not self.announcer.has_targets:
             return  # no target configured: kept in the database, sent nowhere

@@ -164,17 +164,17 @@ class Rows:
         for row in self._new:
             values = row.changes()
             del values["id"]
-            row.id = self.connection.execute(
-                row.table.insert().values(values).returning(row.table.c.id)
-            ).scalar_one()
+            insert = row.table.insert().returning(row.table.c.id)
+            row.id = self.connection.execute(insert, values).scalar_one()
             row.saved()
             self._known[(row.table.name, row.id)] = row
         self._new.clear()
         for row in self._known.values():
             changes = row.changes()
-            if changes:
+            if changes:  # the changed columns are the parameters' names: the SET list
                 table = row.table
-                self.connection.execute(table.update().where(table.c.id == row.id).values(changes))
+                update = table.update().where(table.c.id == sa.bindparam("row_pk"))
+                self.connection.execute(update, {**changes, "row_pk": row.id})
                 row.saved()
         if self._links:
             links = [{"shipment_pk": s.id, "order_pk": o.id} for s, o in self._links]
