@@ -155,6 +155,8 @@ class Recorder:
 
     def _order(self, order_id: str, event: ShipmentEvent) -> OrderRow:
         order = self._order_row(order_id, event.marketplace)
+        if order in self._made and not event.milestone.order_level:
+            order.shipped = True  # a shipment of it follows: one INSERT, no UPDATE after
         if event.milestone is Milestone.ORDERED:
             order.placed_at = order.placed_at or event.occurred_at
             if event.items:
