@@ -112,7 +112,7 @@ class App:
             senders,
             self.store,
             self.clock,
-            self.pipeline.process_new,
+            functools.partial(self.pipeline.process_all, known_new=True),
             self.deliver,
             connect_for=connect_for,
             backoff=backoff,

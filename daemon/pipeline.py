@@ -123,25 +123,26 @@ class Pipeline:
         Message-ID is caught when it is recorded."""
         return self._finish(raw, self._look_up_and_read(raw))
 
-    def process_new(self, raw: RawMessage) -> Outcome:
-        """`process` for a message the source already knows to be unrecorded (an
-        IMAP source checks Message-IDs before downloading): one query fewer. A
-        duplicate is still caught, inside the recording transaction."""
-        return self._finish(raw, self._read(raw))
-
-    def process_stream(self, messages: Iterable[RawMessage], ahead: int = 1) -> Iterator[Outcome]:
+    def process_stream(
+        self, messages: Iterable[RawMessage], ahead: int = 1, *, known_new: bool = False
+    ) -> Iterator[Outcome]:
         """`process` over many messages, in their order, each one's outcome as it
         is recorded. The next `ahead` messages are read (in their parse workers)
         while one is recorded, so a long import uses a second core instead of
         waiting for each email's parse and then its transaction. A message read
         ahead may turn out to repeat one recorded meanwhile: the recording
         transaction looks up its content and Message-ID again and records it
-        once. At most `ahead` + 1 messages are held in memory."""
+        once. At most `ahead` + 1 messages are held in memory.
+
+        `known_new`: the source already knows the messages to be unrecorded (an
+        IMAP source checks Message-IDs before downloading), so they are not
+        looked up before reading; a duplicate is still caught when recorded."""
+        read = self._read if known_new else self._look_up_and_read
         with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read-ahead") as pool:
             pending: deque[tuple[RawMessage, Future[_Read | None]]] = deque()
             try:
                 for raw in messages:
-                    pending.append((raw, pool.submit(self._look_up_and_read, raw)))
+                    pending.append((raw, pool.submit(read, raw)))
                     if len(pending) > ahead:
                         yield self._finish_pending(pending.popleft())
                 while pending:
@@ -201,9 +202,10 @@ class Pipeline:
         # checked in the recording transaction.
         return self.store.record_message(record, result, self.announcer, self.clock())
 
-    def process_all(self, messages: Iterable[RawMessage]) -> Tally:
+    def process_all(self, messages: Iterable[RawMessage], *, known_new: bool = False) -> Tally:
+        """`process_stream` to the end; the tally of all of them."""
         tally = Tally()
-        for outcome in self.process_stream(messages):
+        for outcome in self.process_stream(messages, known_new=known_new):
             tally.add(outcome)
         return tally
 

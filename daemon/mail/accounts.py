@@ -28,12 +28,11 @@ from typing import Protocol
 from daemon.config.imap import ImapAccount
 from daemon.errors import ActionNeededError, AuthError, ParcelwatchError
 from daemon.mail.backoff import Backoff
-from daemon.mail.imap import FolderReader, FolderReport, sync_account
+from daemon.mail.imap import FolderReader, FolderReport, Handler, sync_account
 from daemon.mail.imap_auth import TokenSource, token_source
 from daemon.mail.imap_connect import ImapConnection, connector
 from daemon.mail.imap_watch import FolderWatcher
 from daemon.mail.progress import Progress, Silent
-from daemon.mail.raw import RawMessage
 from daemon.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ class Mailboxes:
         senders: Sequence[str],
         store: Store,
         clock: Callable[[], datetime],
-        handle: Callable[[RawMessage], object],
+        handle: Handler,
         deliver: Callable[[], Delivered],
         *,
         connect_for: Callable[[ImapAccount], Callable[[], ImapConnection]] | None = None,

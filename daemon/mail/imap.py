@@ -34,7 +34,9 @@ from parsers.amazon.marketplaces import by_domain
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[RawMessage], object]
+# Records a batch of new messages in their order (Pipeline.process_all), reading
+# the next while one is recorded.
+Handler = Callable[[Iterable[RawMessage]], object]
 
 
 @dataclass(frozen=True)
@@ -191,11 +193,11 @@ class FolderReader:
             else:
                 wanted.append(uid)
         bodies = connection.bodies(wanted) if wanted else {}
-        for uid in wanted:
-            body = bodies.get(uid)
-            if body and body.data:
-                location = f"{uidvalidity}:{uid}"
-                self.handle(RawMessage(body.data, self.source, location, body.received_at))
+        self.handle(
+            RawMessage(body.data, self.source, f"{uidvalidity}:{uid}", body.received_at)
+            for uid, body in ((uid, bodies.get(uid)) for uid in wanted)
+            if body and body.data
+        )
         return len(bodies), known, too_large
 
     def _skip(self, uidvalidity: int, uid: int, size: int, message_id: str | None) -> int:
