@@ -1,13 +1,17 @@
 """`parcelwatch import` of a Maildir of Amazon emails about distinct parcels:
 how many emails a second are read, parsed and recorded.
 
-Run: .venv/bin/python -m bench.import_speed [--emails 2000] [--postgres] [--profile]
+Run: .venv/bin/python -m bench.import_speed [--emails 2000] [--postgres] [--recent] [--profile]
 
 The Maildir holds `emails` copies of the golden corpus's Amazon emails, each
 about new orders and new parcels (bench/mail.py: new order ids, Message-IDs,
 valid tracking numbers of the same carrier, Amazon shipment ids), so every
 email records what a real mailbox's would: new orders and shipments, not the
-same hundred over and over. The import runs in this process through the
+same hundred over and over. The copies keep their templates' dates, so their
+milestones are history and queue nothing (an import of an old archive); with
+--recent they are dated in the hours before the run, and every milestone is
+news: the notification rows are written too (no target is configured, so no
+delivery rows). The import runs in this process through the
 command's own code (the app of a config with no target, `read_local` as
 `parcelwatch import` calls it) against a new SQLite file, or with --postgres a
 new database on a PostgreSQL started for the run. The figure is emails per
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.mail import distinct_copy, distinct_templates
@@ -38,16 +43,23 @@ from daemon.config.settings import load_settings
 from daemon.mail import local
 from daemon.service.progress import LogProgress
 from tests.support import postgres
+from tests.support.replay import redated
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def write_maildir(path: Path, count: int) -> None:
+def write_maildir(path: Path, count: int, *, recent: bool = False) -> None:
+    """`count` distinct copies; with `recent`, dated in the last hours (one
+    every 5 s up to now), so their milestones are news and queue notifications."""
     rng = random.Random(16)
     templates = distinct_templates()
     box = mailbox.Maildir(path, create=True)
+    now = datetime.now(UTC)
     for n in range(count):
-        box.add(distinct_copy(templates[n % len(templates)], n, rng))
+        copy = distinct_copy(templates[n % len(templates)], n, rng)
+        if recent:
+            copy = redated(copy, now - timedelta(seconds=5 * (count - n)))
+        box.add(copy)
 
 
 def config(directory: Path, url: str) -> Path:
@@ -99,11 +111,14 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=2000)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--recent", action="store_true", help="date the copies in the last hours: news to push"
+    )
     args = parser.parse_args()
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parcelwatch-import-")))
         maildir = work / "Maildir"
-        write_maildir(maildir, args.emails)
+        write_maildir(maildir, args.emails, recent=args.recent)
         url = f"sqlite:///{work / 'state' / 'parcelwatch.db'}"
         if args.postgres:
             url = stack.enter_context(postgres.running()).create_database("bench_import")
