@@ -37,7 +37,8 @@ from pathlib import Path
 
 from bench.idle import children_rss_kib
 from daemon.parsing.budget import BudgetedReader
-from parsers.registry import Registry, RegistryOptions, default_registry
+from parsers.options import RegistryOptions
+from parsers.registry import Registry, default_registry
 from tests.support import hostile
 
 SIZES = (10_000, 100_000, 1_000_000)

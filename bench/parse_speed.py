@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from daemon.parsing.budget import BudgetedReader
-from parsers.registry import RegistryOptions, default_registry
+from parsers.options import RegistryOptions
+from parsers.registry import default_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "emails"
 

@@ -42,7 +42,7 @@ from daemon.store.database import Store
 from daemon.store.opening import open_store
 from daemon.store.stories import Quiet, end_quiet_stories
 from daemon.store.unread import UnreadEmails
-from parsers.dragonfly import DOMAINS as CARRIER_DOMAINS
+from parsers.dragonfly_senders import DOMAINS as CARRIER_DOMAINS
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge

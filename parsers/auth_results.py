@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from parsers.message import MailMessage
+if TYPE_CHECKING:  # the daemon reads authserv-ids without the HTML decoder
+    from parsers.message import MailMessage
 
 _CLAUSE = re.compile(r"^\s*([a-z]+)\s*=\s*([a-z]+)(.*)", re.IGNORECASE | re.DOTALL)
 # The domain a DKIM or DMARC result is about: header.d=, header.i=@... or header.from=.

@@ -21,18 +21,12 @@ from zoneinfo import ZoneInfo
 from parsers.amazon.dates import DateReader
 from parsers.amazon.languages import language
 from parsers.amazon.senders import authentication
+from parsers.dragonfly_senders import is_dragonfly
 from parsers.message import MailMessage
 from parsers.model import Claim, Eta, Milestone, Rejected, ShipmentEvent, Unread, Unrecognised
 from parsers.tracking_text import find_all
 
 CARRIER = "dragonfly"
-DOMAINS = (
-    "dragonflyinternational.com",
-    "dragonflyshipping.nl",
-    "dragonflyshipping.com",
-    "dragonflyshipping.ca",
-    "intelcom.ca",
-)
 _ZONE = "Europe/Amsterdam"
 
 # Dutch first (the Netherlands), then English and French (Canada). "Je pakket is bij
@@ -54,11 +48,6 @@ _RULES: tuple[tuple[Milestone, re.Pattern[str]], ...] = tuple(
 )  # fmt: skip
 
 
-def _is_dragonfly(domain: str) -> bool:
-    domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in DOMAINS)
-
-
 class DragonflyParser:
     """Claims Dragonfly's delivery notices; see the module docstring."""
 
@@ -77,7 +66,7 @@ class DragonflyParser:
         """Ours when Dragonfly sent it and it names a Dragonfly number; the
         numbers are the verdict."""
         sender = message.sender
-        if sender is None or sender.disguised or not _is_dragonfly(sender.domain):
+        if sender is None or sender.disguised or not is_dragonfly(sender.domain):
             return None
         numbers = self._numbers(message)
         return Claim(100, numbers) if numbers else None
@@ -85,7 +74,7 @@ class DragonflyParser:
     def parse(
         self, message: MailMessage, claim: Claim[tuple[str, ...]]
     ) -> tuple[ShipmentEvent, ...]:
-        verdict = authentication(message, self._authserv_id, _is_dragonfly)
+        verdict = authentication(message, self._authserv_id, is_dragonfly)
         if verdict.failure is not None:
             raise Rejected(f"look-alike: Authentication-Results say {verdict.failure}")
         if self._require_authentication and not verdict.passed:

@@ -127,22 +127,3 @@ def default_registry(
         require_authentication=require_authentication, authserv_id=authserv_id
     )
     return Registry((amazon, dragonfly), Forwards(forwarders, authserv_id))
-
-
-@dataclass(frozen=True)
-class RegistryOptions:
-    """`default_registry`'s settings as one value: what a parse worker is sent
-    (daemon.parsing) to build the same registry in its own process."""
-
-    marketplaces: tuple[str, ...] | None = None
-    forwarders: tuple[str, ...] = ()
-    require_authentication: bool = False
-    authserv_id: str | None = None
-
-    def registry(self) -> Registry:
-        return default_registry(
-            marketplaces=self.marketplaces,
-            forwarders=self.forwarders,
-            require_authentication=self.require_authentication,
-            authserv_id=self.authserv_id,
-        )

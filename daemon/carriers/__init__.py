@@ -21,32 +21,8 @@ TransientError for anything worth retrying (with retry_after when the server sai
 how long), PermanentError for an HTTP status that no retry will change. May
 import `store`, `config`, the core and `parsers`; never `mail`, `notify`,
 `service` or `cli`.
+
+Nothing is re-exported here: importing the package (or `base`, `routing`,
+`ledger`) must not load the backends and httpx, which only a daemon with
+`[carriers]` configured needs (routing imports a backend when it builds it).
 """
-
-from daemon.carriers.aftership import AfterShip
-from daemon.carriers.base import (
-    Backend,
-    BatchResult,
-    CarrierEvent,
-    CarrierStatus,
-    Rejected,
-    TrackingQuery,
-)
-from daemon.carriers.dhl import Dhl
-from daemon.carriers.fedex import FedEx
-from daemon.carriers.seventeen_track import SeventeenTrack
-from daemon.carriers.ups import Ups
-
-__all__ = [
-    "AfterShip",
-    "Backend",
-    "BatchResult",
-    "CarrierEvent",
-    "CarrierStatus",
-    "Dhl",
-    "FedEx",
-    "Rejected",
-    "SeventeenTrack",
-    "TrackingQuery",
-    "Ups",
-]

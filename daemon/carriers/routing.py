@@ -6,31 +6,23 @@ configured order. A carrier's own API is taken when configured; an aggregator
 (17TRACK, AfterShip) serves any carrier; Amazon Logistics parcels are tracked by
 no public API for their recipients, so they stay email-only whatever is
 configured, and `show` says so.
+
+A backend's module (and with it httpx) is imported when that backend is built:
+a daemon without `[carriers]` never loads an HTTP client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from daemon.carriers import aftership, dhl, fedex, seventeen_track, ups
-from daemon.carriers.aftership import AfterShip
 from daemon.carriers.base import Backend, Clock
-from daemon.carriers.dhl import Dhl
-from daemon.carriers.fedex import FedEx
-from daemon.carriers.http_backend import HttpBackend
 from daemon.carriers.pacing import Pacer
-from daemon.carriers.seventeen_track import SeventeenTrack
-from daemon.carriers.ups import Ups
 from daemon.config.carriers import BackendSettings, CarrierSettings
 
-DEFAULT_URLS = {
-    "17track": seventeen_track.DEFAULT_BASE_URL,
-    "aftership": aftership.DEFAULT_BASE_URL,
-    "dhl": dhl.DEFAULT_BASE_URL,
-    "ups": ups.DEFAULT_BASE_URL,
-    "fedex": fedex.DEFAULT_BASE_URL,
-}
+if TYPE_CHECKING:
+    from daemon.carriers.http_backend import HttpBackend
 
 # Carriers whose parcels no backend will track for the person receiving them.
 EMAIL_ONLY = frozenset({"amazon_logistics"})
@@ -52,21 +44,37 @@ def build_backend(
 
 
 def _construct(settings: BackendSettings, clock: Clock, known: tuple[str, ...]) -> HttpBackend:
-    name, timeout = settings.name, settings.timeout
-    url = settings.base_url or DEFAULT_URLS[name]
+    """The backend named by `settings`, its module imported now (see above)."""
+    name, timeout, url = settings.name, settings.timeout, settings.base_url
     if name in ("ups", "fedex"):
         assert settings.client_id is not None and settings.client_secret is not None
-        oauth = Ups if name == "ups" else FedEx
-        return oauth(
-            settings.client_id, settings.client_secret, base_url=url, timeout=timeout, clock=clock
-        )
+        ident, secret = settings.client_id, settings.client_secret
+        if name == "ups":
+            from daemon.carriers import ups
+
+            url = url or ups.DEFAULT_BASE_URL
+            return ups.Ups(ident, secret, base_url=url, timeout=timeout, clock=clock)
+        from daemon.carriers import fedex
+
+        url = url or fedex.DEFAULT_BASE_URL
+        return fedex.FedEx(ident, secret, base_url=url, timeout=timeout, clock=clock)
     assert settings.api_key is not None
     key = settings.api_key
     if name == "17track":
-        return SeventeenTrack(key, base_url=url, timeout=timeout, clock=clock, registered=known)
+        from daemon.carriers import seventeen_track as track
+
+        url = url or track.DEFAULT_BASE_URL
+        return track.SeventeenTrack(
+            key, base_url=url, timeout=timeout, clock=clock, registered=known
+        )
     if name == "aftership":
-        return AfterShip(key, base_url=url, timeout=timeout, clock=clock, created=known)
-    return Dhl(key, base_url=url, timeout=timeout, clock=clock)
+        from daemon.carriers import aftership
+
+        url = url or aftership.DEFAULT_BASE_URL
+        return aftership.AfterShip(key, base_url=url, timeout=timeout, clock=clock, created=known)
+    from daemon.carriers import dhl
+
+    return dhl.Dhl(key, base_url=url or dhl.DEFAULT_BASE_URL, timeout=timeout, clock=clock)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from daemon.config.settings import Settings
-from parsers.registry import RegistryOptions
+from parsers.options import RegistryOptions
 
 
 def registry_options(settings: Settings) -> RegistryOptions:

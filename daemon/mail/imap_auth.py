@@ -10,6 +10,9 @@ server refuses it.
 Errors follow the tiers: a refused refresh token or a failing command is an
 AuthError (the user must act); an unreachable endpoint is a TransientError. No
 message ever contains a token, a secret or the endpoint's response body.
+
+httpx is imported by the first refresh-token grant: a daemon whose accounts log
+in with passwords never loads it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import logging
 import subprocess
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from daemon.config.imap import ImapAccount, OAuthSettings
 from daemon.errors import AuthError, TransientError
@@ -57,7 +61,11 @@ class RefreshTokenGrant:
         self.account = account
         self.settings = settings
         self.clock = clock
-        self._http = http or httpx.Client(timeout=_HTTP_TIMEOUT)
+        if http is None:
+            import httpx  # only an OAuth account needs it (module docstring)
+
+            http = httpx.Client(timeout=_HTTP_TIMEOUT)
+        self._http = http
         self._refresh_token = settings.refresh_token.reveal()
         self._token: str | None = None
         self._expires_at = clock()
@@ -68,6 +76,8 @@ class RefreshTokenGrant:
         return self._token
 
     def _fetch(self) -> str:
+        import httpx  # loaded with the client, in __init__
+
         form = {
             "grant_type": "refresh_token",
             "refresh_token": self._refresh_token,

@@ -14,7 +14,8 @@ and the caller sends the notification without the attachment.
 Amazon's photo links are signed: the query string carries the credential that
 grants access. Messages and logs therefore describe a URL by its scheme, host and
 path only (`safe_url`), never by its query; the requests go through httpcore
-directly, so no HTTP client logs them either.
+directly, so no HTTP client logs them either. httpcore is imported by the first
+download, not with this module: a daemon that never fetches a photo never loads it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpcore
 
 from daemon.errors import ParcelwatchError
 from daemon.notify.photo_net import Deadline, Network, Refused
 from daemon.notify.redact import safe_url
 from parsers.amazon.photos import is_photo_url
+
+if TYPE_CHECKING:
+    import httpcore
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -190,6 +193,8 @@ def _request(
     pool: httpcore.ConnectionPool, target: str, max_bytes: int, deadline: Deadline
 ) -> Photo | str:
     """One GET: the photo, or where the server redirects to."""
+    import httpcore  # loaded by the first download (see the module docstring)
+
     if deadline.remaining() <= 0:
         raise _timed_out(target, deadline)
     try:
@@ -282,6 +287,8 @@ def _read_image(
     signature is checked as soon as enough bytes are in, so an HTML page served as
     image/jpeg is dropped after its first piece rather than downloaded whole.
     """
+    import httpcore  # loaded by the first download (see the module docstring)
+
     chunks: list[bytes] = []
     received = 0
     mime_type: str | None = None

@@ -29,7 +29,7 @@ from daemon.errors import PermanentError
 from daemon.parsing.reading import READY, Parsed, WorkerSettings
 from daemon.parsing.wire import Closed, Overrun, Receiver, send
 from parsers.model import ParseResult
-from parsers.registry import RegistryOptions
+from parsers.options import RegistryOptions
 
 log = logging.getLogger(__name__)
 

@@ -1,17 +1,22 @@
 """What one email gives: the parse result and what the audit trail keeps of it.
 
 Pure: the same bytes give the same `Parsed`. It runs inside the parse worker
-(daemon.parsing.worker), so nothing here may rely on the daemon's state.
+(daemon.parsing.worker), so nothing here may rely on the daemon's state. The
+daemon imports this module too, for the values it exchanges with a worker, and
+must not load the decoder with them: `read_email` loads it when first called.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from parsers.message import parse_message
 from parsers.model import ParseResult
-from parsers.registry import Registry, RegistryOptions
+from parsers.options import RegistryOptions
+
+if TYPE_CHECKING:
+    from parsers.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class Parsed:
 
 def read_email(registry: Registry, raw: bytes) -> Parsed:
     """Decode and parse one email. Never raises."""
+    from parsers.message import parse_message  # the worker's: lxml, not the daemon's
+
     try:
         message = parse_message(raw)
     except Exception as exc:  # the decoder promises not to raise; be sure

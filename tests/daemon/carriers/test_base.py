@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 
-from daemon.carriers import AfterShip, Backend, Dhl, FedEx, SeventeenTrack, Ups
-from daemon.carriers.base import BatchBuilder, CarrierEvent, CarrierStatus, chunked, unique
+from daemon.carriers.aftership import AfterShip
+from daemon.carriers.base import Backend, BatchBuilder, CarrierEvent, CarrierStatus, chunked, unique
+from daemon.carriers.dhl import Dhl
+from daemon.carriers.fedex import FedEx
 from daemon.carriers.normalise import chronological, delivered_time, phrase_milestone, place
+from daemon.carriers.seventeen_track import SeventeenTrack
 from daemon.carriers.shape import ShapeError, items, obj, text
+from daemon.carriers.ups import Ups
 from daemon.carriers.when import eta, instant, local_date
 from daemon.config.secrets import Secret
 from parsers.model import Eta, Milestone

@@ -18,7 +18,7 @@ import pytest
 from daemon.mail.raw import RawMessage
 from daemon.parsing.budget import Budget, BudgetedReader
 from daemon.pipeline import Pipeline
-from parsers.registry import RegistryOptions
+from parsers.options import RegistryOptions
 from tests.daemon.service.faults.conftest import poll_until
 from tests.daemon.test_pipeline import Clock, make_app
 from tests.support import hostile

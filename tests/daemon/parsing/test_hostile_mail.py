@@ -22,7 +22,7 @@ import pytest
 from daemon.parsing.budget import BudgetedReader
 from daemon.parsing.reading import Parsed
 from parsers.limits import MAX_EVENTS
-from parsers.registry import RegistryOptions
+from parsers.options import RegistryOptions
 from tests.support import hostile
 
 SIZE = 100_000
