@@ -3,11 +3,18 @@ breakdown behind the idle daemon's figure (bench/idle.py).
 
 Run: .venv/bin/python -m bench.import_memory
 
-A fresh interpreter imports, in the daemon's order, each library of the
-design card and the daemon's own packages, then adds one Apprise URL (Apprise
-loads every plugin then) and loads every language's tables, and prints the
-resident size (VmRSS of /proc/self/status) after each step. One interpreter
-per run, so nothing this benchmark imports is counted.
+Three fresh interpreters, one per process the daemon's work runs in, print the
+resident size (VmRSS of /proc/self/status) after each step:
+
+- the daemon's own process (`parcelwatch run`), in the order it loads: the store
+  with SQLAlchemy, its ORM and sqlmodel, APScheduler, imapclient, Apprise and the
+  first Apprise URL (Apprise loads every plugin then), and the rest of the daemon;
+  then what it loads only when asked: httpx for a carrier backend or an OAuth
+  account's token, httpcore for the first delivery photo;
+- a parse worker (daemon.parsing.worker): the parsers, with bs4 and lxml, and
+  every language's tables, which the daemon's process no longer loads.
+
+One interpreter per process, so nothing this benchmark imports is counted.
 """
 
 from __future__ import annotations
@@ -15,24 +22,30 @@ from __future__ import annotations
 import subprocess
 import sys
 
-STEPS = (
+DAEMON = (
     ("sqlalchemy", "import sqlalchemy"),
     ("sqlalchemy.orm", "import sqlalchemy.orm"),
     ("sqlmodel (pydantic)", "import sqlmodel"),
     ("the store (Core tables, ORM classes)", "import daemon.store.database, daemon.store.tables"),
     ("apscheduler", "import apscheduler.schedulers.background"),
     ("imapclient", "import imapclient"),
-    ("httpx (carrier backends)", "import httpx"),
-    ("bs4 and lxml.html", "import bs4, lxml.html"),
-    ("the parsers (English tables)", "import parsers.registry, parsers.amazon.en"),
     ("apprise", "import apprise"),
     ("the first Apprise URL (every plugin)",
      "import apprise; apprise.Apprise().add('json://127.0.0.1:9/hook')"),
-    ("the other nine language tables",
+    ("the rest of the daemon (`parcelwatch run`, the service)",
+     "import daemon.cli.run, daemon.service.runner, daemon.service.loop"),
+    ("only with [carriers] or an OAuth account: httpx and the backends",
+     "import daemon.carriers.seventeen_track, daemon.mail.imap_auth, httpx"),
+    ("only at the first delivery photo: httpcore", "import daemon.notify.photo_conn"),
+)  # fmt: skip
+
+WORKER = (
+    ("the worker's own modules", "import daemon.parsing.worker"),
+    ("bs4 and lxml.html", "import bs4, lxml.html"),
+    ("the parsers (English tables)", "import parsers.registry, parsers.amazon.en"),
+    ("the other language tables",
      "from parsers.amazon.languages import BY_MARKETPLACE, of_marketplace\n"
      "for domain in BY_MARKETPLACE: of_marketplace(domain)"),
-    ("the rest of the daemon (daemon.app, the service)",
-     "import daemon.app, daemon.service.runner, daemon.service.loop"),
 )  # fmt: skip
 
 _PROBE = """
@@ -50,20 +63,26 @@ for index, code in enumerate(sys.argv[1:]):
 """
 
 
-def main() -> None:
+def measure(title: str, steps: tuple[tuple[str, str], ...]) -> None:
+    """Print the table of one process: each step and what it added."""
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *(code for _, code in STEPS)],
+        [sys.executable, "-c", _PROBE, *(code for _, code in steps)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     lines = [line.split("\t") for line in done.stdout.splitlines()]
     before = float(lines[0][1])
-    print(f"python {sys.version.split()[0]}")
-    print("| step | adds | resident |\n|---|---|---|")
+    print(f"\n{title}\n\n| step | adds | resident |\n|---|---|---|")
     print(f"| CPython | | {before:.1f} MB |")
-    for (name, _), (_, value) in zip(STEPS, lines[1:], strict=True):
+    for (name, _), (_, value) in zip(steps, lines[1:], strict=True):
         now = float(value)
         print(f"| {name} | {now - before:.1f} MB | {now:.1f} MB |")
         before = now
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]}")
+    measure("The daemon's process (`parcelwatch run`)", DAEMON)
+    measure("A parse worker (daemon.parsing.worker)", WORKER)
 
 
 if __name__ == "__main__":
