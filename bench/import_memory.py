@@ -7,10 +7,10 @@ Three fresh interpreters, one per process the daemon's work runs in, print the
 resident size (VmRSS of /proc/self/status) after each step:
 
 - the daemon's own process (`parcelwatch run`), in the order it loads: the store
-  with SQLAlchemy, its ORM and sqlmodel, APScheduler, imapclient, Apprise and the
-  first Apprise URL (Apprise loads every plugin then), and the rest of the daemon;
-  then what it loads only when asked: httpx for a carrier backend or an OAuth
-  account's token, httpcore for the first delivery photo;
+  with SQLAlchemy Core, APScheduler, imapclient, Apprise and the first Apprise URL
+  (Apprise loads every plugin then), and the rest of the daemon; then what it
+  loads only when asked: httpx for a carrier backend or an OAuth account's token,
+  httpcore for the first delivery photo, the ORM for Home Assistant's event log;
 - a parse worker (daemon.parsing.worker): the parsers, with bs4 and lxml, and
   every language's tables, which the daemon's process no longer loads.
 
@@ -23,10 +23,8 @@ import subprocess
 import sys
 
 DAEMON = (
-    ("sqlalchemy", "import sqlalchemy"),
-    ("sqlalchemy.orm", "import sqlalchemy.orm"),
-    ("sqlmodel (pydantic)", "import sqlmodel"),
-    ("the store (Core tables, ORM classes)", "import daemon.store.database, daemon.store.tables"),
+    ("sqlalchemy (Core)", "import sqlalchemy"),
+    ("the store (Core tables and rows)", "import daemon.store.database, daemon.store.rows"),
     ("apscheduler", "import apscheduler.schedulers.background"),
     ("imapclient", "import imapclient"),
     ("apprise", "import apprise"),
@@ -37,6 +35,8 @@ DAEMON = (
     ("only with [carriers] or an OAuth account: httpx and the backends",
      "import daemon.carriers.seventeen_track, daemon.mail.imap_auth, httpx"),
     ("only at the first delivery photo: httpcore", "import daemon.notify.photo_conn"),
+    ("only with [mqtt]: the ORM (sqlalchemy.orm, sqlmodel, pydantic) for its event log",
+     "import daemon.store.tables"),
 )  # fmt: skip
 
 WORKER = (

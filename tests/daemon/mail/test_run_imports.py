@@ -2,7 +2,8 @@
 
 Emails are parsed in worker processes (daemon.parsing), so the daemon's own
 process needs neither the parsers nor the HTML decoder; without `[carriers]`, an
-OAuth account or a photo to fetch it needs no HTTP client either. Each of those
+OAuth account or a photo to fetch it needs no HTTP client either, and without
+`[mqtt]` no ORM (the store writes through Core). Each of those
 costs the idle daemon megabytes it would keep for its whole life
 (docs/BENCHMARKS.md, "Idle daemon"). The daemon here is the real command against
 the real Dovecot, stopped by SIGTERM once its notifications are out; what it had
@@ -31,9 +32,12 @@ with open(sys.argv[1], "w") as out:
     out.write("\\n".join(sorted(sys.modules)))
 sys.exit(code)
 """
-# Loaded by the parse workers, or only when a carrier, an OAuth token or a photo
-# is asked for; none of them by this daemon.
+# Loaded by the parse workers, or only when a carrier, an OAuth token, a photo or
+# Home Assistant's event log (the ORM) is asked for; none of them by this daemon.
 NOT_IN_THE_DAEMON = (
+    "sqlalchemy.orm",
+    "sqlmodel",
+    "pydantic",
     "bs4",
     "lxml",
     "parsers.registry",
