@@ -4,6 +4,7 @@ shipments, timeline and outbox rows)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,6 +80,24 @@ def message_row(message: MessageRecord, result: ParseResult, now: datetime) -> d
     }
 
 
+@functools.cache
+def _insert_unless_known(columns: tuple[str, ...]) -> sa.Insert:
+    """INSERT of a message row (of these columns) unless one with its content
+    or Message-ID is there: the look-up and the insert in one statement (on
+    PostgreSQL, one round trip of the few each email costs). Returns its key,
+    or no row. Built once per set of columns."""
+    values = sa.select(*(sa.bindparam(f"new_{n}", type_=_message.c[n].type) for n in columns))
+    known = sa.or_(
+        _message.c.sha256 == sa.bindparam("new_sha256"),
+        _message.c.message_id == sa.bindparam("new_message_id"),  # NULL matches nothing
+    )
+    return (
+        _message.insert()
+        .from_select(list(columns), values.where(~sa.exists().where(known)))
+        .returning(_message.c.id)
+    )
+
+
 def record(
     store: Store,
     message: MessageRecord,
@@ -123,11 +142,14 @@ def _record(
     from daemon.store.recorder import Recorder  # loaded by the first email
 
     with store.writing() as connection:
-        if not checked and find_processed(connection, message.sha256, message.message_id):
-            return DUPLICATE
         row = message_row(message, result, now)
-        insert = _message.insert().returning(_message.c.id)
-        pk = connection.execute(insert, row).scalar_one()
+        if checked:
+            pk = connection.execute(_message.insert().returning(_message.c.id), row).scalar_one()
+        else:
+            insert = _insert_unless_known(tuple(row))
+            pk = connection.execute(insert, {f"new_{k}": v for k, v in row.items()}).scalar()
+            if pk is None:
+                return DUPLICATE
         recorder = Recorder(connection, announcer, now, message.account)
         for event in result.events:
             recorder.record(event, "email", pk)

@@ -344,3 +344,19 @@ def test_the_same_email_twice_in_one_stream_is_recorded_once(
     assert [o.duplicate for o in outcomes] == [False, True, False, True]
     assert len(app.store.message_errors()) == 0
     app.close()
+
+
+def test_an_email_seen_before_under_other_bytes_is_recorded_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The same Message-ID with other bytes (a copy in another folder, a server
+    that rewrote a header): the look-up before reading is by content and misses
+    it, the recording transaction finds the Message-ID."""
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
+    first = next(iter(local.read(SAMPLE)))
+    assert b"\nMessage-ID: <" in first.data or b"\nMessage-Id: <" in first.data
+    copy = RawMessage(b"X-Copied-By: a server\r\n" + first.data, "test", "other-folder")
+    outcomes = list(app.pipeline.process_stream([first, copy]))
+    assert [o.duplicate for o in outcomes] == [False, True]
+    assert app.pipeline.process(copy).duplicate  # a later pass too: its bytes were never kept
+    app.close()
