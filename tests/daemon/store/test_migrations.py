@@ -64,8 +64,10 @@ def shipment_indexes(url: str) -> dict[str, str]:
         engine.dispose()
     conditions = {}
     for index in found:
-        where = next((str(v) for k, v in index["dialect_options"].items() if k.endswith("_where")), "")
-        conditions[str(index["name"])] = " ".join(where.translate({40: None, 41: None}).lower().split())
+        options = index.get("dialect_options", {})
+        where = str(next((v for k, v in options.items() if k.endswith("_where")), ""))
+        plain = where.replace("(", "").replace(")", "").lower()
+        conditions[str(index["name"])] = " ".join(plain.split())
     return conditions
 
 
