@@ -13,6 +13,16 @@ checks read; `ix_shipment_ended` those finished and not yet archived, which
 housekeeping and the recently-delivered list read. Their conditions are the
 expressions TRAVELLING and ENDED below, used verbatim by the queries (SQLite
 uses a partial index only when the query repeats its condition).
+
+Every index on `shipment` is paid for by archiving: PostgreSQL writes each
+archived shipment as a new row version, with an entry in every index that
+holds it (the two above do not: an archived row leaves them). So the indexes
+by tracking number and by Amazon shipment id hold only the shipments that
+have one (they are only ever probed for a value; many Amazon parcels have no
+tracking number, a parcel added by hand no Amazon id), and there is no index
+on every shipment's `updated_at`: the queries ordered by it over all
+shipments (`list --all`, the web search) read every row anyway and sort as
+fast without one, and the web page's change stamp counts every row.
 """
 
 from __future__ import annotations
@@ -171,9 +181,9 @@ shipment = sa.Table(
     _pk(),
     _text("carrier"),
     # Stored normalised (upper case, no spaces: normal_number), so a lookup
-    # is an index probe.
-    _text("tracking_number", index=True),
-    _text("amazon_shipment_id", index=True),
+    # is an index probe (the indexes hold only the shipments that have one).
+    _text("tracking_number"),
+    _text("amazon_shipment_id"),
     sa.Column("package_index", sa.Integer),
     _text("marketplace"),
     _text("label"),
@@ -204,8 +214,11 @@ _PARTIAL = (
     (sa.Index("ix_shipment_travelling", shipment.c.updated_at), TRAVELLING),
     (sa.Index("ix_shipment_ended", shipment.c.updated_at), ENDED),
     (sa.Index("ix_orders_unshipped", orders.c.updated_at), UNSHIPPED),
+    *(
+        (sa.Index(f"ix_shipment_{column.name}", column), column.is_not(None))
+        for column in (shipment.c.tracking_number, shipment.c.amazon_shipment_id)
+    ),
 )
-sa.Index("ix_shipment_updated_at", shipment.c.updated_at)
 sa.Index("ix_orders_updated_at", orders.c.updated_at)
 
 

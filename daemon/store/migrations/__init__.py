@@ -7,4 +7,4 @@ versions/ and moves HEAD (tests/daemon/store/test_migrations.py checks that
 they agree).
 """
 
-HEAD = "0002"
+HEAD = "0003"

@@ -93,3 +93,29 @@ def test_sqlite_finds_the_travelling_parcels_through_the_partial_index(tmp_path:
                 assert any("ix_shipment_travelling" in str(step) for step in plan), plan
     finally:
         store.close()
+
+
+def test_a_look_up_by_number_probes_the_indexes_of_shipments_that_have_one(
+    database_url: str,
+) -> None:
+    """The indexes by tracking number and by Amazon shipment id leave out the
+    shipments without one (archiving writes no entry there): a look-up for a
+    value still goes through both, on either database."""
+    store = Store(database_url)
+    try:
+        fill(store, 20 * ACTIVE_SHARE)
+        postgres = store.engine.dialect.name == "postgresql"
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        seen: list[tuple[str, Any]] = []
+        sa.event.listen(store.engine, "before_cursor_execute",
+                        lambda _c, _k, sql, params, *_: seen.append((sql, params)))  # fmt: skip
+        [found] = store.find_shipments(f"1zbench {ACTIVE_SHARE:011d}")
+        assert found.pk == ACTIVE_SHARE
+        sql, params = seen[0]
+        with store.engine.connect() as connection:
+            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = str(connection.exec_driver_sql(explain + sql, params).all())
+        assert "ix_shipment_tracking_number" in plan and "ix_shipment_amazon_shipment_id" in plan
+    finally:
+        store.close()
