@@ -124,7 +124,7 @@ class Pipeline:
         return self._finish(raw, self._look_up_and_read(raw))
 
     def process_stream(
-        self, messages: Iterable[RawMessage], ahead: int = 1, *, known_new: bool = False
+        self, messages: Iterable[RawMessage], ahead: int = 2, *, known_new: bool = False
     ) -> Iterator[Outcome]:
         """`process` over many messages, in their order, each one's outcome as it
         is recorded. The next `ahead` messages are read (in their parse workers)

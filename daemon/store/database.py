@@ -117,8 +117,14 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A connection for queries on the Core tables (no ORM)."""
+        """A connection for queries on the Core tables (no ORM). PostgreSQL
+        reads in autocommit: each query sees what was committed when it ran, as
+        it would in a READ COMMITTED transaction, without the two round trips of
+        BEGIN and ROLLBACK around it (SQLite's driver begins no transaction to
+        read)."""
         with self.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
 
     @contextmanager
