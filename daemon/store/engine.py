@@ -126,13 +126,14 @@ def _migrate(connection: Connection, revision: str | None) -> None:
         version.create(connection)
         connection.execute(version.insert().values(version_num=HEAD))
         return
+    # Alembic's lines are for developers; some are logged as it is imported.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", "daemon.store:migrations")
     config.attributes["connection"] = connection
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its lines are for developers
     log.info("bringing the database's schema up to date (revision %s)", HEAD)
     command.upgrade(config, "head")
 

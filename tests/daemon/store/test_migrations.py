@@ -6,7 +6,10 @@ their data."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.storage
 
 BEFORE = Path(__file__).with_name("fixtures") / "before_migrations.sql"
 ORDER = "113-4829105-7730624"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def from_dump(path: Path, *extra: str) -> str:
@@ -115,6 +119,24 @@ def test_the_demo_database_of_the_version_before_is_brought_up_to_date(tmp_path:
         assert len(store.shipments(include_finished=True)) == 5
     finally:
         store.close()
+
+
+def test_an_upgrade_says_one_line_and_none_of_alembics(tmp_path: Path) -> None:
+    """A person who upgraded runs `list` and sees why it took a moment, not
+    Alembic's developer lines (some of which it logs as it is imported)."""
+    url = from_dump(tmp_path / "old.db")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[general]\nstate_dir = "{tmp_path}"\ndatabase_url = "{url}"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "daemon.cli", "--config", str(config), "list"],
+        cwd=ROOT, env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert [line for line in lines if "bringing the database's schema up to date" in line]
+    assert [line for line in lines if "alembic" in line.lower()] == []
+    assert revision(url) == HEAD
 
 
 def test_an_older_database_gets_the_tables_and_columns_it_lacks(tmp_path: Path) -> None:
