@@ -47,12 +47,24 @@ class _Row:
     created_at: datetime
     updated_at: datetime
     _saved: dict[str, Any] = field(init=False, repr=False)
+    # The set of rows its `Rows` will look at when it saves: a row enters it when
+    # a column is assigned, so a save costs what changed, not what was read (the
+    # stale pass reads every parcel on its way, and saves once per stale one).
+    _changed: set[_Row] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._saved = self._values() if self.id is not None else {}
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        changed = self.__dict__.get("_changed")
+        if changed is not None and name in self.columns:
+            changed.add(self)
+
     def _values(self) -> dict[str, Any]:
-        # The JSON columns are copied: a list changed in place must still differ.
+        # The JSON columns are copied, so that a value given back in changed form
+        # differs from the one saved (a column is noticed when it is assigned:
+        # the recorder assigns new values, never changes them in place).
         values = {name: getattr(self, name) for name in self.columns}
         values["occurrences"] = dict(self.occurrences)
         values["items"] = list(self.items)
@@ -133,6 +145,7 @@ class Rows:
         self.connection = connection
         self._known: dict[tuple[str, int], TrackedRow] = {}
         self._new: list[TrackedRow] = []
+        self._changed: set[_Row] = set()  # the known rows a column was assigned in
         self._links: list[tuple[ShipmentRow, OrderRow]] = []
 
     def orders(self, query: sa.Select[Any]) -> list[OrderRow]:
@@ -154,6 +167,7 @@ class Rows:
 
     def add(self, row: TrackedRow) -> None:
         """A row made by `new_order` or `new_shipment`, to be inserted."""
+        row._changed = self._changed
         self._new.append(row)
 
     def link(self, shipment: ShipmentRow, order: OrderRow) -> None:
@@ -169,13 +183,15 @@ class Rows:
             row.saved()
             self._known[(row.table.name, row.id)] = row
         self._new.clear()
-        for row in self._known.values():
-            changes = row.changes()
+        changed = list(self._changed)  # the set itself stays: every row holds it
+        self._changed.clear()
+        for assigned in changed:
+            changes = assigned.changes()
             if changes:  # the changed columns are the parameters' names: the SET list
-                table = row.table
+                table = assigned.table
                 update = table.update().where(table.c.id == sa.bindparam("row_pk"))
-                self.connection.execute(update, {**changes, "row_pk": row.id})
-                row.saved()
+                self.connection.execute(update, {**changes, "row_pk": assigned.id})
+                assigned.saved()
         if self._links:
             links = [{"shipment_pk": s.id, "order_pk": o.id} for s, o in self._links]
             self.connection.execute(schema.shipmentorder.insert(), links)
@@ -190,5 +206,6 @@ class Rows:
         known = self._known.get(key)
         if known is None:
             known = self._known[key] = kind(**{name: mapping[name] for name in kind.columns})
+            known._changed = self._changed
         assert isinstance(known, kind)
         return known

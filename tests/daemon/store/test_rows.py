@@ -84,7 +84,7 @@ def test_a_changed_row_is_one_update_of_the_changed_columns_only(store: Store) -
         (found,) = rows.orders(sa.select(orders).where(orders.c.order_id == order.order_id))
         rows.save()  # read, not changed: nothing written
         found.shipped = True
-        found.occurrences["shipped"] = 1  # changed in place
+        found.occurrences = {**found.occurrences, "shipped": 1}
         rows.save()
     assert [s for s in statements.take() if s not in ("BEGIN", "COMMIT")] == ["SELECT", "UPDATE"]
     update = next(s for s in sql if s.upper().startswith("UPDATE"))
@@ -125,3 +125,35 @@ def test_nothing_is_written_when_the_transaction_fails(store: Store) -> None:
         assert (
             connection.execute(sa.select(sa.func.count()).select_from(schema.orders)).scalar() == 0
         )
+
+
+def test_a_save_looks_only_at_the_rows_assigned_since_the_last(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stale pass reads every parcel on its way and saves once per stale
+    one: each save must cost what changed, not everything read."""
+    with store.writing() as connection:
+        rows = Rows(connection)
+        for _ in range(20):
+            rows.add(new_shipment(None, None, NOW))
+            rows.save()
+    looked_at: list[int | None] = []
+    compare = ShipmentRow.changes
+
+    def counted(row: ShipmentRow) -> dict[str, object]:
+        looked_at.append(row.id)
+        return compare(row)
+
+    monkeypatch.setattr(ShipmentRow, "changes", counted)
+    with store.writing() as connection:
+        rows = Rows(connection)
+        ship = schema.shipment
+        every = rows.shipments(sa.select(ship).order_by(ship.c.id))
+        assert len(every) == 20
+        for row in every[:3]:
+            row.label = f"parcel {row.id}"
+            rows.save()
+    assert looked_at == [every[0].id, every[1].id, every[2].id]
+    with store.reading() as connection:
+        labels = connection.execute(sa.select(ship.c.label).where(ship.c.label.is_not(None)))
+        assert len(labels.all()) == 3
