@@ -11,7 +11,8 @@ golden corpus's Amazon emails, so the first start has a backfill to do and
 notifications to send), a loopback json:// receiver as the Apprise target, and
 the real `parcelwatch run` as a subprocess. Start-up ends when every watcher has
 logged that it waits in IDLE (it logs that only after its backfill, and the
-notifications of that backfill, are done). Then /proc/<pid> is read at the start
+notifications of that backfill, are done) and each account's hello (sent after
+its first sync) has arrived. Then /proc/<pid> is read at the start
 and at the end of a window of `seconds` in which nothing happens.
 
 With --mqtt a real Mosquitto runs on loopback too and the config points `[mqtt]`
@@ -443,6 +444,7 @@ def observe(
     both ends of the idle window."""
     ticks = os.sysconf("SC_CLK_TCK")
     log.wait_idle(STARTUP_TIMEOUT)
+    wait_for_hellos(receiver, [account_name(n) for n in range(accounts)], STARTUP_TIMEOUT)
     if web_port is not None:
         open_pages(web_port)
     first = sample(process.pid, time.monotonic())
@@ -479,6 +481,20 @@ def observe(
         python=platform.python_version(),
         nproc=os.cpu_count(),
     )
+
+
+def wait_for_hellos(receiver: Receiver, names: list[str], timeout: float) -> None:
+    """Each account's hello is queued after its first sync, and may go out just
+    after its watcher entered IDLE: start-up ends when it has arrived, so that
+    the window measures the waiting, not the first send (Apprise's loading)."""
+
+    def arrived() -> bool:
+        titles = receiver.titles()
+        return all(any(t.startswith(f"Watching {name}") for t in titles) for name in names)
+
+    with receiver.changed:
+        if not receiver.changed.wait_for(arrived, timeout):
+            raise RuntimeError(f"not every account's hello arrived within {timeout:g} s")
 
 
 def _count(receiver: Receiver) -> int:
