@@ -250,7 +250,7 @@ def build(
         settings.late_after_days,
     )
     hellos = Hellos(routing, store.shipments, store.unshipped_orders, outbox.add_once, zone)
-    reminders = Reminders(routing, store.shipments, outbox.add_once, zone)
+    reminders = Reminders(routing, store.pickups_ending, outbox.add_once, zone)
     reader = BudgetedReader(registry_options(settings), Budget(seconds=settings.parse_budget))
     pipeline = Pipeline(reader, store, routing, clock)
     unread = UnreadEmails(store)

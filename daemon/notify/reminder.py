@@ -39,7 +39,7 @@ class Reminders:
     def __init__(
         self,
         routing: Routing,
-        shipments: Callable[[], list[ShipmentView]],
+        shipments: Callable[[date], list[ShipmentView]],  # those whose pickup ends that day
         add: AddOnce,
         zone: tzinfo | None,
     ) -> None:
@@ -55,7 +55,7 @@ class Reminders:
         if local.time() < REMIND_AT or not self._routing.notifies(_READY):
             return 0
         queued = 0
-        for view in self._shipments():
+        for view in self._shipments(local.date()):
             if due_today(view, local.date(), self._zone):
                 queued += self._queue(view, local.date(), now)
         return queued

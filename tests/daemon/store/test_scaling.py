@@ -5,6 +5,7 @@ thousand, and the due query leaves out every finished parcel."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from daemon.carriers.ledger import Checks
 from daemon.notify.routing import Announcements
-from daemon.store import housekeeping
+from daemon.store import housekeeping, schema
 from daemon.store.database import Store
 from parsers.model import Milestone
 from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, is_active
@@ -117,5 +118,28 @@ def test_a_look_up_by_number_probes_the_indexes_of_shipments_that_have_one(
             explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
             plan = str(connection.exec_driver_sql(explain + sql, params).all())
         assert "ix_shipment_tracking_number" in plan and "ix_shipment_amazon_shipment_id" in plan
+    finally:
+        store.close()
+
+
+def test_the_pickup_reminder_reads_only_the_parcels_whose_pickup_ends_that_day(
+    database_url: str,
+) -> None:
+    """The outbox pass (every minute with carriers) asks for the day's pickup
+    reminders: only the parcels whose deadline is that day are read, not the
+    views of every parcel on its way."""
+    store = Store(database_url)
+    try:
+        fill(store, 10 * ACTIVE_SHARE)  # ten on their way, none with a pickup deadline
+        [first, *_] = store.shipments()
+        day = NOW.date()
+        ship = schema.shipment
+        with store.writing() as connection:
+            connection.execute(
+                ship.update().where(ship.c.id == first.pk).values(pickup_deadline=day)
+            )
+        assert [view.pk for view in store.pickups_ending(day)] == [first.pk]
+        assert store.pickups_ending(day + timedelta(days=1)) == []
+        assert len(store.shipments()) == 10
     finally:
         store.close()
