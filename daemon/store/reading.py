@@ -41,15 +41,21 @@ def state_of(row: Row) -> ShipmentState:
 
 
 def shipment_views(
-    connection: Connection, rows: Sequence[Row], *, details: bool = True
+    connection: Connection,
+    rows: Sequence[Row],
+    *,
+    details: bool = True,
+    timelines: Mapping[int, tuple[TimelineLine, ...]] | None = None,
 ) -> list[ShipmentView]:
     """Views of these shipment rows, in their order; without `details` their
     timelines and carrier schedules are left empty (a table of parcels shows
-    neither, and they are most of the reading)."""
+    neither, and they are most of the reading). `timelines`: already read with
+    something else's (an order's, by order_views)."""
     pks = [int(row["id"]) for row in rows]
     orders = _order_ids(connection, pks)
     checks = _checks(connection, pks) if details else {}
-    timelines = _timelines(connection, schema.timelineevent.c.shipment_pk, pks) if details else {}
+    if timelines is None:
+        timelines = _timelines(connection, pks, ())[0] if details else {}
     return [
         _shipment_view(
             row, orders.get(row["id"], ()), checks.get(row["id"]), timelines.get(row["id"], ())
@@ -78,9 +84,11 @@ def order_views(connection: Connection, rows: Sequence[Row]) -> list[OrderView]:
     for pair in pairs:
         by_order[pair["order_pk"]].append(pair)
         shipment_rows[pair["id"]] = pair
-    views = shipment_views(connection, list(shipment_rows.values()))
+    # The order's timeline and its parcels' in one query (`show` of an order:
+    # on PostgreSQL every query is a round trip).
+    ship_lines, timelines = _timelines(connection, list(shipment_rows), pks)
+    views = shipment_views(connection, list(shipment_rows.values()), timelines=ship_lines)
     shipments = dict(zip(shipment_rows, views, strict=True))
-    timelines = _timelines(connection, schema.timelineevent.c.order_pk, pks)
     return [
         _order_view(
             row,
@@ -184,47 +192,78 @@ def _checks(connection: Connection, pks: Sequence[int]) -> dict[int, CheckView]:
     }
 
 
+Lines = dict[int, tuple[TimelineLine, ...]]
+
+
 def _timelines(
-    connection: Connection, key: sa.Column[int], pks: Sequence[int]
-) -> dict[int, tuple[TimelineLine, ...]]:
+    connection: Connection, shipment_pks: Sequence[int], order_pks: Sequence[int]
+) -> tuple[Lines, Lines]:
+    """The timelines of these shipments and of these orders, by key: read
+    together, one query per slice of keys."""
     event = schema.timelineevent
-    rows = _chunked(
+    columns = (event.c.shipment_pk, event.c.order_pk, event.c.occurred_at, event.c.milestone,
+               event.c.source, event.c.description, event.c.eta_start, event.c.eta_end)  # fmt: skip
+    rows = _chunked_pair(
         connection,
-        key,
-        pks,
-        lambda among: sa.select(key.label("owner"), event.c.occurred_at, event.c.milestone,
-                                event.c.source, event.c.description, event.c.eta_start,
-                                event.c.eta_end)
-        .where(among)
-        .order_by(event.c.occurred_at, event.c.id),
-    )  # fmt: skip
-    found: dict[int, list[TimelineLine]] = defaultdict(list)
+        (event.c.shipment_pk, shipment_pks),
+        (event.c.order_pk, order_pks),
+        lambda among: sa.select(*columns).where(among).order_by(event.c.occurred_at, event.c.id),
+    )
+    ships, orders = set(shipment_pks), set(order_pks)
+    by_shipment: dict[int, list[TimelineLine]] = defaultdict(list)
+    by_order: dict[int, list[TimelineLine]] = defaultdict(list)
     for row in rows:
-        found[row["owner"]].append(
-            TimelineLine(
-                occurred_at=row["occurred_at"],
-                milestone=Milestone(row["milestone"]) if row["milestone"] != UNREAD else None,
-                source=row["source"],
-                description=row["description"],
-                eta=Eta.between(row["eta_start"], row["eta_end"]),
-            )
+        line = TimelineLine(
+            occurred_at=row["occurred_at"],
+            milestone=Milestone(row["milestone"]) if row["milestone"] != UNREAD else None,
+            source=row["source"],
+            description=row["description"],
+            eta=Eta.between(row["eta_start"], row["eta_end"]),
         )
-    return {pk: tuple(lines) for pk, lines in found.items()}
+        if row["shipment_pk"] in ships:
+            by_shipment[row["shipment_pk"]].append(line)
+        if row["order_pk"] in orders:
+            by_order[row["order_pk"]].append(line)
+    return (
+        {pk: tuple(lines) for pk, lines in by_shipment.items()},
+        {pk: tuple(lines) for pk, lines in by_order.items()},
+    )
 
 
 def _chunked(
     connection: Connection, column: sa.ColumnElement[int], pks: Sequence[int], query: Any
 ) -> Iterator[Row]:
     """The rows of `query(condition)` for each slice of `pks`, the condition
-    being "`column` is one of the slice's keys" (no query for no keys). On
-    PostgreSQL the keys go as one array, not a parameter each: binding a
-    thousand parameters cost more than running the query."""
-    postgres = connection.dialect.name == "postgresql"
+    being "`column` is one of the slice's keys" (no query for no keys)."""
     for start in range(0, len(pks), _CHUNK):
-        chunk = list(pks[start : start + _CHUNK])
-        among = (
-            column == sa.any_(sa.literal(chunk, sa.ARRAY(sa.Integer)))
-            if postgres
-            else column.in_(chunk)
-        )
+        among = _among(connection, column, pks[start : start + _CHUNK])
         yield from connection.execute(query(among)).mappings()
+
+
+def _chunked_pair(
+    connection: Connection,
+    first: tuple[sa.ColumnElement[int], Sequence[int]],
+    second: tuple[sa.ColumnElement[int], Sequence[int]],
+    query: Any,
+) -> Iterator[Row]:
+    """`_chunked` over two key lists at once: the condition is "the first column
+    is one of the first slice's keys, or the second one of the second's"."""
+    (column, pks), (other, other_pks) = first, second
+    for start in range(0, max(len(pks), len(other_pks)), _CHUNK):
+        end = start + _CHUNK
+        among = [
+            _among(connection, column, pks[start:end]) if pks[start:end] else None,
+            _among(connection, other, other_pks[start:end]) if other_pks[start:end] else None,
+        ]
+        condition = sa.or_(*(c for c in among if c is not None))
+        yield from connection.execute(query(condition)).mappings()
+
+
+def _among(
+    connection: Connection, column: sa.ColumnElement[int], keys: Sequence[int]
+) -> sa.ColumnElement[bool]:
+    """ "`column` is one of `keys`". On PostgreSQL the keys go as one array, not
+    a parameter each: binding a thousand parameters cost more than the query."""
+    if connection.dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(list(keys), sa.ARRAY(sa.Integer)))
+    return column.in_(list(keys))

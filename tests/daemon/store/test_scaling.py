@@ -17,7 +17,14 @@ from daemon.notify.routing import Announcements
 from daemon.store import housekeeping, schema
 from daemon.store.database import Store
 from parsers.model import Milestone
-from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, is_active
+from tests.support.history import (
+    ACTIVE_SHARE,
+    NOW,
+    StatementCounter,
+    fill,
+    is_active,
+    order_id,
+)
 
 pytestmark = pytest.mark.storage
 
@@ -141,5 +148,29 @@ def test_the_pickup_reminder_reads_only_the_parcels_whose_pickup_ends_that_day(
         assert [view.pk for view in store.pickups_ending(day)] == [first.pk]
         assert store.pickups_ending(day + timedelta(days=1)) == []
         assert len(store.shipments()) == 10
+    finally:
+        store.close()
+
+
+def test_show_reads_an_order_and_its_parcels_timelines_in_one_query(database_url: str) -> None:
+    """`show` of an order: the order, its parcels (with the links), their orders'
+    ids (links, then names), their carrier schedules, and the order's and the
+    parcels' timelines together: six statements, each a round trip on
+    PostgreSQL, and both timelines complete."""
+    store = Store(database_url)
+    try:
+        fill(store, 2 * ACTIVE_SHARE)
+        counter = StatementCounter(store)
+        found: list[Any] = []
+        statements = counter.of(lambda: found.append(store.find_order(order_id(1))))
+        [order] = found
+        assert order is not None and statements == 6
+        # fill() writes the order's "ordered" line, and its parcel's two (order 1's
+        # parcel is not one of the active ones, so delivered)
+        assert [line.milestone for line in order.timeline] == [Milestone.ORDERED]
+        [parcel] = order.shipments
+        assert [line.milestone for line in parcel.timeline] == [
+            Milestone.SHIPPED, Milestone.DELIVERED,
+        ]  # fmt: skip
     finally:
         store.close()
