@@ -6,7 +6,8 @@ without a field, fails at import (tests/daemon/store/test_schema.py checks the
 second), so the two cannot drift apart. Datetimes are stored as UTC and read
 back timezone-aware (schema.UTCDateTime). Only the Home Assistant event log
 (daemon.mqtt.events) and tests load these classes; reading and recording go
-through the Core tables, without the ORM (daemon.store.rows says why).
+through the Core tables, without the ORM (daemon.store.rows says why). Orders
+and shipments have no class here: daemon.store.rows holds their typed rows.
 """
 
 from __future__ import annotations
@@ -92,62 +93,6 @@ class ProcessedMessage(SQLModel, table=True):
     # mail recorded before it was measured, or skipped unread.
     parse_seconds: float | None = _column(__table__, "parse_seconds")
     processed_at: datetime = _column(__table__, "processed_at", ...)
-
-
-class Order(SQLModel, table=True):
-    __table__ = schema.orders
-    id: int | None = _column(__table__, "id")
-    order_id: str = _column(__table__, "order_id", ...)
-    marketplace: str | None = _column(__table__, "marketplace")
-    placed_at: datetime | None = _column(__table__, "placed_at")
-    # Set by `parcelwatch archive` (with its shipments): left out of `list`.
-    archived_at: datetime | None = _column(__table__, "archived_at")
-    shipped: bool = _column(__table__, "shipped", False)
-    progress: str | None = _column(__table__, "progress")
-    side: str | None = _column(__table__, "side")
-    account: str | None = _column(__table__, "account")
-    after_sale: str | None = _column(__table__, "after_sale")
-    eta_start: date | None = _column(__table__, "eta_start")
-    eta_end: date | None = _column(__table__, "eta_end")
-    occurrences: dict[str, int] = Field(default_factory=dict, sa_column=__table__.c.occurrences)
-    items: list[dict[str, Any]] = _list(__table__, "items")
-    created_at: datetime = _column(__table__, "created_at", ...)
-    updated_at: datetime = _column(__table__, "updated_at", ...)
-
-
-class Shipment(SQLModel, table=True):
-    __table__ = schema.shipment
-    id: int | None = _column(__table__, "id")
-    carrier: str | None = _column(__table__, "carrier")
-    tracking_number: str | None = _column(__table__, "tracking_number")
-    amazon_shipment_id: str | None = _column(__table__, "amazon_shipment_id")
-    package_index: int | None = _column(__table__, "package_index")
-    marketplace: str | None = _column(__table__, "marketplace")
-    label: str | None = _column(__table__, "label")
-    pickup_code: str | None = _column(__table__, "pickup_code")
-    pickup_location: str | None = _column(__table__, "pickup_location")
-    pickup_deadline: date | None = _column(__table__, "pickup_deadline")
-    delivery_code: str | None = _column(__table__, "delivery_code")
-    delivery_location: str | None = _column(__table__, "delivery_location")
-    delivery_photo_url: str | None = _column(__table__, "delivery_photo_url")
-    delivered_at: datetime | None = _column(__table__, "delivered_at")
-    last_event_at: datetime | None = _column(__table__, "last_event_at")
-    archived_at: datetime | None = _column(__table__, "archived_at")
-    finished: bool = _column(__table__, "finished", False)
-    progress: str | None = _column(__table__, "progress")
-    side: str | None = _column(__table__, "side")
-    account: str | None = _column(__table__, "account")
-    after_sale: str | None = _column(__table__, "after_sale")
-    eta_start: date | None = _column(__table__, "eta_start")
-    eta_end: date | None = _column(__table__, "eta_end")
-    occurrences: dict[str, int] = Field(default_factory=dict, sa_column=__table__.c.occurrences)
-    items: list[dict[str, Any]] = _list(__table__, "items")
-    created_at: datetime = _column(__table__, "created_at", ...)
-    updated_at: datetime = _column(__table__, "updated_at", ...)
-
-
-# What the state machine reads and writes of an order or a shipment.
-TrackedState = Order | Shipment
 
 
 class UnreadEmail(SQLModel, table=True):

@@ -189,14 +189,18 @@ def test_head_is_the_newest_revision() -> None:
 
 
 def test_every_column_has_a_field_in_the_row_classes() -> None:
-    """The writers' classes (daemon.store.tables) map every column of schema.py."""
+    """The sqlmodel classes (daemon.store.tables) map every column of schema.py;
+    orders and shipments are daemon.store.rows' (tests/daemon/store/test_rows.py)."""
     import daemon.store.tables  # noqa: F401  (registers the classes)
 
     mapped = {
         str(getattr(mapper.local_table, "name", "")): set(mapper.class_.model_fields)
         for mapper in SQLModel._sa_registry.mappers
     }
+    assert {"orders", "shipment"}.isdisjoint(mapped)
     for table in schema.metadata.sorted_tables:
+        if table.name in ("orders", "shipment"):
+            continue
         assert mapped[table.name] == {column.name for column in table.columns}, table.name
 
 
