@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # An email no rule could read is kept for `parcelwatch report` up to this size
 # (Amazon's run to about 100 kB; a larger one is counted and listed, not kept).
 KEEP_UNREAD_BYTES = 2_000_000
+# Messages of a stream (an import) looked up in one query before they are read.
+LOOKUP_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,12 @@ class Pipeline:
         return self._finish(raw, self._look_up_and_read(raw))
 
     def process_stream(
-        self, messages: Iterable[RawMessage], ahead: int = 2, *, known_new: bool = False
+        self,
+        messages: Iterable[RawMessage],
+        ahead: int = 2,
+        *,
+        known_new: bool = False,
+        batch: int = LOOKUP_BATCH,
     ) -> Iterator[Outcome]:
         """`process` over many messages, in their order, each one's outcome as it
         is recorded. The next `ahead` messages are read (in their parse workers)
@@ -132,17 +139,21 @@ class Pipeline:
         waiting for each email's parse and then its transaction. A message read
         ahead may turn out to repeat one recorded meanwhile: the recording
         transaction looks up its content and Message-ID again and records it
-        once. At most `ahead` + 1 messages are held in memory.
+        once. Messages are looked up `batch` at a time before reading (one
+        query, not one per email), so at most that many and `ahead` + 1 are
+        held in memory.
 
         `known_new`: the source already knows the messages to be unrecorded (an
         IMAP source checks Message-IDs before downloading), so they are not
         looked up before reading; a duplicate is still caught when recorded."""
-        read = self._read if known_new else self._look_up_and_read
+        looked_up = _unlooked(messages) if known_new else self._looked_up(messages, batch)
         with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read-ahead") as pool:
             pending: deque[tuple[RawMessage, Future[_Read | None]]] = deque()
             try:
-                for raw in messages:
-                    pending.append((raw, pool.submit(read, raw)))
+                for raw, digest, known in looked_up:
+                    pending.append(
+                        (raw, _recorded() if known else pool.submit(self._read, raw, digest))
+                    )
                     if len(pending) > ahead:
                         yield self._finish_pending(pending.popleft())
                 while pending:
@@ -150,6 +161,22 @@ class Pipeline:
             finally:  # stopped early (an error, an interrupt): read no further
                 for _, future in pending:
                     future.cancel()
+
+    def _looked_up(self, messages: Iterable[RawMessage], size: int) -> Iterator[_LookedUp]:
+        """Each message, its content's digest, and whether that was recorded."""
+        batch: list[RawMessage] = []
+        for raw in messages:
+            batch.append(raw)
+            if len(batch) == size:
+                yield from self._look_up(batch)
+                batch = []
+        yield from self._look_up(batch)
+
+    def _look_up(self, batch: list[RawMessage]) -> Iterator[_LookedUp]:
+        digests = [content_hash(raw.data) for raw in batch]
+        known = self.store.known_contents(digests) if batch else set()
+        for raw, digest in zip(batch, digests, strict=True):
+            yield raw, digest, digest in known
 
     def _finish_pending(self, item: tuple[RawMessage, Future[_Read | None]]) -> Outcome:
         raw, future = item
@@ -208,6 +235,21 @@ class Pipeline:
         for outcome in self.process_stream(messages, known_new=known_new):
             tally.add(outcome)
         return tally
+
+
+# A message, its content's digest (None: not computed yet), whether it was recorded.
+_LookedUp = tuple[RawMessage, str | None, bool]
+
+
+def _unlooked(messages: Iterable[RawMessage]) -> Iterator[_LookedUp]:
+    return ((raw, None, False) for raw in messages)
+
+
+def _recorded() -> Future[_Read | None]:
+    """The outcome of reading a message recorded before: nothing to read."""
+    done: Future[_Read | None] = Future()
+    done.set_result(None)
+    return done
 
 
 # Errors that the content of one message causes while it is recorded. Database

@@ -30,7 +30,15 @@ from sqlalchemy.exc import IntegrityError
 from daemon.store import browse, files, schema
 from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
 from daemon.store.failures import database_error
-from daemon.store.messages import Recorded, content_hash, find_processed, known_message_ids, record
+from daemon.store.keys import Keys
+from daemon.store.messages import (
+    Recorded,
+    content_hash,
+    find_processed,
+    known_contents,
+    known_message_ids,
+    record,
+)
 from daemon.store.reading import order_views, shipment_views
 from daemon.store.tallies import Tallies, gather_tallies
 from daemon.store.views import AccountView, Cursor, MessageRecord, OrderView, ShipmentView
@@ -70,6 +78,9 @@ class Store:
             self.engine.dispose()
             raise database_error(exc, url) from None
         self._identity = files.identity(self.path)
+        # PostgreSQL: new rows' keys taken ahead, so an email's writes are one
+        # statement (daemon.store.keys).
+        self.keys = Keys() if self.engine.dialect.name == "postgresql" else None
         self._listeners: list[Callable[[], None]] = []
         self._listeners_lock = threading.Lock()
 
@@ -152,6 +163,14 @@ class Store:
         rows in one transaction; a message already recorded changes nothing
         (see daemon.store.messages.record for `checked`)."""
         return record(self, message, result, announcer, now, checked=checked)
+
+    def known_contents(self, digests: Sequence[str]) -> set[str]:
+        """Which of these contents (SHA-256 digests) were recorded already: an
+        import looks up its emails many at a time, before reading them."""
+        if not digests:
+            return set()
+        with self.reading() as connection:
+            return known_contents(connection, digests)
 
     def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
         """Which of these Message-IDs were recorded already (a re-scanned folder

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from daemon.store import schema
 from daemon.store.migrations import HEAD
+from daemon.store.pinging import ping_when_idle
 
 SQLITE_BUSY_MS = 30_000
 PRIVATE_FILE = 0o600
@@ -78,7 +79,8 @@ def open_engine(url: str, busy_timeout: float) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
         sa.event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url)
+        ping_when_idle(engine)
     schema.where_for(engine.dialect.name)
     return engine
 

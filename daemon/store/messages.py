@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from daemon.errors import TransientError
 from daemon.store import schema
+from daemon.store.rows import Rows
 from daemon.store.views import MessageRecord
+from daemon.store.writes import AlreadyRecordedError
 from parsers.model import ParseResult
 
 if TYPE_CHECKING:
@@ -56,6 +58,11 @@ def find_processed(connection: Connection, digest: str, message_id: str | None) 
     return None if found is None else int(found[0])
 
 
+def known_contents(connection: Connection, digests: Sequence[str]) -> set[str]:
+    column = _message.c.sha256
+    return {row[0] for row in connection.execute(sa.select(column).where(column.in_(digests)))}
+
+
 def known_message_ids(connection: Connection, message_ids: Sequence[str]) -> set[str]:
     column = _message.c.message_id
     rows = connection.execute(sa.select(column).where(column.in_(list(message_ids))))
@@ -81,21 +88,19 @@ def message_row(message: MessageRecord, result: ParseResult, now: datetime) -> d
 
 
 @functools.cache
-def _insert_unless_known(columns: tuple[str, ...]) -> sa.Insert:
-    """INSERT of a message row (of these columns) unless one with its content
-    or Message-ID is there: the look-up and the insert in one statement (on
-    PostgreSQL, one round trip of the few each email costs). Returns its key,
-    or no row. Built once per set of columns."""
+def _insert_message(columns: tuple[str, ...], *, unless_known: bool) -> sa.Insert:
+    """INSERT of a message row (of these columns), returning its key; with
+    `unless_known`, only if no row with its content or Message-ID is there
+    (the look-up and the insert in one statement), else it returns no row.
+    Built once per set of columns, its parameters named "new_" and the column."""
     values = sa.select(*(sa.bindparam(f"new_{n}", type_=_message.c[n].type) for n in columns))
     known = sa.or_(
         _message.c.sha256 == sa.bindparam("new_sha256"),
         _message.c.message_id == sa.bindparam("new_message_id"),  # NULL matches nothing
     )
-    return (
-        _message.insert()
-        .from_select(list(columns), values.where(~sa.exists().where(known)))
-        .returning(_message.c.id)
-    )
+    if unless_known:
+        values = values.where(~sa.exists().where(known))
+    return _message.insert().from_select(list(columns), values).returning(_message.c.id)
 
 
 def record(
@@ -141,18 +146,29 @@ def _record(
 ) -> Recorded:
     from daemon.store.recorder import Recorder  # loaded by the first email
 
-    with store.writing() as connection:
-        row = message_row(message, result, now)
-        if checked:
-            pk = connection.execute(_message.insert().returning(_message.c.id), row).scalar_one()
-        else:
-            insert = _insert_unless_known(tuple(row))
-            pk = connection.execute(insert, {f"new_{k}": v for k, v in row.items()}).scalar()
-            if pk is None:
-                return DUPLICATE
-        recorder = Recorder(connection, announcer, now, message.account)
-        for event in result.events:
-            recorder.record(event, "email", pk)
-        if result.unread is not None:
-            recorder.record_unread(result.unread, result.parser, message.sent_at, pk, message.raw)
-        return Recorded(False, len(result.events), recorder.queued, recorder.history)
+    try:
+        with store.writing() as connection:
+            recorder = Recorder(connection, announcer, now, message.account, store.keys)
+            pk = _guard(recorder.rows, message_row(message, result, now), checked=checked)
+            for event in result.events:
+                recorder.record(event, "email", pk)
+            if result.unread is not None:
+                unread, raw = result.unread, message.raw
+                recorder.record_unread(unread, result.parser, message.sent_at, pk, raw)
+            recorder.rows.save()  # an email without events: its own row
+            return Recorded(False, len(result.events), recorder.queued, recorder.history)
+    except AlreadyRecordedError:
+        return DUPLICATE
+
+
+def _guard(rows: Rows, row: dict[str, object], *, checked: bool) -> int:
+    """The message row's key, its INSERT made the guard of the transaction's
+    writes (Rows.guard): written with them on PostgreSQL, before them elsewhere."""
+    key = rows.new_key(_message)
+    if key is not None:
+        row = {"id": key, **row}
+    insert = _insert_message(tuple(row), unless_known=not checked)
+    made = rows.guard(insert, {f"new_{k}": v for k, v in row.items()})
+    key = key if made is None else made
+    assert key is not None
+    return key

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from daemon import state as machine
 from daemon.store import schema
+from daemon.store.keys import Keys
 from daemon.store.queueing import add_deliveries
 from daemon.store.reading import UNREAD
 from daemon.store.rows import (
@@ -90,10 +91,10 @@ class Recorder:
 
     def __init__(
         self, connection: Connection, announcer: Announcer, now: datetime,
-        account: str | None = None,
+        account: str | None = None, keys: Keys | None = None,
     ) -> None:  # fmt: skip
         self.connection = connection
-        self.rows = Rows(connection)
+        self.rows = Rows(connection, keys)
         self.announcer = announcer
         self.now = now
         self.account = account  # the mail account the message came from
@@ -129,15 +130,12 @@ class Recorder:
             "announced_at": None,
             "recorded_at": self.now,
         }
-        self.connection.execute(schema.unreademail.insert(), row)
-        lines = []
+        self.rows.insert(schema.unreademail, row)
         for order_id in unread.order_ids:
             order = self._order_row(order_id, unread.marketplace)
-            self.rows.save()  # the timeline line needs the order's key
             line = _line(UNREAD, "email", UNREAD_LINE, message_pk, when or self.now, self.now)
-            lines.append({**line, "order_pk": order.id})
-        if lines:
-            self.connection.execute(schema.timelineevent.insert(), lines)
+            self.rows.insert(schema.timelineevent, {**line, "order_pk": self.rows.key(order)})
+        self.rows.save()
 
     def went_quiet(self, row: TrackedRow, when: datetime, description: str) -> None:
         """`row` (a shipment, or an order never shipped) had no news for too
@@ -319,15 +317,14 @@ class Recorder:
     ) -> None:
         new = machine.apply(load_state(row), event)
         _save_state(row, new.state, self.now)
-        self.rows.save()  # the timeline line needs the row's key
-        assert row.id is not None
         line = _line(event.milestone.value, source, event.description, message_pk,
                      event.occurred_at or self.now, self.now)  # fmt: skip
-        line["shipment_pk"] = shipment.id if shipment else None
-        line["order_pk"] = None if shipment else row.id
+        key = self.rows.key(row)
+        line["shipment_pk"] = key if shipment else None
+        line["order_pk"] = None if shipment else key
         if event.eta:
             line["eta_start"], line["eta_end"] = event.eta.start, event.eta.end
-        self.connection.execute(schema.timelineevent.insert(), line)
+        self.rows.insert(schema.timelineevent, line)
         for note in new.notifications:
             self._enqueue(row, note, orders, shipment, event.occurred_at)
 
@@ -364,6 +361,7 @@ class Recorder:
             "facts": snapshot.to_json(),
             "created_at": self.now,
         }
+        self.rows.save()  # the outbox row refers to the rows this email made
         pk = self.connection.execute(table.insert().returning(table.c.id), values).scalar_one()
         self.queued += 1
         if not self.announcer.has_targets:

@@ -21,8 +21,11 @@ from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.sql.util import find_tables
 
 from daemon.store import schema
+from daemon.store.keys import Keys
+from daemon.store.writes import Guard, Write, guarded, write_combined, write_each
 
 
 @dataclass(eq=False)
@@ -139,14 +142,25 @@ def _fresh(marketplace: str | None, account: str | None, now: datetime) -> dict[
 
 class Rows:
     """The orders and shipments one transaction read or made, each object once
-    per row, and the links between them still to be written."""
+    per row, and the writes still to be made: new rows, changed columns, and
+    rows nothing reads back (links, timeline lines).
 
-    def __init__(self, connection: Connection) -> None:
+    Writes wait until a query reads a table they touch, a caller needs them
+    made, or `save`. On PostgreSQL they then go out as one statement (the
+    others in WITH clauses), and with `keys` a new row has its key at once, so
+    an email's writes are one round trip instead of one per row; elsewhere
+    each is a statement of its own, as cheap in-process."""
+
+    def __init__(self, connection: Connection, keys: Keys | None = None) -> None:
         self.connection = connection
+        self._keys = keys
+        self._combine = connection.dialect.name == "postgresql"
         self._known: dict[tuple[str, int], TrackedRow] = {}
         self._new: list[TrackedRow] = []
         self._changed: set[_Row] = set()  # the known rows a column was assigned in
         self._links: list[tuple[ShipmentRow, OrderRow]] = []
+        self._inserts: list[tuple[sa.Table, dict[str, Any]]] = []
+        self._guard: Guard | None = None
 
     def orders(self, query: sa.Select[Any]) -> list[OrderRow]:
         """The orders `query` (a select of the orders table's columns) finds."""
@@ -161,44 +175,108 @@ class Rows:
         return found[0] if found else None
 
     def scalar(self, query: sa.Select[Any]) -> Any:
-        """One value of another table (a link, a notification), after saving."""
-        self.save()
+        """One value of another table (a link, a notification), after writing
+        what the query would see."""
+        self._save_for(query)
         return self.connection.execute(query).scalar()
 
     def add(self, row: TrackedRow) -> None:
         """A row made by `new_order` or `new_shipment`, to be inserted."""
+        if self._keys is not None:
+            row.id = self._keys.take(self.connection, row.table)
         row._changed = self._changed
         self._new.append(row)
+
+    def key(self, row: TrackedRow) -> int:
+        """The row's key; without keys taken ahead, a new row is inserted for it."""
+        if row.id is None:
+            self.save()
+        assert row.id is not None
+        return row.id
+
+    def new_key(self, table: sa.Table) -> int | None:
+        """A key for a row of `table` written by the caller, if keys are taken
+        ahead here (PostgreSQL); None: the database gives it when inserted."""
+        return None if self._keys is None else self._keys.take(self.connection, table)
 
     def link(self, shipment: ShipmentRow, order: OrderRow) -> None:
         self._links.append((shipment, order))
 
+    def insert(self, table: sa.Table, values: dict[str, Any]) -> None:
+        """A row nothing in this transaction reads back (a timeline line), written
+        with the others."""
+        self._inserts.append((table, values))
+
+    def guard(self, insert: sa.Insert, values: dict[str, Any]) -> int | None:
+        """An INSERT ... RETURNING a key, which returns no row when what it
+        inserts is there already (the message row: daemon.store.messages),
+        written first: if it returns nothing, AlreadyRecordedError is raised
+        and the transaction is to be rolled back. Combined, it waits for the
+        other writes, and None is returned (the caller gave the row a key:
+        `new_key`); else it is made at once, and the key it returned is returned."""
+        if self._combine:
+            self._guard = Guard(insert, values)
+            return None
+        self.save()
+        return guarded(self.connection, Guard(insert, values))
+
     def save(self) -> None:
-        """Insert the new rows and links, and write what changed in the others."""
+        """Make every write waiting: insert the new rows and the rest, update
+        the columns that changed."""
+        writes = self._inserts_of_new_rows() + self._updates() + self._plain_inserts()
+        guard, self._guard = self._guard, None
+        if self._combine:
+            if writes or guard is not None:
+                write_combined(self.connection, writes, guard)
+        else:
+            write_each(self.connection, writes)
+
+    def _inserts_of_new_rows(self) -> list[Write]:
+        writes: list[Write] = []
         for row in self._new:
             values = row.changes()
-            del values["id"]
-            insert = row.table.insert().returning(row.table.c.id)
-            row.id = self.connection.execute(insert, values).scalar_one()
+            if row.id is None:  # its key comes from the database: one INSERT each
+                del values["id"]
+                insert = row.table.insert().returning(row.table.c.id)
+                row.id = self.connection.execute(insert, values).scalar_one()
+            else:
+                writes.append(Write(row.table, values))
             row.saved()
             self._known[(row.table.name, row.id)] = row
         self._new.clear()
+        return writes
+
+    def _updates(self) -> list[Write]:
+        writes: list[Write] = []
         changed = list(self._changed)  # the set itself stays: every row holds it
         self._changed.clear()
         for assigned in changed:
             changes = assigned.changes()
-            if changes:  # the changed columns are the parameters' names: the SET list
-                table = assigned.table
-                update = table.update().where(table.c.id == sa.bindparam("row_pk"))
-                self.connection.execute(update, {**changes, "row_pk": assigned.id})
+            if changes:
+                writes.append(Write(assigned.table, changes, assigned.id))
                 assigned.saved()
+        return writes
+
+    def _plain_inserts(self) -> list[Write]:
+        """The links and the rows of `insert`."""
+        links = [Write(schema.shipmentorder, {"shipment_pk": s.id, "order_pk": o.id})
+                 for s, o in self._links]  # fmt: skip
+        writes = [Write(table, values) for table, values in self._inserts] + links
+        self._inserts, self._links = [], []
+        return writes
+
+    def _save_for(self, query: sa.Select[Any]) -> None:
+        """`save` if `query` reads a table a waiting write touches (as the
+        ORM's autoflush did), so no query misses what this transaction did."""
+        waiting = {row.table.name for row in (*self._new, *self._changed)}
+        waiting.update(table.name for table, _ in self._inserts)
         if self._links:
-            links = [{"shipment_pk": s.id, "order_pk": o.id} for s, o in self._links]
-            self.connection.execute(schema.shipmentorder.insert(), links)
-            self._links.clear()
+            waiting.add(schema.shipmentorder.name)
+        if waiting & {table.name for table in find_tables(query, check_columns=True)}:
+            self.save()
 
     def _read(self, kind: type[_R], query: sa.Select[Any]) -> list[_R]:
-        self.save()
+        self._save_for(query)
         return [self._one(kind, row) for row in self.connection.execute(query).mappings()]
 
     def _one(self, kind: type[_R], mapping: RowMapping) -> _R:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from daemon.app import App, build
 from daemon.config.settings import load_settings
@@ -314,21 +315,52 @@ def counted(messages: list[RawMessage], pulled: list[int]) -> Iterator[RawMessag
 def test_a_stream_reads_one_email_ahead_and_records_them_in_order(
     tmp_path: Path, database_url: str
 ) -> None:
+    """Emails are taken from the source four at a time (`batch`), looked up in
+    one query, and each read while the one before it is recorded."""
     app = make_app(tmp_path, {}, Clock(), database_url=database_url)
     messages = list(local.read(SAMPLE))
+    assert len(messages) > 8
     pulled: list[int] = []
     reader = WatchedReader(pulled)
     pipeline = Pipeline(reader, app.store, app.routing, Clock())
-    stream = pipeline.process_stream(counted(messages, pulled), ahead=1)
+    stream = pipeline.process_stream(counted(messages, pulled), ahead=1, batch=4)
     first = next(stream)
-    assert len(pulled) == 2  # the first email recorded, the second read meanwhile
+    assert len(pulled) == 4  # the first batch: the first email recorded, the second read
     outcomes = [first, *stream]
     assert [o.raw.location for o in outcomes] == [m.location for m in messages]
     assert all(name.startswith("read-ahead") for name, _ in reader.reads)
-    # email n is read once the source handed over n + 1 of them, never more than n + 2
-    assert [n + 1 <= count <= n + 2 for n, (_, count) in enumerate(reader.reads)] == [True] * len(
+    # email n is read once the source handed over its batch, and at most the next
+    ends = [min(4 * (n // 4 + 1), len(messages)) for n in range(len(messages))]
+    handed = [(count, end) for end, (_, count) in zip(ends, reader.reads, strict=True)]
+    assert [batch_end <= count <= batch_end + 4 for count, batch_end in handed] == [True] * len(
         messages
     )
+    app.close()
+
+
+def test_a_stream_looks_up_its_emails_in_one_query_a_batch(
+    tmp_path: Path, database_url: str
+) -> None:
+    """An import of emails recorded before reads none of them again, and asks
+    the database once per batch, not once per email."""
+    app = make_app(tmp_path, {}, Clock(), database_url=database_url)
+    messages = list(local.read(SAMPLE))
+    pipeline = Pipeline(InProcess(Registry((AmazonParser(),))), app.store, app.routing, Clock())
+    pipeline.process_all(messages)
+    lookups: list[str] = []
+
+    def look_up(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "processedmessage.sha256 IN" in statement:
+            lookups.append(statement)
+
+    sa.event.listen(app.store.engine, "before_cursor_execute", look_up)
+    reader = WatchedReader([])
+    again = list(
+        Pipeline(reader, app.store, app.routing, Clock()).process_stream(messages, batch=5)
+    )
+    assert [o.duplicate for o in again] == [True] * len(messages)
+    assert reader.reads == []
+    assert len(lookups) == -(-len(messages) // 5)
     app.close()
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -88,9 +89,10 @@ class Postgres:
         self.process = LoggedProcess("postgres", self._as_owner(argv), _READY_LINE)
 
     def stop(self) -> None:
+        """A fast shutdown (SIGINT): clients are disconnected, not waited for."""
         process, self.process = self.process, None
         if process is not None:
-            process.stop()
+            process.stop(signal.SIGINT)
 
     def close(self) -> None:
         self.stop()

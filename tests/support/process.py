@@ -47,10 +47,10 @@ class LoggedProcess:
                 ready.set()
         ready.set()  # exited: the caller sees poll() is not None
 
-    def stop(self) -> None:
-        """SIGTERM to the whole group, SIGKILL if it does not end in time."""
+    def stop(self, first: signal.Signals = signal.SIGTERM) -> None:
+        """`first` (SIGTERM) to the whole group, SIGKILL if it does not end in time."""
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, first)
         except ProcessLookupError:
             return
         try:
