@@ -11,7 +11,7 @@ from daemon.app import App
 from daemon.cli import display
 from daemon.cli.context import refresh, with_app
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
-from daemon.notify.render import carrier_label
+from daemon.notify.wording import carrier_label
 from parsers.carrier_names import carrier_slug
 from parsers.tracking_numbers import TrackingNumber, identify, normalise
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from daemon.notify.redact import safe_url
-from daemon.notify.render import carrier_label, format_date, format_eta
+from daemon.notify.wording import carrier_label, format_date, format_eta
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
 
 

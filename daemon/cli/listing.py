@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 
 from daemon.cli.terminal import Terminal, cells, fit, pad
 from daemon.cli.when import ago
-from daemon.notify.render import carrier_label, describe, format_eta
+from daemon.notify.wording import carrier_label, describe, format_eta
 from daemon.store.outlook import late
 from daemon.store.views import OrderView, ShipmentView, TimelineLine
 from parsers.model import Milestone

@@ -14,7 +14,7 @@ from daemon.cli.context import Reader, with_reader
 from daemon.cli.statuses import EXIT_OK
 from daemon.cli.when import stamp
 from daemon.notify.outbox import Outbox
-from daemon.notify.render import carrier_label
+from daemon.notify.wording import carrier_label
 from daemon.service import status
 from daemon.store.heartbeat import process_alive, running
 from daemon.store.views import AccountView, DaemonView

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -204,6 +203,8 @@ def secret(
         )
     for name in raw:
         if name not in SECRET_SOURCES:
+            import difflib  # here: only a mistake needs it, not every start
+
             close = difflib.get_close_matches(name, SECRET_SOURCES, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(

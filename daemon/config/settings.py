@@ -11,7 +11,6 @@ The environment is always passed in; nothing here reads os.environ.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 import zoneinfo
 from collections.abc import Mapping
@@ -233,6 +232,8 @@ def _timezone(general: Table) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        import difflib  # here: only a mistake needs it, not every start
+
         close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "use a name like 'Europe/Berlin'"
         raise general.error(

@@ -7,7 +7,6 @@ their types and defaults; the wording of every error lives here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -219,6 +218,8 @@ class Table:
 
 def unknown(given: str, valid: Sequence[str], what: str) -> str:
     """'unknown key; did you mean 'state_dir'?' or the list of valid ones."""
+    import difflib  # here: only a mistake needs it, not every start
+
     close = difflib.get_close_matches(given, valid, n=1)
     if close:
         return f"unknown {what} '{given}'; did you mean '{close[0]}'?"

@@ -22,8 +22,9 @@ from typing import Any
 
 from daemon.config.notify import DigestSettings
 from daemon.notify.escape import inert
-from daemon.notify.render import Rendered, Renderer, describe
+from daemon.notify.render import Rendered, Renderer
 from daemon.notify.routing import Routing
+from daemon.notify.wording import describe
 from daemon.store.outlook import arriving_today, late, overdue
 from daemon.store.views import ShipmentView, Snapshot
 from parsers.model import Milestone

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from daemon.config.notify import Template
 from daemon.notify.escape import inert
 from daemon.notify.links import tracking_url
+from daemon.notify.wording import carrier_label, describe, relative_day
 from daemon.store.views import Snapshot
 from parsers.amazon.marketplaces import by_domain
 from parsers.model import Eta, Milestone
 
-_TITLE_CHARS = 60
 # Milestones after which "Arriving" means nothing any more.
 _NOT_ARRIVING = frozenset({Milestone.DELIVERED, Milestone.AVAILABLE_FOR_PICKUP})
 # While the parcel is coming, the one-time code the recipient tells the driver.
@@ -187,44 +187,3 @@ def _link(url: str, snap: Snapshot, *, markdown: bool) -> str:
 def render(snapshot: Snapshot, now: datetime) -> Rendered:
     """The built-in plain-text wording, as kept in the database and logs."""
     return Renderer().render(snapshot, "text", now)
-
-
-def describe(titles: tuple[str, ...], label: str | None, order_ids: tuple[str, ...]) -> str:
-    """ "USB-C cable (+1 more)", else the label, else the order id."""
-    if titles:
-        first = titles[0]
-        if len(first) > _TITLE_CHARS:
-            first = first[: _TITLE_CHARS - 1].rstrip() + "…"
-        more = len(titles) - 1
-        return f"{first} (+{more} more)" if more else first
-    if label:
-        return label
-    if order_ids:
-        return f"order {order_ids[0]}"
-    return "a parcel"
-
-
-def carrier_label(slug: str) -> str:
-    """ "ups" -> "UPS", "royal_mail" -> "Royal Mail": how people write carriers."""
-    if len(slug) <= 4 and "_" not in slug:
-        return slug.upper()
-    return slug.replace("_", " ").title()
-
-
-def relative_day(day: date, today: date) -> str:
-    """ "today", "tomorrow", else "Sat 21 Nov"."""
-    if day == today:
-        return f"today ({format_date(day)})"
-    if day == today + timedelta(days=1):
-        return f"tomorrow ({format_date(day)})"
-    return format_date(day)
-
-
-def format_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def format_eta(eta: Eta) -> str:
-    if eta.start == eta.end:
-        return format_date(eta.start)
-    return f"{format_date(eta.start)} – {format_date(eta.end)}"

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from daemon.notify.outbox import Outbox, Unsent
-from daemon.notify.render import describe
+from daemon.notify.wording import describe
 from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.heartbeat import Heartbeat

@@ -27,7 +27,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from daemon.store import browse, files, schema
+from daemon.store import files, schema
 from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
 from daemon.store.failures import database_error
 from daemon.store.keys import Keys
@@ -40,14 +40,15 @@ from daemon.store.messages import (
     record,
 )
 from daemon.store.reading import order_views, shipment_views
-from daemon.store.tallies import Tallies, gather_tallies
 from daemon.store.views import AccountView, Cursor, MessageRecord, OrderView, ShipmentView
 from parsers.model import Milestone, ParseResult
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from daemon.store.browse import Found
     from daemon.store.recorder import Announcer
+    from daemon.store.tallies import Tallies
 
 __all__ = ["Recorded", "Store", "content_hash"]
 
@@ -359,19 +360,26 @@ class Store:
             views = shipment_views(connection, connection.execute(query).mappings().all())
         return views[0] if views else None
 
-    def search(self, text: str) -> browse.Found:
+    def search(self, text: str) -> Found:
         """Shipments and unshipped orders matching an order id, tracking number
-        or item (see daemon.store.browse)."""
+        or item (see daemon.store.browse, loaded by the web pages' first use:
+        not by the commands that only read)."""
+        from daemon.store import browse
+
         with self.reading() as connection:
             return browse.search(connection, text)
 
     def change_stamp(self) -> str:
         """Changes whenever what a page shows changes (see daemon.store.browse)."""
+        from daemon.store import browse
+
         with self.reading() as connection:
             return browse.change_stamp(connection)
 
     def tallies(self, parse_bounds: Sequence[float]) -> Tallies:
         """Counts for the metrics (see daemon.store.tallies)."""
+        from daemon.store.tallies import gather_tallies
+
         with self.reading() as connection:
             return gather_tallies(connection, parse_bounds)
 

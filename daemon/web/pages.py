@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from daemon.notify.links import tracking_url
-from daemon.notify.render import carrier_label, describe, format_date, format_eta
+from daemon.notify.wording import carrier_label, describe, format_date, format_eta
 from daemon.store.database import Store
 from daemon.store.unread import UnreadEmails
 from daemon.store.views import OrderView, ShipmentView

@@ -16,3 +16,17 @@ HEAVY = (
     "imapclient",
     "daemon.app",
 )
+
+# Lighter modules a reading command (`list`, `show`, `status`) has no use for:
+# the notification renderer (and the links and escaping it brings), the web
+# pages' search, the metrics' counts, and difflib (only a mistake in the config
+# file needs its "did you mean"). Each was once on these commands' import path,
+# and together they cost milliseconds of every start.
+NOT_FOR_READING = (
+    "daemon.notify.render",
+    "daemon.notify.links",
+    "daemon.notify.escape",
+    "daemon.store.browse",
+    "daemon.store.tallies",
+    "difflib",
+)

@@ -17,7 +17,7 @@ import pytest
 
 from daemon.cli.main import main
 from daemon.cli.statuses import EXIT_PIPE
-from tests.support.heavy import HEAVY
+from tests.support.heavy import HEAVY, NOT_FOR_READING
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "daemon" / "cli" / "sample_mailbox"
@@ -189,12 +189,13 @@ def test_every_new_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_reading_commands_load_no_heavy_library(home: Path, command: list[str]) -> None:
     """Reading needs the database only: what sends, schedules, fetches or parses
-    HTML is not imported (tests/support/heavy.py says why)."""
+    HTML is not imported, nor what renders notifications (tests/support/heavy.py
+    says why)."""
     code = (
         "import sys\n"
         "from daemon.cli.main import main\n"
         f"assert main({command!r}) == 0\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY + NOT_FOR_READING!r} if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)\n"
     )
     done = subprocess.run(
