@@ -17,14 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from daemon.errors import TransientError
 from daemon.store import schema
-from daemon.store.rows import Rows
 from daemon.store.views import MessageRecord
-from daemon.store.writes import AlreadyRecordedError
 from parsers.model import ParseResult
 
 if TYPE_CHECKING:
     from daemon.store.database import Store
     from daemon.store.recorder import Announcer
+    from daemon.store.rows import Rows
 
 # Tries at recording one email when another process's rows collide with it.
 _ATTEMPTS = 3
@@ -145,6 +144,7 @@ def _record(
     checked: bool,
 ) -> Recorded:
     from daemon.store.recorder import Recorder  # loaded by the first email
+    from daemon.store.writes import AlreadyRecordedError
 
     try:
         with store.writing() as connection:
