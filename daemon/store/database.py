@@ -140,6 +140,15 @@ class Store:
             yield connection
 
     @contextmanager
+    def autocommitting(self) -> Iterator[Connection]:
+        """A connection on which every statement commits by itself (PostgreSQL):
+        for writes made as one statement, which is atomic without the round
+        trips of BEGIN and COMMIT around it (daemon.store.messages)."""
+        with self.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield connection
+
+    @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A connection in one transaction, committed at the end, for Core writes."""
         with self.engine.begin() as connection:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from daemon import state as machine
 from daemon.store import schema
 from daemon.store.keys import Keys
-from daemon.store.queueing import add_deliveries
+from daemon.store.queueing import add_deliveries, delivery_rows
 from daemon.store.reading import UNREAD
 from daemon.store.rows import (
     OrderRow,
@@ -91,10 +91,10 @@ class Recorder:
 
     def __init__(
         self, connection: Connection, announcer: Announcer, now: datetime,
-        account: str | None = None, keys: Keys | None = None,
+        account: str | None = None, keys: Keys | None = None, *, single: bool = False,
     ) -> None:  # fmt: skip
         self.connection = connection
-        self.rows = Rows(connection, keys)
+        self.rows = Rows(connection, keys, single=single)  # single: see Rows
         self.announcer = announcer
         self.now = now
         self.account = account  # the mail account the message came from
@@ -361,18 +361,19 @@ class Recorder:
             "facts": snapshot.to_json(),
             "created_at": self.now,
         }
-        self.rows.save()  # the outbox row refers to the rows this email made
-        pk = self.connection.execute(table.insert().returning(table.c.id), values).scalar_one()
+        pk = self.rows.new_key(table)
+        if pk is None:  # the database gives its key: the rows it refers to go first
+            self.rows.save()
+            pk = self.connection.execute(table.insert().returning(table.c.id), values).scalar_one()
+        else:
+            self.rows.insert(table, {"id": pk, **values})
         self.queued += 1
         if not self.announcer.has_targets:
             return  # no target configured: kept in the database, sent nowhere
-        add_deliveries(
-            self.connection,
-            pk,
-            self.announcer.targets_for(note.milestone, row.account),
-            self.now,
-            no_match=self.announcer.no_match_reason(note.milestone, row.account),
-        )
+        targets = self.announcer.targets_for(note.milestone, row.account)
+        reason = self.announcer.no_match_reason(note.milestone, row.account)
+        for delivery in delivery_rows(pk, targets, self.now, no_match=reason):
+            self.rows.insert(schema.delivery, delivery)
 
 
 def _line(milestone: str, source: str, description: str | None, message_pk: int | None,

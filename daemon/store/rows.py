@@ -25,7 +25,14 @@ from sqlalchemy.sql.util import find_tables
 
 from daemon.store import schema
 from daemon.store.keys import Keys
-from daemon.store.writes import Guard, Write, guarded, write_combined, write_each
+from daemon.store.writes import (
+    Guard,
+    NeedsTransactionError,
+    Write,
+    guarded,
+    write_combined,
+    write_each,
+)
 
 
 @dataclass(eq=False)
@@ -149,11 +156,20 @@ class Rows:
     made, or `save`. On PostgreSQL they then go out as one statement (the
     others in WITH clauses), and with `keys` a new row has its key at once, so
     an email's writes are one round trip instead of one per row; elsewhere
-    each is a statement of its own, as cheap in-process."""
+    each is a statement of its own, as cheap in-process.
 
-    def __init__(self, connection: Connection, keys: Keys | None = None) -> None:
+    `single` (PostgreSQL, with `keys`, a connection in autocommit): every
+    write waits for `finish`, and goes out as the one statement that needs no
+    transaction around it. A query that would have to see a write still
+    waiting raises NeedsTransactionError before anything is written: the
+    caller starts again in a transaction."""
+
+    def __init__(
+        self, connection: Connection, keys: Keys | None = None, *, single: bool = False
+    ) -> None:
         self.connection = connection
         self._keys = keys
+        self._single = single
         self._combine = connection.dialect.name == "postgresql"
         self._known: dict[tuple[str, int], TrackedRow] = {}
         self._new: list[TrackedRow] = []
@@ -190,7 +206,7 @@ class Rows:
     def key(self, row: TrackedRow) -> int:
         """The row's key; without keys taken ahead, a new row is inserted for it."""
         if row.id is None:
-            self.save()
+            self._write()
         assert row.id is not None
         return row.id
 
@@ -217,12 +233,20 @@ class Rows:
         if self._combine:
             self._guard = Guard(insert, values)
             return None
-        self.save()
+        self._write()
         return guarded(self.connection, Guard(insert, values))
 
     def save(self) -> None:
         """Make every write waiting: insert the new rows and the rest, update
-        the columns that changed."""
+        the columns that changed. With `single`, they wait for `finish`."""
+        if not self._single:
+            self._write()
+
+    def finish(self) -> None:
+        """The end of the writes: `save`, and with `single` the one statement."""
+        self._write()
+
+    def _write(self) -> None:
         writes = self._inserts_of_new_rows() + self._updates() + self._plain_inserts()
         guard, self._guard = self._guard, None
         if self._combine:
@@ -273,7 +297,9 @@ class Rows:
         if self._links:
             waiting.add(schema.shipmentorder.name)
         if waiting & {table.name for table in find_tables(query, check_columns=True)}:
-            self.save()
+            if self._single:
+                raise NeedsTransactionError
+            self._write()
 
     def _read(self, kind: type[_R], query: sa.Select[Any]) -> list[_R]:
         self._save_for(query)

@@ -29,6 +29,12 @@ class AlreadyRecordedError(Exception):
     rolled back, having recorded nothing."""
 
 
+class NeedsTransactionError(Exception):
+    """Writes meant to go out as one statement would have to be made before
+    the end (a query must see them): nothing was written, and the work is to
+    be done again in a transaction."""
+
+
 @dataclass(frozen=True)
 class Write:
     """An INSERT of `values` into `table`, or with `row_pk` an UPDATE of that row."""
@@ -72,21 +78,27 @@ def guarded(connection: Connection, guard: Guard) -> int:
 
 def write_combined(connection: Connection, writes: Sequence[Write], guard: Guard | None) -> None:
     """The guard and the writes as one statement (PostgreSQL). Raises
-    AlreadyRecordedError when the guard returns nothing."""
+    AlreadyRecordedError when the guard returns nothing.
+
+    An INSERT names only the columns given a value; the others are NULL, as
+    named with None (no column of these tables has a default that NULL would
+    override: schema.py). A new parcel's email then has under 50 parameters,
+    the most for which psycopg converts a statement's text once and keeps it,
+    instead of at every execution (0.3-0.7 ms each)."""
     if guard is None and len(writes) == 1:
         write_each(connection, writes)
         return
     parts: list[sa.Insert | sa.Update] = []
     params: dict[str, Any] = {}
     for n, write in enumerate(writes):
-        prefix = f"w{n}_"
-        columns = tuple(write.values)
+        prefix, values = f"w{n}_", write.values
         if write.row_pk is None:
-            parts.append(_insert(write.table, columns, prefix))
+            values = {name: value for name, value in values.items() if value is not None}
+            parts.append(_insert(write.table, tuple(values), prefix))
         else:
-            parts.append(_update(write.table, columns, prefix))
+            parts.append(_update(write.table, tuple(values), prefix))
             params[f"{prefix}row_pk"] = write.row_pk
-        params.update({prefix + name: value for name, value in write.values.items()})
+        params.update({prefix + name: value for name, value in values.items()})
     if guard is None:
         statement = _with(parts[-1], tuple(parts[:-1]))
         connection.execute(statement, params)

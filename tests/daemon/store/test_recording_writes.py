@@ -64,14 +64,18 @@ def shipped(store: Store, n: int) -> Recorded:
 
 def test_an_email_about_a_new_parcel_records_its_order_parcel_and_line(store: Store) -> None:
     shipped(store, 1)
-    statements: list[str] = []
-    sa.event.listen(
-        store.engine, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0])
-    )
+    statements: list[tuple[str, bool]] = []
+
+    def saw(connection: sa.Connection, cursor: object, statement: str, *args: object) -> None:
+        # autocommit: the driver sends no BEGIN, no COMMIT around the statement
+        autocommit = bool(getattr(connection.connection.dbapi_connection, "autocommit", False))
+        statements.append((statement.split(maxsplit=1)[0], autocommit))
+
+    sa.event.listen(store.engine, "before_cursor_execute", saw)
     recorded = shipped(store, 2)
     assert (recorded.duplicate, recorded.events) == (False, 1)
     if on_postgres():  # the order looked up, the parcel looked up, everything written
-        assert statements == ["SELECT", "SELECT", "WITH"]
+        assert statements == [("SELECT", True), ("SELECT", True), ("WITH", True)]
     order = store.find_order("113-0000000-0000002")
     assert order is not None
     assert [s.tracking_number for s in order.shipments] == ["1Z999AA10000000002"]
@@ -90,6 +94,26 @@ def test_an_email_recorded_before_under_another_copy_adds_nothing(store: Store) 
     order = store.find_order("113-0000000-0000003")
     assert order is not None
     assert [line.milestone for line in order.shipments[0].timeline] == [Milestone.SHIPPED]
+
+
+def test_an_email_about_two_orders_is_recorded_in_a_transaction(store: Store) -> None:
+    """Its second order's look-up must see the first's new row: on PostgreSQL
+    the one-statement attempt stops before writing anything, and a transaction
+    records it, whole."""
+    events = tuple(
+        ShipmentEvent(Milestone.ORDERED, occurred_at=NOW, order_ids=(f"113-0000000-000001{n}",))
+        for n in (1, 2)
+    )
+    message = MessageRecord("test", "two.eml", "d" * 64, message_id="<two@amazon.com>")
+    recorded = store.record_message(message, ParseResult("amazon", events), History(), NOW)
+    assert (recorded.duplicate, recorded.events) == (False, 2)
+    for order_id in ("113-0000000-0000011", "113-0000000-0000012"):
+        order = store.find_order(order_id)
+        assert order is not None
+        assert [line.milestone for line in order.timeline] == [Milestone.ORDERED]
+    with store.reading() as connection:
+        count = sa.select(sa.func.count()).select_from(schema.processedmessage)
+        assert connection.execute(count).scalar() == 1
 
 
 def test_keys_are_taken_from_the_sequence_a_block_at_a_time(store: Store) -> None:
