@@ -170,7 +170,7 @@ class Store:
         checked: bool = False,
     ) -> Recorded:
         """Write the message record, its orders, shipments, timeline and outbox
-        rows in one transaction; a message already recorded changes nothing
+        rows, all or nothing; a message already recorded changes nothing
         (see daemon.store.messages.record for `checked`)."""
         return record(self, message, result, announcer, now, checked=checked)
 

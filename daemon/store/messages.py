@@ -1,6 +1,7 @@
 """The audit trail of emails: whether one was seen, and recording one with
-everything it says in one transaction (daemon.store.recorder does the orders,
-shipments, timeline and outbox rows)."""
+everything it says all or nothing: in one transaction, or on PostgreSQL in one
+statement (daemon.store.recorder does the orders, shipments, timeline and
+outbox rows; daemon.store.writes the statement)."""
 
 from __future__ import annotations
 

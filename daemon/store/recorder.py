@@ -1,4 +1,4 @@
-"""Recording one parsed email: orders, shipments, timeline, outbox, in one transaction.
+"""Recording one parsed email: orders, shipments, timeline, outbox, all or nothing.
 
 The store opens the transaction and hands its connection here; everything this
 module writes for one message commits together or not at all. Orders and
