@@ -15,6 +15,9 @@ in-process (median of `rounds`) and its SQL statements counted:
 - show number: Store.find_shipments() of an active tracking number
 - due:    Checks.due(), the carrier-check query the daemon runs every minute
 - status: the counts and next checks of `parcelwatch status`
+- list, show and status again through sqlite3 (SQLite only): what the commands
+  themselves run on an up-to-date SQLite file (daemon.store.lite), without
+  SQLAlchemy
 - status line: systemd's STATUS line (every watchdog ping under systemd)
 - digest: the shipments the daily digest is composed from (with timelines:
   "arriving today" reads when a parcel went out for delivery)
@@ -43,6 +46,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -52,13 +56,15 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from daemon.carriers.ledger import Checks
-from daemon.notify.outbox import Outbox
 from daemon.notify.routing import Announcements
-from daemon.service import status
+from daemon.service import snapshot, status
+from daemon.service.status import StoreViews
 from daemon.store import housekeeping
 from daemon.store.database import Store
+from daemon.store.lite.store import LiteViews
 from parsers.model import Milestone
 from tests.support import postgres
 from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, order_id
@@ -68,7 +74,22 @@ Result = tuple[float, int, int]
 Databases = Callable[[str], str]  # a name -> the URL of a new, empty database
 
 
-def timed(work: Callable[[], object], rounds: int, counter: StatementCounter) -> Result:
+class Counter(Protocol):
+    count: int
+
+
+class SqliteCounter:
+    """Counts the statements a sqlite3 connection runs."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.count = 0
+        connection.set_trace_callback(self._seen)
+
+    def _seen(self, _sql: str) -> None:
+        self.count += 1
+
+
+def timed(work: Callable[[], object], rounds: int, counter: Counter) -> Result:
     """Median seconds over `rounds`, the statements of one call, and the peak
     of Python allocations of one more call (not timed: tracing slows it)."""
     times = []
@@ -123,7 +144,7 @@ def list_command(url: str, rounds: int) -> Result:
 
 def queries(store: Store) -> dict[str, Callable[[], object]]:
     routing = Announcements(frozenset(Milestone))
-    checks, outbox = Checks(store, routing), Outbox(store)
+    checks = Checks(store, routing)
     active = order_id(ACTIVE_SHARE)
     number = f"1ZBENCH{ACTIVE_SHARE:011d}"
     return {
@@ -132,7 +153,7 @@ def queries(store: Store) -> dict[str, Callable[[], object]]:
         "show": lambda: store.find_order(active),
         "show number": lambda: store.find_shipments(number),
         "due": lambda: checks.due(NOW),
-        "status": lambda: status.gather(store, outbox),
+        "status": lambda: snapshot.gather(StoreViews(store)),
         "status line": lambda: status.one_line(store, None),
         "digest": store.shipments,
         "dashboard": lambda: (store.shipments(), store.recently_delivered(8)),
@@ -140,6 +161,23 @@ def queries(store: Store) -> dict[str, Callable[[], object]]:
         "metrics": lambda: store.tallies((0.01, 0.1, 1.0)),
         "search": lambda: store.search(active),
     }
+
+
+def measure_lite(url: str, path: Path, rounds: int) -> dict[str, Result]:
+    """`list`, `show` and `status` as the commands read a SQLite file."""
+    connection = sqlite3.connect(path)
+    counter = SqliteCounter(connection)
+    views = LiteViews(url, path, connection)
+    active = order_id(ACTIVE_SHARE)
+    work: dict[str, Callable[[], object]] = {
+        "list, sqlite3": lambda: (views.shipments(details=False), views.unshipped_orders()),
+        "show, sqlite3": lambda: views.find_order(active),
+        "status, sqlite3": lambda: snapshot.gather(views),
+    }
+    try:
+        return {name: timed(call, rounds, counter) for name, call in work.items()}
+    finally:
+        views.close()
 
 
 def filled(url: str, size: int) -> Store:
@@ -159,6 +197,8 @@ def measure(size: int, rounds: int, databases: Databases) -> dict[str, Result]:
     counter = StatementCounter(store)
     results = {name: timed(work, rounds, counter) for name, work in queries(store).items()}
     store.close()
+    if store.path is not None:
+        results |= measure_lite(store.url, store.path, rounds)
     results["parcelwatch list (process)"] = list_command(store.url, rounds)
     return results | measure_housekeeping(size, rounds, databases)
 

@@ -20,6 +20,7 @@ from daemon.state import ShipmentState
 from daemon.store import schema
 from daemon.store.check_rows import save_check
 from daemon.store.database import Store
+from daemon.store.reads import normal_number
 from daemon.store.recorder import Announcer, Recorder, load_state
 from daemon.store.rows import Rows
 from parsers.model import Eta, Kind, Milestone, ShipmentEvent
@@ -104,7 +105,7 @@ class Checks:
         recorded, so a scan seen both ways is notified once. Unlike a check it
         does not move `last_checked_at` (nobody asked), so a replayed push
         changes nothing at all; a parcel it finishes is not asked again."""
-        number = schema.normal_number(status.number)
+        number = normal_number(status.number)
         ship = schema.shipment
         with self.store.writing() as connection:
             recorder = Recorder(connection, self.announcer, now)

@@ -35,7 +35,7 @@ from daemon.mail.imap_connect import connector
 from daemon.mail.login_check import check_login
 from daemon.notify.notifier import Notifier
 from daemon.notify.routing import Announcements
-from daemon.store.engine import sqlite_path
+from daemon.store.location import sqlite_path
 from daemon.store.opening import open_store
 
 log = logging.getLogger("parcelwatch")

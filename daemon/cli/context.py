@@ -1,8 +1,9 @@
 """What every command needs: its settings from the arguments, the app built
 from them (with every secret read), or for the commands that only read the
 database a Reader (no secret but the database URL, and none of the app's
-imports: Apprise, the scheduler, the carriers), and the few steps several
-commands share."""
+imports: Apprise, the scheduler, the carriers) or, for `list`, `show` and
+`status`, a Viewer (on a SQLite file not even SQLAlchemy), and the few steps
+several commands share."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ from daemon.config.secrets import Secret, resolve_all
 from daemon.config.settings import Settings, load_settings
 from daemon.errors import ConfigError
 from daemon.service import logs
-from daemon.store.database import Store
-from daemon.store.opening import open_store
+from daemon.store.reads import Views
 
 if TYPE_CHECKING:
     from daemon.app import App
+    from daemon.store.database import Store
 
 
 def settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
@@ -61,6 +62,19 @@ class Reader:
         self.store.close()
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What `list`, `show` and `status` need: the settings, the views of the
+    database and the zone."""
+
+    settings: Settings
+    views: Views
+    zone: tzinfo | None
+
+    def clock(self) -> datetime:
+        return datetime.now(UTC)
+
+
 def build_app(loaded: Settings) -> App:
     """The app of these settings, every secret read now (a ConfigError names
     the first that cannot be)."""
@@ -83,13 +97,47 @@ def with_reader(
 ) -> int:
     """Run `work` with the database of these arguments, read-only in spirit:
     no secret is read but the database URL, and no new database is made."""
+    from daemon.store.opening import open_store
+
     loaded = settings(args, env)
-    zone = ZoneInfo(loaded.timezone) if loaded.timezone else None
-    reader = Reader(loaded, open_store(loaded, create=False), zone)
+    reader = Reader(loaded, open_store(loaded, create=False), _zone(loaded))
     try:
         return work(reader)
     finally:
         reader.close()
+
+
+def with_viewer(
+    args: argparse.Namespace, env: Mapping[str, str], work: Callable[[Viewer], int]
+) -> int:
+    """Run `work` with the views of the database of these arguments: read
+    with sqlite3 alone where that is exact (daemon.store.lite), else through
+    the Store. As with_reader, no secret but the database URL is read."""
+    loaded = settings(args, env)
+    views = open_views(loaded)
+    try:
+        return work(Viewer(loaded, views, _zone(loaded)))
+    finally:
+        views.close()
+
+
+def open_views(loaded: Settings) -> Views:
+    """The views of an up-to-date SQLite file without SQLAlchemy; of any
+    other database (or an older file, which the Store migrates) the Store's."""
+    from daemon.store.lite.store import open_views as open_lite
+    from daemon.store.opening import open_store, with_retries
+
+    url = loaded.database_url.reveal()
+    lite = with_retries(lambda: open_lite(url, loaded.busy_timeout))
+    if lite is not None:
+        return lite
+    from daemon.service.status import StoreViews
+
+    return StoreViews(open_store(loaded, create=False))
+
+
+def _zone(loaded: Settings) -> tzinfo | None:
+    return ZoneInfo(loaded.timezone) if loaded.timezone else None
 
 
 def demo_settings(base: Settings, env: Mapping[str, str]) -> Settings:

@@ -18,8 +18,10 @@ from daemon.cli.context import Reader, with_app, with_reader
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
 from daemon.cli.terminal import Terminal, fit
 from daemon.cli.when import stamp
-from daemon.notify.outbox import Outbox, Unsent
-from daemon.store.heartbeat import Heartbeat, process_alive, running
+from daemon.notify.outbox import Outbox
+from daemon.store.alive import process_alive, running
+from daemon.store.heartbeat import Heartbeat
+from daemon.store.views import Unsent
 from parsers.model import Milestone
 
 if TYPE_CHECKING:

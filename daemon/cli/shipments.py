@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from daemon.cli import display, listing
-from daemon.cli.context import Reader, with_reader
+from daemon.cli.context import Viewer, with_viewer
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
 from daemon.cli.terminal import Terminal
 from daemon.store.export import order_json, shipment_json
@@ -30,8 +30,8 @@ def configure_list(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(reader: Reader) -> int:
-        store = reader.store
+    def work(viewer: Viewer) -> int:
+        store = viewer.views
         if args.archived:
             shipments = [
                 s
@@ -55,22 +55,22 @@ def run_list(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             if args.archived:
                 print("Nothing is archived.")
             else:
-                finished, archived = _ended(reader)
+                finished, archived = _ended(viewer)
                 print(listing.nothing_active(finished, _all_command(args), archived))
         else:
-            late_after = reader.settings.late_after_days
-            table = listing.rows(shipments, orders, reader.clock(), reader.zone, late_after)
+            late_after = viewer.settings.late_after_days
+            table = listing.rows(shipments, orders, viewer.clock(), viewer.zone, late_after)
             print(listing.render(table, Terminal.of(sys.stdout, env)))
         return EXIT_OK
 
-    return with_reader(args, env, work)
+    return with_viewer(args, env, work)
 
 
-def _ended(reader: Reader) -> tuple[Counter[str], int]:
+def _ended(viewer: Viewer) -> tuple[Counter[str], int]:
     """How many parcels (and orders never shipped) ended, by how they ended
     ("stale" for those gone quiet), and how many were archived. Reads every
     row, but only when nothing is on its way (to say why the list is empty)."""
-    store = reader.store
+    store = viewer.views
     shipments = store.shipments(include_finished=True, include_archived=True)
     orders = store.unshipped_orders(include_finished=True, include_archived=True)
     archived = sum(s.archived_at is not None for s in shipments)
@@ -103,15 +103,15 @@ def configure_show(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(reader: Reader) -> int:
-        order = reader.store.find_order(args.reference)
+    def work(viewer: Viewer) -> int:
+        order = viewer.views.find_order(args.reference)
         if order is not None:
             if args.json:
                 print(json.dumps(order_json(order), ensure_ascii=False))
             else:
-                print(display.order_block(order, reader.zone))
+                print(display.order_block(order, viewer.zone))
             return EXIT_OK
-        shipments = reader.store.find_shipments(args.reference)
+        shipments = viewer.views.find_shipments(args.reference)
         if not shipments:
             print(f"No order or tracking number {args.reference!r} is known.", file=sys.stderr)
             return EXIT_FAILURE
@@ -122,7 +122,7 @@ def run_show(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         for ship in shipments:
             for order_id in ship.order_ids:
                 print(f"Order {order_id}")
-            print(display.shipment_block(ship, reader.zone))
+            print(display.shipment_block(ship, viewer.zone))
         return EXIT_OK
 
-    return with_reader(args, env, work)
+    return with_viewer(args, env, work)

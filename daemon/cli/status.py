@@ -10,13 +10,12 @@ import socket
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
-from daemon.cli.context import Reader, with_reader
+from daemon.cli.context import Viewer, with_viewer
 from daemon.cli.statuses import EXIT_OK
 from daemon.cli.when import stamp
-from daemon.notify.outbox import Outbox
 from daemon.notify.wording import carrier_label
-from daemon.service import status
-from daemon.store.heartbeat import process_alive, running
+from daemon.service import snapshot
+from daemon.store.alive import process_alive, running
 from daemon.store.views import AccountView, DaemonView
 
 # What re-tries a waiting account when no daemon runs: one pass now.
@@ -28,17 +27,17 @@ def configure_status(cmd: argparse.ArgumentParser) -> None:
 
 
 def run_status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    def work(reader: Reader) -> int:
-        snap = status.gather(reader.store, Outbox(reader.store))
-        configured = [a.name for a in reader.settings.imap]
-        print(render(snap, configured, reader.zone, reader.clock()))
+    def work(viewer: Viewer) -> int:
+        snap = snapshot.gather(viewer.views)
+        configured = [a.name for a in viewer.settings.imap]
+        print(render(snap, configured, viewer.zone, viewer.clock()))
         return EXIT_OK
 
-    return with_reader(args, env, work)
+    return with_viewer(args, env, work)
 
 
 def render(
-    snap: status.Snapshot, configured: Sequence[str], zone: tzinfo | None, now: datetime
+    snap: snapshot.Snapshot, configured: Sequence[str], zone: tzinfo | None, now: datetime
 ) -> str:
     host = socket.gethostname()
     up = [view for view in snap.daemons if running(view, now, host, process_alive)]
@@ -106,7 +105,7 @@ def _account(view: AccountView | None, zone: tzinfo | None, now: datetime, retry
         stamp(view.last_success_at, now, zone) if view.last_success_at else "never"
     )
     if view.waiting:
-        waiting = status.waiting_line(view, zone, retry).partition(": ")[2]
+        waiting = snapshot.waiting_line(view, zone, retry).partition(": ")[2]
         return f"{waiting} ({checked})"
     if (
         view.last_error

@@ -19,7 +19,6 @@ load no ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +27,7 @@ import sqlalchemy as sa
 from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.queueing import add_deliveries
-from daemon.store.views import DueDelivery
+from daemon.store.views import DueDelivery, Unsent
 from parsers.model import Milestone
 
 _delivery, _note = schema.delivery, schema.notification
@@ -48,19 +47,6 @@ _UNSENT_COLUMNS = (
     _delivery.c.next_attempt_at,
     _delivery.c.last_error,
 )
-
-
-@dataclass(frozen=True)
-class Unsent:
-    """A delivery not (yet) sent: waiting (pending, or sending right now), given
-    up (failed), or routed nowhere (no_match)."""
-
-    target: str
-    status: str
-    title: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
 
 
 class Outbox:

@@ -33,8 +33,9 @@ from daemon.mail.progress import Progress
 from daemon.service.progress import Both, LogProgress, StatusProgress
 from daemon.service.runner import Service, Signals
 from daemon.service.systemd import SystemdNotifier
+from daemon.store.alive import process_alive
 from daemon.store.failures import describe
-from daemon.store.heartbeat import Heartbeat, process_alive
+from daemon.store.heartbeat import Heartbeat
 from daemon.store.views import DaemonView
 
 log = logging.getLogger(__name__)

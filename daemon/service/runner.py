@@ -43,7 +43,7 @@ from daemon.mail.progress import Progress
 from daemon.service.followers import Follower
 from daemon.service.status import one_line
 from daemon.store import housekeeping
-from daemon.store.heartbeat import scope_of
+from daemon.store.alive import scope_of
 
 if TYPE_CHECKING:
     from daemon.mqtt.bridge import Bridge

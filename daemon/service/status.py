@@ -1,78 +1,88 @@
-"""What the daemon is doing, from the database alone: for `parcelwatch
-status` (any time, also while the service runs) and for systemd's STATUS line.
-
-Read-only and cheap (counts and small ordered queries), because the service
-asks for the one-line summary every half minute.
+"""What the daemon is doing, through its Store: systemd's one-line STATUS
+(asked every half minute, so only counts), and StoreViews, which answers
+daemon.store.reads.Views for `status`, `list` and `show` on any database
+(daemon.service.snapshot gathers the whole picture from it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from pathlib import Path
+from datetime import tzinfo
 
 import sqlalchemy as sa
 
-from daemon.notify.outbox import Outbox, Unsent
-from daemon.notify.wording import describe
+from daemon.notify.outbox import Outbox
+from daemon.service.snapshot import aware, waiting_line
 from daemon.store import schema
 from daemon.store.database import Store
 from daemon.store.heartbeat import Heartbeat
+from daemon.store.reads import shipment_counts
 from daemon.store.unread import UnreadEmails
-from daemon.store.views import AccountView, DaemonView
+from daemon.store.views import (
+    AccountView,
+    DaemonView,
+    OrderView,
+    ShipmentView,
+    Unsent,
+    UpcomingCheck,
+)
 
 
-@dataclass(frozen=True)
-class NextCheck:
-    at: datetime
-    carrier: str | None
-    tracking_number: str | None
-    what: str
+class StoreViews:
+    """daemon.store.reads.Views through a Store (and its outbox, heartbeat
+    and unread emails)."""
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    accounts: tuple[AccountView, ...]
-    active: int
-    finished: int
-    archived: int
-    outbox: dict[str, int]
-    problems: tuple[Unsent, ...]
-    next_checks: tuple[NextCheck, ...]
-    database: str
-    database_bytes: int | None
-    # Every daemon that used the database (one per set of mail accounts),
-    # most recently heard from first.
-    daemons: tuple[DaemonView, ...]
-    unrecognised: int = 0
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     @property
-    def last_mail_check(self) -> datetime | None:
-        times = [a.last_success_at for a in self.accounts if a.last_success_at]
-        return max(times) if times else None
+    def url(self) -> str:
+        return self._store.url
 
-    @property
-    def backlog(self) -> int:
-        return self.outbox.get("pending", 0) + self.outbox.get("sending", 0)
+    def close(self) -> None:
+        self._store.close()
 
+    def shipments(
+        self, *, include_finished: bool = False, include_archived: bool = False,
+        details: bool = True,
+    ) -> list[ShipmentView]:  # fmt: skip
+        return self._store.shipments(
+            include_finished=include_finished, include_archived=include_archived, details=details
+        )
 
-def gather(store: Store, outbox: Outbox, *, checks: int = 5) -> Snapshot:
-    counts = _shipment_counts(store)
-    size, where = database_size(store.url)
-    return Snapshot(
-        accounts=tuple(store.account_statuses()),
-        active=counts["active"],
-        finished=counts["finished"],
-        archived=counts["archived"],
-        outbox=outbox.counts(),
-        problems=tuple(outbox.problems(5)),
-        next_checks=tuple(_next_checks(store, checks)),
-        database=where,
-        database_bytes=size,
-        daemons=tuple(Heartbeat(store).read_all()),
-        unrecognised=UnreadEmails(store).count(),
-    )
+    def unshipped_orders(
+        self, *, include_finished: bool = False, include_archived: bool = False
+    ) -> list[OrderView]:
+        return self._store.unshipped_orders(
+            include_finished=include_finished, include_archived=include_archived
+        )
+
+    def find_order(self, order_id: str) -> OrderView | None:
+        return self._store.find_order(order_id)
+
+    def find_shipments(self, reference: str) -> list[ShipmentView]:
+        return self._store.find_shipments(reference)
+
+    def account_statuses(self) -> list[AccountView]:
+        return self._store.account_statuses()
+
+    def shipment_counts(self) -> dict[str, int]:
+        return _shipment_counts(self._store)
+
+    def outbox_counts(self) -> dict[str, int]:
+        return Outbox(self._store).counts()
+
+    def outbox_problems(self, limit: int) -> list[Unsent]:
+        return Outbox(self._store).problems(limit)
+
+    def next_checks(self, limit: int) -> list[UpcomingCheck]:
+        return _next_checks(self._store, limit)
+
+    def daemons(self) -> list[DaemonView]:
+        return Heartbeat(self._store).read_all()
+
+    def unrecognised(self) -> int:
+        return UnreadEmails(self._store).count()
 
 
 def one_line(
@@ -106,38 +116,17 @@ def one_line(
     if unread:
         parts.append(_plural(unread, "unrecognised Amazon email"))
     if last is not None:
-        when = _aware(last).astimezone(zone)
+        when = aware(last).astimezone(zone)
         parts.append(f"last mail check {when:%H:%M}")
     if backlog:
         parts.append(_plural(int(backlog), "notification") + " waiting")
     return "; ".join([*waiting, ", ".join(parts)])
 
 
-def waiting_line(view: AccountView, zone: tzinfo | None, reload_command: str) -> str:
-    """ "home: login refused at 12:04; fix the password, then `systemctl reload
-    parcelwatch`" """
-    text = f"{view.account}: {view.waiting}"
-    if view.last_error_at is not None:
-        text += f" at {_aware(view.last_error_at).astimezone(zone):%H:%M %Z}".rstrip()
-    then = f"`{reload_command}`" if reload_command else "reload parcelwatch"
-    fix = f"{view.waiting_fix}, then {then}" if view.waiting_fix else f"then {then}"
-    return f"{text}; {fix}"
-
-
-def database_size(url: str) -> tuple[int | None, str]:
-    """Bytes on disk of a SQLite database (with its write-ahead log), else None."""
-    parsed = sa.engine.make_url(url)
-    if not parsed.drivername.startswith("sqlite") or not parsed.database:
-        return None, f"{parsed.drivername} (size not measured)"
-    path = Path(parsed.database)
-    files = [path, path.with_name(path.name + "-wal")]
-    return sum(f.stat().st_size for f in files if f.exists()), str(path)
-
-
 def _shipment_counts(store: Store) -> dict[str, int]:
-    """Active, finished and archived shipments. The first two are counted on
-    the partial indexes of the shipments not archived; archived ones are what
-    remains of the total (one count, no row read)."""
+    """The first two counts are made on the partial indexes of the shipments
+    not archived; archived ones are what remains of the total (one count, no
+    row read)."""
     ship, count = schema.shipment, sa.func.count()
     waiting = ship.c.after_sale.is_(None)
     with store.reading() as connection:
@@ -146,11 +135,10 @@ def _shipment_counts(store: Store) -> dict[str, int]:
         ).one()
         ended = connection.execute(sa.select(count).where(schema.ENDED)).scalar_one()
         total = connection.execute(sa.select(count).select_from(ship)).scalar_one()
-    finished = ended + travelling - active  # after-sale ones have finished their journey
-    return {"archived": total - travelling - ended, "finished": finished, "active": active}
+    return shipment_counts(active, travelling, ended, total)
 
 
-def _next_checks(store: Store, limit: int) -> list[NextCheck]:
+def _next_checks(store: Store, limit: int) -> list[UpcomingCheck]:
     check, ship = schema.carriercheck, schema.shipment
     query = (
         sa.select(check.c.next_check_at, ship.c.carrier, ship.c.tracking_number,
@@ -163,18 +151,9 @@ def _next_checks(store: Store, limit: int) -> list[NextCheck]:
     with store.reading() as connection:
         rows = connection.execute(query).all()
     return [
-        NextCheck(
-            _aware(at),
-            carrier,
-            number,
-            describe(tuple(str(i["title"]) for i in items or ()), label, ()),
-        )
+        UpcomingCheck(at, carrier, number, tuple(str(i["title"]) for i in items or ()), label)
         for at, carrier, number, items, label in rows
     ]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -28,9 +28,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from daemon.store import files, schema
-from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine, sqlite_path
+from daemon.store.engine import SQLITE_BUSY_MS, ensure_schema, open_engine
 from daemon.store.failures import database_error
 from daemon.store.keys import Keys
+from daemon.store.location import sqlite_path
 from daemon.store.messages import (
     Recorded,
     content_hash,
@@ -40,6 +41,7 @@ from daemon.store.messages import (
     record,
 )
 from daemon.store.reading import order_views, shipment_views
+from daemon.store.reads import normal_number
 from daemon.store.views import AccountView, Cursor, MessageRecord, OrderView, ShipmentView
 from parsers.model import Milestone, ParseResult
 
@@ -332,7 +334,7 @@ class Store:
     ) -> tuple[int, bool]:
         """A shipment added by hand (`parcelwatch track`): (its key, whether it is
         new). A number already known keeps its history; a label is updated."""
-        number = schema.normal_number(number)
+        number = normal_number(number)
         with self.writing() as connection:
             found = connection.execute(
                 sa.select(_ship.c.id, _ship.c.carrier, _ship.c.label)
@@ -355,7 +357,7 @@ class Store:
         """Shipments whose tracking number or Amazon shipment id is `reference`."""
         query = sa.select(_ship).where(
             sa.or_(
-                _ship.c.tracking_number == schema.normal_number(reference),
+                _ship.c.tracking_number == normal_number(reference),
                 _ship.c.amazon_shipment_id == reference.strip(),
             )
         )

@@ -2,20 +2,13 @@
 
 SQLite by default (WAL so readers never block the daemon, foreign keys on, a busy
 timeout so a second process waits instead of failing), any SQLAlchemy URL
-otherwise.
-
-The SQLite file holds order history, pickup codes and photo links: its directory
-is made 0700 and the file 0600 whatever the umask (SQLite gives the -wal and
--shm files the database file's mode, and, when run as root, its owner, so an
-administrator's `sudo parcelwatch show` leaves no file the service cannot open).
+otherwise. (daemon.store.files makes the SQLite file, private.)
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,52 +19,10 @@ from daemon.store.migrations import HEAD
 from daemon.store.pinging import ping_when_idle
 
 SQLITE_BUSY_MS = 30_000
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-SIDE_FILES = ("-wal", "-shm", "-journal")
 VERSION_TABLE = "alembic_version"
 log = logging.getLogger(__name__)
 # Any number, the same in every process: the key of the migration lock on PostgreSQL.
 _MIGRATION_LOCK = 0x70617263656C
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL; None for another database or an in-memory one."""
-    if not url.startswith("sqlite"):
-        return None
-    database = sa.engine.make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
-
-
-def prepare_directory(directory: Path) -> None:
-    """Create the database's directory, 0700 whatever the umask, unless it
-    exists (an existing one is left as it is). Raises OSError."""
-    if directory.is_dir():
-        return
-    directory.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
-    directory.chmod(PRIVATE_DIR)  # mkdir's mode is filtered through the umask
-
-
-def create_file(path: Path) -> None:
-    """An empty database file, 0600, unless it exists; then take group and
-    other access away from it and its side files. Raises OSError."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
-    os.close(fd)
-    make_private(path)
-
-
-def make_private(path: Path) -> None:
-    """Mode 0600 for the database file and its -wal, -shm and -journal files,
-    where they exist and have more; files of another owner are left alone."""
-    for file in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
-        try:
-            info = file.stat()
-        except FileNotFoundError:
-            continue
-        if info.st_mode & 0o077 and (info.st_uid == os.geteuid() or os.geteuid() == 0):
-            file.chmod(PRIVATE_FILE)
 
 
 def open_engine(url: str, busy_timeout: float) -> Engine:

@@ -2,17 +2,16 @@
 error becomes a DatabaseUnusableError (the user must act: a damaged file, one the
 process may not open) or a TransientError (locked, disk full, a server
 restarting: worth another try), with a message that names the database but
-never a password in its URL."""
+never a password in its URL. SQLAlchemy is loaded only to name a database
+that is not a SQLite file: the commands that read a SQLite file without it
+(daemon.store.lite) map their errors here too."""
 
 from __future__ import annotations
 
 import sqlite3
 
-import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
-
 from daemon.errors import DatabaseUnusableError, ParcelwatchError, TransientError
-from daemon.store.engine import sqlite_path
+from daemon.store.location import sqlite_path
 
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html).
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
@@ -29,7 +28,9 @@ def describe(url: str) -> str:
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    parsed = sa.engine.make_url(url)
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
     return f"{parsed.get_backend_name()} database on {parsed.host or 'localhost'}"
 
 
@@ -37,9 +38,9 @@ def database_error(exc: BaseException, url: str | None) -> ParcelwatchError:
     """The tier of a failure while opening or using the database at `url`
     (None: not known where the failure was caught)."""
     where = f"database {describe(url)}" if url else "the database"
-    original: BaseException = exc
-    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
-        original = exc.orig
+    # SQLAlchemy's DBAPIError wraps the driver's error as `orig`.
+    wrapped = getattr(exc, "orig", None)
+    original = wrapped if isinstance(wrapped, BaseException) else exc
     reason = _reason(original, url)
     code = _sqlite_code(original)
     if code in _DAMAGED:
@@ -70,8 +71,15 @@ def _sqlite_code(exc: BaseException) -> int | None:
 def _reason(exc: BaseException, url: str | None) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if url:
-        password = sa.engine.make_url(url).password
+        password = None if sqlite_path(url) else _password(url)
         if password:
             text = text.replace(str(password), "***")
         text = text.replace(url, "***")
     return text[:200]
+
+
+def _password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    password = make_url(url).password
+    return None if password is None else str(password)

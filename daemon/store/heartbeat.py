@@ -16,54 +16,21 @@ accounts cannot both win, on SQLite or PostgreSQL.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from daemon.store import schema
+from daemon.store.alive import SEPARATOR, Alive, daemon_view, running, scope_of
 from daemon.store.database import Store
 from daemon.store.views import DaemonView
 
-_SEPARATOR = ", "
 _row_table = schema.daemonrecord
 
-# The daemon renews its heartbeat at every wake-up (at least once a minute).
-STALE = timedelta(minutes=5)
 _CLAIM_ATTEMPTS = 5
-
-Alive = Callable[[int], bool]
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this host (signal 0 checks
-    without sending anything; another user's process answers EPERM)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def running(view: DaemonView | None, now: datetime, host: str, alive: Alive) -> bool:
-    """Whether the daemon of `view` is running, as seen from `host` at `now`:
-    not stopped, heard from within STALE, and (on this host) its process exists."""
-    if view is None or view.stopped_at is not None:
-        return False
-    if now - view.heartbeat_at > STALE:
-        return False
-    return view.host != host or alive(view.pid)
-
-
-def scope_of(accounts: Iterable[str]) -> str:
-    """How a set of mail accounts is named in the database (the daemon row's
-    scope, a delivery's claimant)."""
-    return _SEPARATOR.join(sorted(set(accounts)))
 
 
 class Heartbeat:
@@ -81,7 +48,7 @@ class Heartbeat:
         """Every daemon that used the database, most recently heard from first."""
         query = sa.select(_row_table).order_by(_row_table.c.heartbeat_at.desc())
         with self._store.reading() as connection:
-            return [_view(row) for row in connection.execute(query).mappings()]
+            return [daemon_view(row) for row in connection.execute(query).mappings()]
 
     def claim(self, me: DaemonView, alive: Alive) -> DaemonView | None:
         """Make `me` the daemon of its accounts, unless another running one holds
@@ -123,7 +90,7 @@ class Heartbeat:
             )
 
     def _split(self) -> list[str]:
-        return self._scope.split(_SEPARATOR) if self._scope else []
+        return self._scope.split(SEPARATOR) if self._scope else []
 
     def _insert(self, me: DaemonView) -> bool:
         try:
@@ -158,7 +125,7 @@ def _overlaps(other: DaemonView, me: DaemonView) -> bool:
 
 
 def _scope(view: DaemonView) -> str:
-    return _SEPARATOR.join(view.accounts)
+    return SEPARATOR.join(view.accounts)
 
 
 def _values(view: DaemonView) -> dict[str, Any]:
@@ -170,16 +137,3 @@ def _values(view: DaemonView) -> dict[str, Any]:
         "stopped_at": None,
         "reload_command": view.reload_command,
     }
-
-
-def _view(row: Any) -> DaemonView:
-    scope = row["scope"]
-    return DaemonView(
-        pid=row["pid"],
-        host=row["host"],
-        started_at=row["started_at"],
-        heartbeat_at=row["heartbeat_at"],
-        stopped_at=row["stopped_at"],
-        reload_command=row["reload_command"],
-        accounts=tuple(scope.split(_SEPARATOR)) if scope else (),
-    )

@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-
-from sqlalchemy import exc as sa_exc
+from typing import TYPE_CHECKING, TypeVar
 
 from daemon.config.settings import Settings
 from daemon.errors import ConfigError, TransientError
-from daemon.store.database import Store
+
+if TYPE_CHECKING:
+    from daemon.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,22 @@ def open_store(
     """The database (see Store for `create`). A passing failure is tried again
     after each of `pauses`; a URL or directory that cannot work is a ConfigError
     naming its key; a damaged file is a DatabaseUnusableError."""
+    return with_retries(lambda: _open_store(settings, create), sleep, pauses)
+
+
+Opened = TypeVar("Opened")
+
+
+def with_retries(
+    opening: Callable[[], Opened],
+    sleep: Callable[[float], None] = time.sleep,
+    pauses: tuple[float, ...] = OPEN_RETRY_SECONDS,
+) -> Opened:
+    """What `opening` returns, tried again after each of `pauses` while it
+    raises a TransientError (the last one is raised)."""
     for pause in (*pauses, None):
         try:
-            return _open_store(settings, create)
+            return opening()
         except TransientError as exc:
             if pause is None:
                 raise
@@ -44,6 +58,10 @@ def open_store(
 
 
 def _open_store(settings: Settings, create: bool) -> Store:
+    from sqlalchemy import exc as sa_exc
+
+    from daemon.store.database import Store
+
     url = settings.database_url
     key = "general.state_dir" if url.source == "default" else "general.database_url"
     try:

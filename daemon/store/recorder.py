@@ -18,9 +18,10 @@ from sqlalchemy.engine import Connection
 
 from daemon import state as machine
 from daemon.store import schema
+from daemon.store.assembly import UNREAD
 from daemon.store.keys import Keys
 from daemon.store.queueing import add_deliveries, delivery_rows
-from daemon.store.reading import UNREAD
+from daemon.store.reads import normal_number
 from daemon.store.rows import (
     OrderRow,
     Rows,
@@ -29,7 +30,7 @@ from daemon.store.rows import (
     new_order,
     new_shipment,
 )
-from daemon.store.schema import FINISHED, normal_number
+from daemon.store.schema import FINISHED
 from daemon.store.views import Snapshot
 from parsers.model import Eta, Item, Kind, Milestone, ShipmentEvent, Unread
 

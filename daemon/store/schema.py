@@ -180,7 +180,7 @@ shipment = sa.Table(
     *_tracked(),
     _pk(),
     _text("carrier"),
-    # Stored normalised (upper case, no spaces: normal_number), so a lookup
+    # Stored normalised (upper case, no spaces: reads.normal_number), so a lookup
     # is an index probe (the indexes hold only the shipments that have one).
     _text("tracking_number"),
     _text("amazon_shipment_id"),
@@ -328,8 +328,3 @@ homeassistant_event = sa.Table(
     _when("recorded_at", nullable=False),
     sa.UniqueConstraint("shipment_pk", "milestone", "occurrence"),
 )
-
-
-def normal_number(number: str) -> str:
-    """A tracking number as it is stored and looked up: no spaces, upper case."""
-    return "".join(number.split()).upper()

@@ -159,6 +159,30 @@ class AccountView:
 
 
 @dataclass(frozen=True)
+class Unsent:
+    """A delivery not (yet) sent: waiting (pending, or sending right now), given
+    up (failed), or routed nowhere (no_match)."""
+
+    target: str
+    status: str
+    title: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class UpcomingCheck:
+    """A carrier check that is due (`status` lists the next few)."""
+
+    at: datetime
+    carrier: str | None
+    tracking_number: str | None
+    item_titles: tuple[str, ...]
+    label: str | None
+
+
+@dataclass(frozen=True)
 class DaemonView:
     """A `parcelwatch run` that uses (or last used) the database, and the
     mail accounts it reads (sorted)."""

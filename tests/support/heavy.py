@@ -21,8 +21,11 @@ HEAVY = (
 # the notification renderer (and the links and escaping it brings), the web
 # pages' search, the metrics' counts, and difflib (only a mistake in the config
 # file needs its "did you mean"). Each was once on these commands' import path,
-# and together they cost milliseconds of every start.
+# and together they cost milliseconds of every start. SQLAlchemy too: on an
+# up-to-date SQLite file these commands read with sqlite3 (daemon.store.lite),
+# and its import was half of their start-up.
 NOT_FOR_READING = (
+    "sqlalchemy",
     "daemon.notify.render",
     "daemon.notify.links",
     "daemon.notify.escape",

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from daemon.service.systemd import reload_command
+from daemon.store.alive import STALE, Alive, running
 from daemon.store.database import Store
-from daemon.store.heartbeat import STALE, Alive, Heartbeat, running
+from daemon.store.heartbeat import Heartbeat
 from daemon.store.views import DaemonView
 
 pytestmark = pytest.mark.storage
