@@ -13,7 +13,8 @@ from daemon.cli.context import selected_accounts, settings
 from daemon.cli.statuses import EXIT_FAILURE, EXIT_OK
 from daemon.config.imap import ImapAccount
 from daemon.config.secrets import resolve_all
-from daemon.service import loop, runner
+from daemon.service import loop
+from daemon.service.signals import Signals
 from daemon.service.systemd import SystemdNotifier, reload_command
 
 
@@ -32,7 +33,7 @@ def run_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         accounts = selected_accounts(loaded, args.account)
         return build(loaded), accounts
 
-    signals = runner.Signals()
+    signals = Signals()
     restore = signals.install()  # first: a stop asked for during start-up is a clean stop too
     try:
         first = load()  # a broken config stops here, before any work

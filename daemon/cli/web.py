@@ -13,6 +13,7 @@ from daemon.cli.statuses import EXIT_OK
 from daemon.config.web import DEFAULT_LISTEN, parse_listen
 from daemon.errors import ConfigError
 from daemon.service import runner
+from daemon.service.signals import Signals
 
 
 def configure_web(cmd: argparse.ArgumentParser) -> None:
@@ -35,7 +36,7 @@ def run_web(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             raise ConfigError("command line", "--listen", str(exc)) from None
         web = web.listening_on(listen, source="command line", key="--listen")
     assert web.listen is not None
-    signals = runner.Signals()
+    signals = Signals()
     restore = signals.install()
     app = build(loaded)
     try:
@@ -43,7 +44,8 @@ def run_web(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         server.start()
         print(f"parcelwatch web interface on {server.url} (Ctrl-C to stop)", flush=True)
         try:
-            signals.stop.wait()
+            while not signals.stop_requested:
+                signals.wait(None)
         finally:
             server.stop()
     finally:

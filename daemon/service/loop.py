@@ -31,7 +31,8 @@ from daemon.config.imap import ImapAccount
 from daemon.errors import DatabaseInUseError, ParcelwatchError
 from daemon.mail.progress import Progress
 from daemon.service.progress import Both, LogProgress, StatusProgress
-from daemon.service.runner import Service, Signals
+from daemon.service.runner import Service
+from daemon.service.signals import Signals
 from daemon.service.systemd import SystemdNotifier
 from daemon.store.alive import process_alive
 from daemon.store.failures import describe
@@ -87,11 +88,11 @@ def run(
         service.start()
         said_idle = _report_idle(service, False)
         systemd.ready(service.status() if systemd.enabled else "")
-        while not signals.stop.is_set():
-            signals.wake.wait(wait)
-            signals.wake.clear()
-            if signals.reload.is_set() and not signals.stop.is_set():
-                signals.reload.clear()
+        while not signals.stop_requested:
+            signals.wait(wait)
+            if signals.stop_requested:
+                break
+            if signals.take_reload():
                 service = _reload(service, load, signals, systemd, identity)
                 said_idle = False
             moved = service.app.store.replaced()
@@ -158,7 +159,7 @@ def _service(
         app,
         accounts,
         reload_command=identity.reload_command,
-        on_waiting=signals.wake.set,
+        on_waiting=signals.wake,
         progress=progress,
     )
     return service

@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import functools
 import logging
-import signal
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -63,44 +60,6 @@ STATUS_SECONDS = 60.0
 # Builds the app and picks the accounts from the configuration as it is now;
 # raises ConfigError when the file is wrong.
 Loader = Callable[[], tuple[App, Sequence[ImapAccount]]]
-
-
-@dataclass
-class Signals:
-    """What the signal handlers tell the main loop; `wake` ends its wait."""
-
-    stop: threading.Event = field(default_factory=threading.Event)
-    reload: threading.Event = field(default_factory=threading.Event)
-    wake: threading.Event = field(default_factory=threading.Event)
-
-    def request_stop(self) -> None:
-        self.stop.set()
-        self.wake.set()
-
-    def request_reload(self) -> None:
-        self.reload.set()
-        self.wake.set()
-
-    def install(self) -> Callable[[], None]:
-        """SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop; SIGHUP reloads.
-        Returns what puts the previous handlers back."""
-
-        def on_stop(signum: int, frame: FrameType | None) -> None:
-            log.info("%s received, stopping", signal.Signals(signum).name)
-            self.request_stop()
-
-        def on_reload(signum: int, frame: FrameType | None) -> None:
-            log.info("SIGHUP received, reading the configuration again")
-            self.request_reload()
-
-        handlers = {signal.SIGTERM: on_stop, signal.SIGINT: on_stop, signal.SIGHUP: on_reload}
-        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
-
-        def restore() -> None:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-
-        return restore
 
 
 class Service:

@@ -42,6 +42,9 @@ class DaemonProcess:
         It must be built on a re-entrant lock (threading.Condition's default)."""
         environment = {k: v for k, v in os.environ.items() if k not in _SYSTEMD_VARIABLES}
         environment.update(env)
+        # A daemon that hangs on SIGTERM is shown, not guessed at: before the
+        # SIGKILL, SIGABRT makes faulthandler print every thread's stack.
+        environment["PYTHONFAULTHANDLER"] = "1"
         command = [sys.executable, "-m", "daemon.cli", "--config", str(config), "run"]
         self.process = subprocess.Popen(
             command,
@@ -136,10 +139,14 @@ class DaemonProcess:
         try:
             status = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            stacks = self.mark()
+            self.process.send_signal(signal.SIGABRT)
+            self.wait_or_kill(STOP_TIMEOUT)
             self.kill()
             raise AssertionError(
                 f"parcelwatch run did not stop within {timeout:.0f} s of SIGTERM; "
-                f"its log ends with:\n{self.tail()}"
+                f"its log ends with:\n{self.tail()}\nits threads were at:\n"
+                + "\n".join(self.lines[stacks:])
             ) from None
         self._reader.join(STOP_TIMEOUT)
         return status
