@@ -41,7 +41,8 @@ class WebServer:
             channel_timeout=60,
         )
         self.listen = listen
-        self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._serve, name="web", daemon=True)
 
     @property
     def port(self) -> int:
@@ -54,6 +55,15 @@ class WebServer:
         host = f"[{host}]" if ":" in str(host) else host
         return f"http://{host}:{self.port}/"
 
+    def _serve(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            if not self._stopping:
+                raise
+            # stop() closed the sockets from its own thread (the trigger pipe was
+            # gone) while the loop was about to select() on them: the end asked for.
+
     def start(self) -> None:
         self._thread.start()
         log.info("web interface on %s", self.url)
@@ -62,6 +72,7 @@ class WebServer:
         """Close the listening socket and every connection, in the server's own
         thread (its socket map is not shared), then end the worker threads."""
         server = self._server
+        self._stopping = True
 
         def close_all() -> None:
             for channel in list(server._map.values()):
