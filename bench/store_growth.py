@@ -15,9 +15,9 @@ in-process (median of `rounds`) and its SQL statements counted:
 - show number: Store.find_shipments() of an active tracking number
 - due:    Checks.due(), the carrier-check query the daemon runs every minute
 - status: the counts and next checks of `parcelwatch status`
-- list, show and status again through sqlite3 (SQLite only): what the commands
-  themselves run on an up-to-date SQLite file (daemon.store.lite), without
-  SQLAlchemy
+- list, show and status again through sqlite3, or psycopg with --postgres:
+  what the commands themselves run on an up-to-date database
+  (daemon.store.lite), without SQLAlchemy
 - status line: systemd's STATUS line (every watchdog ping under systemd)
 - digest: the shipments the daily digest is composed from (with timelines:
   "arriving today" reads when a parcel went out for delivery)
@@ -46,17 +46,16 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from daemon.carriers.ledger import Checks
 from daemon.notify.routing import Announcements
@@ -64,7 +63,8 @@ from daemon.service import snapshot, status
 from daemon.service.status import StoreViews
 from daemon.store import housekeeping
 from daemon.store.database import Store
-from daemon.store.lite.store import LiteViews
+from daemon.store.lite.dialect import POSTGRES
+from daemon.store.lite.store import Connection, LiteViews, open_views
 from parsers.model import Milestone
 from tests.support import postgres
 from tests.support.history import ACTIVE_SHARE, NOW, StatementCounter, fill, order_id
@@ -78,15 +78,20 @@ class Counter(Protocol):
     count: int
 
 
-class SqliteCounter:
-    """Counts the statements a sqlite3 connection runs."""
+class CountingConnection:
+    """A driver's connection that counts the statements run through it (every
+    query of daemon.store.lite is one execute)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, inner: Connection) -> None:
+        self.inner = inner
         self.count = 0
-        connection.set_trace_callback(self._seen)
 
-    def _seen(self, _sql: str) -> None:
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
         self.count += 1
+        return self.inner.execute(sql, params)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def timed(work: Callable[[], object], rounds: int, counter: Counter) -> Result:
@@ -163,16 +168,18 @@ def queries(store: Store) -> dict[str, Callable[[], object]]:
     }
 
 
-def measure_lite(url: str, path: Path, rounds: int) -> dict[str, Result]:
-    """`list`, `show` and `status` as the commands read a SQLite file."""
-    connection = sqlite3.connect(path)
-    counter = SqliteCounter(connection)
-    views = LiteViews(url, path, connection)
+def measure_lite(url: str, rounds: int) -> dict[str, Result]:
+    """`list`, `show` and `status` as the commands read the database."""
+    opened = open_views(url, 30.0)
+    assert opened is not None, "an up-to-date database of a plain URL"
+    counter = CountingConnection(opened.connection)
+    views = LiteViews(url, counter, opened.dialect)
+    driver = "psycopg" if opened.dialect is POSTGRES else "sqlite3"
     active = order_id(ACTIVE_SHARE)
     work: dict[str, Callable[[], object]] = {
-        "list, sqlite3": lambda: (views.shipments(details=False), views.unshipped_orders()),
-        "show, sqlite3": lambda: views.find_order(active),
-        "status, sqlite3": lambda: snapshot.gather(views),
+        f"list, {driver}": lambda: (views.shipments(details=False), views.unshipped_orders()),
+        f"show, {driver}": lambda: views.find_order(active),
+        f"status, {driver}": lambda: snapshot.gather(views),
     }
     try:
         return {name: timed(call, rounds, counter) for name, call in work.items()}
@@ -197,8 +204,7 @@ def measure(size: int, rounds: int, databases: Databases) -> dict[str, Result]:
     counter = StatementCounter(store)
     results = {name: timed(work, rounds, counter) for name, work in queries(store).items()}
     store.close()
-    if store.path is not None:
-        results |= measure_lite(store.url, store.path, rounds)
+    results |= measure_lite(store.url, rounds)
     results["parcelwatch list (process)"] = list_command(store.url, rounds)
     return results | measure_housekeeping(size, rounds, databases)
 

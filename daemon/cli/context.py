@@ -111,7 +111,7 @@ def with_viewer(
     args: argparse.Namespace, env: Mapping[str, str], work: Callable[[Viewer], int]
 ) -> int:
     """Run `work` with the views of the database of these arguments: read
-    with sqlite3 alone where that is exact (daemon.store.lite), else through
+    with sqlite3 or psycopg alone where that is exact (daemon.store.lite), else through
     the Store. As with_reader, no secret but the database URL is read."""
     loaded = settings(args, env)
     views = open_views(loaded)
@@ -122,8 +122,8 @@ def with_viewer(
 
 
 def open_views(loaded: Settings) -> Views:
-    """The views of an up-to-date SQLite file without SQLAlchemy; of any
-    other database (or an older file, which the Store migrates) the Store's."""
+    """The views of an up-to-date database of a plain URL without SQLAlchemy;
+    of any other (or an older one, which the Store migrates) the Store's."""
     from daemon.store.lite.store import open_views as open_lite
     from daemon.store.opening import open_store, with_retries
 

@@ -2,8 +2,8 @@
 shipments, timelines and carrier-check schedules.
 
 The rows come from a `Fetch`: SQLAlchemy Core queries in the daemon
-(daemon.store.reading), plain sqlite3 in the commands that only read a SQLite
-file (daemon.store.lite). Both hand over rows as mappings of Python values
+(daemon.store.reading), plain sqlite3 or psycopg in the commands that only
+read (daemon.store.lite). Both hand over rows as mappings of Python values
 (datetimes aware, JSON decoded), so the views are the same whichever read
 them; this module imports no database library.
 

@@ -3,8 +3,8 @@ error becomes a DatabaseUnusableError (the user must act: a damaged file, one th
 process may not open) or a TransientError (locked, disk full, a server
 restarting: worth another try), with a message that names the database but
 never a password in its URL. SQLAlchemy is loaded only to name a database
-that is not a SQLite file: the commands that read a SQLite file without it
-(daemon.store.lite) map their errors here too."""
+that is not a SQLite file, when it fails: the commands that read without it
+(daemon.store.lite) map their sqlite3 and psycopg errors here too."""
 
 from __future__ import annotations
 

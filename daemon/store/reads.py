@@ -1,8 +1,8 @@
 """What `list`, `show` and `status` ask of the database, as one Protocol.
 
-Two stores answer it: daemon.store.lite reads an up-to-date SQLite file with
-the standard library's sqlite3 (a command's start-up does not pay for
-SQLAlchemy), and daemon.service.status.StoreViews answers through the
+Two stores answer it: daemon.store.lite reads an up-to-date database with
+the standard library's sqlite3 or with psycopg (a command's start-up does not
+pay for SQLAlchemy), and daemon.service.status.StoreViews answers through the
 daemon's Store on any database. Both return the same frozen views
 (tests/daemon/store/test_lite.py holds them to it). The two rules both apply
 are here too: how a tracking number is looked up, and what the shipment

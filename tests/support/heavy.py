@@ -22,8 +22,8 @@ HEAVY = (
 # pages' search, the metrics' counts, and difflib (only a mistake in the config
 # file needs its "did you mean"). Each was once on these commands' import path,
 # and together they cost milliseconds of every start. SQLAlchemy too: on an
-# up-to-date SQLite file these commands read with sqlite3 (daemon.store.lite),
-# and its import was half of their start-up.
+# up-to-date database these commands read with sqlite3 or psycopg
+# (daemon.store.lite), and its import was half of their start-up.
 NOT_FOR_READING = (
     "sqlalchemy",
     "daemon.notify.render",

@@ -1,24 +1,24 @@
-"""LiteViews: daemon.store.reads.Views over one SQLite file, through sqlite3.
+"""LiteViews: daemon.store.reads.Views over one SQLite file through sqlite3,
+or one PostgreSQL database through psycopg, with the same SELECTs
+(daemon.store.lite.dialect says the words that differ).
 
 Each SELECT repeats the condition of the partial index it is meant to use
 (daemon.store.schema: SQLite uses a partial index only then); a batch of keys
-goes as one JSON array (`IN (SELECT value FROM json_each(?))`), so no query
-grows with the batch. Every sqlite3 error leaves as the store's error tiers
-(daemon.store.failures), as the Store's do.
+goes as one parameter, so no query grows with the batch. Every driver error
+leaves as the store's error tiers (daemon.store.failures), as the Store's do.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from daemon.store import assembly, files
 from daemon.store.alive import daemon_view
 from daemon.store.failures import database_error
-from daemon.store.lite.values import TYPED, Convert, row_values
+from daemon.store.lite.dialect import SQLITE, Dialect, typed_of
+from daemon.store.lite.values import Convert, row_values
 from daemon.store.location import plain_sqlite_path
 from daemon.store.migrations import HEAD
 from daemon.store.reads import normal_number, shipment_counts
@@ -32,64 +32,78 @@ from daemon.store.views import (
 )
 from parsers.model import Milestone
 
-_SHIP, _ORDER = TYPED["shipment"], TYPED["orders"]
-# The partial indexes' conditions, as daemon.store.schema declares them.
-TRAVELLING = "shipment.finished = 0 AND shipment.archived_at IS NULL"
-ENDED = "shipment.finished = 1 AND shipment.archived_at IS NULL"
-UNSHIPPED = "orders.shipped = 0"
 _NEWEST_FIRST = " ORDER BY shipment.updated_at DESC, shipment.id"
-_AMONG = "IN (SELECT value FROM json_each(?))"
 
 
-def active_shipments_query() -> tuple[str, tuple[object, ...]]:
+class Connection(Protocol):
+    """What both drivers' connections offer that LiteViews uses."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def active_shipments_query(dialect: Dialect = SQLITE) -> tuple[str, tuple[object, ...]]:
     """The shipments on their way, not gone stale, newest first: through the
     partial index, so the history is not read."""
-    where = (f"{TRAVELLING} AND shipment.after_sale IS NULL"
-             " AND coalesce(shipment.side, shipment.progress, '') != ?")  # fmt: skip
+    where = (f"{dialect.travelling()} AND shipment.after_sale IS NULL"
+             f" AND coalesce(shipment.side, shipment.progress, '') != {dialect.mark}")  # fmt: skip
     return f"SELECT * FROM shipment WHERE {where}{_NEWEST_FIRST}", (Milestone.STALE.value,)
 
 
 def open_views(url: str, busy_timeout: float) -> LiteViews | None:
-    """The views of the SQLite file of `url`, or None where the Store must
-    read it instead: not a plain `sqlite:///` URL, or a database whose schema
-    is not the newest (the Store brings it up to date). A missing file is a
-    PermanentError, a damaged one a DatabaseUnusableError, as with the Store."""
+    """The views of the database of `url` without SQLAlchemy, or None where
+    the Store must read it instead: not a plain `sqlite:///` or
+    `postgresql+psycopg://` URL, psycopg not installed, or a schema that is
+    not the newest (the Store brings it up to date). A missing SQLite file is
+    a PermanentError, a damaged one a DatabaseUnusableError, a server that
+    cannot be reached a TransientError, as with the Store."""
     path = plain_sqlite_path(url)
-    if path is None:
-        return None
-    files.prepare(path, url, create=False)
-    try:
-        connection = sqlite3.connect(path, timeout=busy_timeout)
-    except sqlite3.Error as exc:
-        raise database_error(exc, url) from None
-    views = LiteViews(url, path, connection)
-    if views.revision() != HEAD:
-        views.close()
-        return None
-    return views
+    if path is not None:
+        files.prepare(path, url, create=False)
+        try:
+            connection = sqlite3.connect(path, timeout=busy_timeout)
+        except sqlite3.Error as exc:
+            raise database_error(exc, url) from None
+        return _if_current(LiteViews(url, connection))
+    from daemon.store.lite.postgres import connect
+
+    opened = connect(url)
+    return None if opened is None else _if_current(opened)
+
+
+def _if_current(views: LiteViews) -> LiteViews | None:
+    if views.revision() == HEAD:
+        return views
+    views.close()
+    return None
 
 
 class LiteViews:
     """daemon.store.reads.Views of one SQLite file (see open_views)."""
 
-    def __init__(self, url: str, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, url: str, connection: Connection, dialect: Dialect = SQLITE) -> None:
         self._url = url
-        self.path = path
         self._connection = connection
+        self.dialect = dialect
+        # The driver's errors, to be told apart from ours (psycopg is optional).
+        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     @property
     def url(self) -> str:
         return self._url
+
+    @property
+    def connection(self) -> Connection:
+        return self._connection
 
     def close(self) -> None:
         self._connection.close()
 
     def revision(self) -> str | None:
         """The schema's Alembic revision; None before migrations (or a new file)."""
-        found = self.rows(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        )
-        if not found:
+        (found,) = self.rows(self.dialect.revision_table)
+        if not found["n"]:
             return None
         rows = self.rows("SELECT version_num FROM alembic_version")
         return str(rows[0]["version_num"]) if rows else None
@@ -101,11 +115,11 @@ class LiteViews:
         details: bool = True,
     ) -> list[ShipmentView]:  # fmt: skip
         if not include_finished:
-            sql, params = active_shipments_query()
+            sql, params = active_shipments_query(self.dialect)
         else:
             where = "" if include_archived else " WHERE shipment.archived_at IS NULL"
             sql, params = f"SELECT * FROM shipment{where}{_NEWEST_FIRST}", ()
-        rows = self.rows(sql, params, _SHIP)
+        rows = self.rows(sql, params, self.typed("shipment"))
         views = assembly.shipment_views(self._fetch(), rows, details=details)
         return [view for view in views if include_finished or view.current]
 
@@ -113,28 +127,32 @@ class LiteViews:
         self, *, include_finished: bool = False, include_archived: bool = False
     ) -> list[OrderView]:
         archived = "" if include_archived else " AND orders.archived_at IS NULL"
-        sql = f"SELECT * FROM orders WHERE {UNSHIPPED}{archived} ORDER BY orders.updated_at DESC"
-        views = assembly.order_views(self._fetch(), self.rows(sql, (), _ORDER))
+        sql = (f"SELECT * FROM orders WHERE {self.dialect.unshipped()}{archived}"
+               " ORDER BY orders.updated_at DESC")  # fmt: skip
+        views = assembly.order_views(self._fetch(), self.rows(sql, (), self.typed("orders")))
         return [
             view for view in views if include_finished or view.status in (None, Milestone.ORDERED)
         ]
 
     def find_order(self, order_id: str) -> OrderView | None:
-        rows = self.rows("SELECT * FROM orders WHERE orders.order_id = ?", (order_id,), _ORDER)
+        sql = f"SELECT * FROM orders WHERE orders.order_id = {self.dialect.mark}"
+        rows = self.rows(sql, (order_id,), self.typed("orders"))
         views = assembly.order_views(self._fetch(), rows)
         return views[0] if views else None
 
     def find_shipments(self, reference: str) -> list[ShipmentView]:
-        sql = ("SELECT * FROM shipment WHERE shipment.tracking_number = ?"
-               " OR shipment.amazon_shipment_id = ?")  # fmt: skip
-        rows = self.rows(sql, (normal_number(reference), reference.strip()), _SHIP)
+        mark = self.dialect.mark
+        sql = (f"SELECT * FROM shipment WHERE shipment.tracking_number = {mark}"
+               f" OR shipment.amazon_shipment_id = {mark}")  # fmt: skip
+        params = (normal_number(reference), reference.strip())
+        rows = self.rows(sql, params, self.typed("shipment"))
         return assembly.shipment_views(self._fetch(), rows)
 
     # --- status -------------------------------------------------------------------
 
     def account_statuses(self) -> list[AccountView]:
         rows = self.rows("SELECT * FROM accountstatus ORDER BY accountstatus.account", (),
-                          TYPED["accountstatus"])  # fmt: skip
+                          self.typed("accountstatus"))  # fmt: skip
         return [AccountView(r["account"], r["last_success_at"], r["last_error"],
                             r["last_error_at"], r["waiting"], r["waiting_fix"])
                 for r in rows]  # fmt: skip
@@ -142,9 +160,9 @@ class LiteViews:
     def shipment_counts(self) -> dict[str, int]:
         (travelling,) = self.rows(
             "SELECT count(*) FILTER (WHERE shipment.after_sale IS NULL) AS active,"
-            f" count(*) AS travelling FROM shipment WHERE {TRAVELLING}"
+            f" count(*) AS travelling FROM shipment WHERE {self.dialect.travelling()}"
         )
-        (ended,) = self.rows(f"SELECT count(*) AS n FROM shipment WHERE {ENDED}")
+        (ended,) = self.rows(f"SELECT count(*) AS n FROM shipment WHERE {self.dialect.ended()}")
         (total,) = self.rows("SELECT count(*) AS n FROM shipment")
         return shipment_counts(
             travelling["active"], travelling["travelling"], ended["n"], total["n"]
@@ -159,8 +177,8 @@ class LiteViews:
                " delivery.next_attempt_at, delivery.last_error FROM delivery"
                " JOIN notification ON notification.id = delivery.notification_pk"
                " WHERE delivery.status IN ('failed', 'no_match')"
-               " ORDER BY delivery.id DESC LIMIT ?")  # fmt: skip
-        rows = self.rows(sql, (limit,), TYPED["delivery"])
+               f" ORDER BY delivery.id DESC LIMIT {self.dialect.mark}")  # fmt: skip
+        rows = self.rows(sql, (limit,), self.typed("delivery"))
         return [Unsent(r["target"], r["status"], r["title"], r["attempts"],
                        r["next_attempt_at"], r["last_error"]) for r in rows]  # fmt: skip
 
@@ -168,9 +186,10 @@ class LiteViews:
         sql = ("SELECT carriercheck.next_check_at, shipment.carrier, shipment.tracking_number,"
                " shipment.items, shipment.label FROM carriercheck"
                " JOIN shipment ON shipment.id = carriercheck.shipment_pk"
-               " WHERE carriercheck.done = 0 AND carriercheck.next_check_at IS NOT NULL"
-               " ORDER BY carriercheck.next_check_at LIMIT ?")  # fmt: skip
-        typed = {**TYPED["carriercheck"], **_SHIP}
+               f" WHERE carriercheck.done = {self.dialect.false}"
+               " AND carriercheck.next_check_at IS NOT NULL"
+               f" ORDER BY carriercheck.next_check_at LIMIT {self.dialect.mark}")  # fmt: skip
+        typed = self.typed("carriercheck", "shipment")
         return [
             UpcomingCheck(r["next_check_at"], r["carrier"], r["tracking_number"],
                           tuple(str(item["title"]) for item in r["items"] or ()), r["label"])
@@ -179,7 +198,7 @@ class LiteViews:
 
     def daemons(self) -> list[DaemonView]:
         sql = "SELECT * FROM daemonrecord ORDER BY daemonrecord.heartbeat_at DESC"
-        return [daemon_view(row) for row in self.rows(sql, (), TYPED["daemonrecord"])]
+        return [daemon_view(row) for row in self.rows(sql, (), self.typed("daemonrecord"))]
 
     def unrecognised(self) -> int:
         (row,) = self.rows("SELECT count(*) AS n FROM unreademail")
@@ -190,6 +209,13 @@ class LiteViews:
     def _fetch(self) -> LiteFetch:
         return LiteFetch(self)
 
+    def typed(self, *tables: str) -> dict[str, Convert]:
+        return typed_of(self.dialect, *tables)
+
+    def catch(self, *errors: type[BaseException]) -> None:
+        """Also map these driver errors to the store's tiers (psycopg's)."""
+        self._errors = (*self._errors, *errors)
+
     def rows(
         self, sql: str, params: Sequence[object] = (), typed: Mapping[str, Convert] | None = None
     ) -> list[dict[str, Any]]:
@@ -198,7 +224,7 @@ class LiteViews:
             cursor = self._connection.execute(sql, params)
             names = [column[0] for column in cursor.description]
             return [row_values(names, row, typed or {}) for row in cursor.fetchall()]
-        except sqlite3.Error as exc:
+        except self._errors as exc:
             raise database_error(exc, self._url) from None
 
 
@@ -207,34 +233,33 @@ class LiteFetch:
 
     def __init__(self, views: LiteViews) -> None:
         self.rows = views.rows
+        self._among = views.dialect.among
+        self._batch = views.dialect.batch
+        self.typed = views.typed
 
     def links(self, shipment_pks: Sequence[int]) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT * FROM shipmentorder WHERE shipmentorder.shipment_pk {_AMONG}"
-        return iter(self.rows(sql, (_keys(shipment_pks),)))
+        sql = f"SELECT * FROM shipmentorder WHERE shipmentorder.shipment_pk {self._among}"
+        return iter(self.rows(sql, (self._batch(shipment_pks),)))
 
     def order_names(self, order_pks: Sequence[int]) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT orders.id, orders.order_id FROM orders WHERE orders.id {_AMONG}"
-        return iter(self.rows(sql, (_keys(order_pks),)))
+        sql = f"SELECT orders.id, orders.order_id FROM orders WHERE orders.id {self._among}"
+        return iter(self.rows(sql, (self._batch(order_pks),)))
 
     def checks(self, shipment_pks: Sequence[int]) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT * FROM carriercheck WHERE carriercheck.shipment_pk {_AMONG}"
-        return iter(self.rows(sql, (_keys(shipment_pks),), TYPED["carriercheck"]))
+        sql = f"SELECT * FROM carriercheck WHERE carriercheck.shipment_pk {self._among}"
+        return iter(self.rows(sql, (self._batch(shipment_pks),), self.typed("carriercheck")))
 
     def timelines(
         self, shipment_pks: Sequence[int], order_pks: Sequence[int]
     ) -> Iterator[dict[str, Any]]:
         sql = ("SELECT shipment_pk, order_pk, occurred_at, milestone, source, description,"
-               f" eta_start, eta_end FROM timelineevent WHERE shipment_pk {_AMONG}"
-               f" OR order_pk {_AMONG} ORDER BY occurred_at, id")  # fmt: skip
-        params = (_keys(shipment_pks), _keys(order_pks))
-        return iter(self.rows(sql, params, TYPED["timelineevent"]))
+               f" eta_start, eta_end FROM timelineevent WHERE shipment_pk {self._among}"
+               f" OR order_pk {self._among} ORDER BY occurred_at, id")  # fmt: skip
+        params = (self._batch(shipment_pks), self._batch(order_pks))
+        return iter(self.rows(sql, params, self.typed("timelineevent")))
 
     def order_shipments(self, order_pks: Sequence[int]) -> Iterator[dict[str, Any]]:
         sql = ("SELECT shipmentorder.order_pk, shipment.* FROM shipmentorder"
                " JOIN shipment ON shipment.id = shipmentorder.shipment_pk"
-               f" WHERE shipmentorder.order_pk {_AMONG} ORDER BY shipment.id")  # fmt: skip
-        return iter(self.rows(sql, (_keys(order_pks),), _SHIP))
-
-
-def _keys(pks: Sequence[int]) -> str:
-    return json.dumps([int(pk) for pk in pks])
+               f" WHERE shipmentorder.order_pk {self._among} ORDER BY shipment.id")  # fmt: skip
+        return iter(self.rows(sql, (self._batch(order_pks),), self.typed("shipment")))
