@@ -173,7 +173,7 @@ def measure_lite(url: str, rounds: int) -> dict[str, Result]:
     opened = open_views(url, 30.0)
     assert opened is not None, "an up-to-date database of a plain URL"
     counter = CountingConnection(opened.connection)
-    views = LiteViews(url, counter, opened.dialect)
+    views = LiteViews(url, counter, opened.dialect, opened.errors)
     driver = "psycopg" if opened.dialect is POSTGRES else "sqlite3"
     active = order_id(ACTIVE_SHARE)
     work: dict[str, Callable[[], object]] = {

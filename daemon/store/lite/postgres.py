@@ -42,6 +42,4 @@ def connect(url: str) -> LiteViews | None:
         connection = psycopg.connect(conninfo, autocommit=True)
     except psycopg.Error as exc:
         raise database_error(exc, url) from None
-    views = LiteViews(url, connection, POSTGRES)
-    views.catch(psycopg.Error)
-    return views
+    return LiteViews(url, connection, POSTGRES, (psycopg.Error,))

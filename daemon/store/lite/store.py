@@ -80,14 +80,21 @@ def _if_current(views: LiteViews) -> LiteViews | None:
 
 
 class LiteViews:
-    """daemon.store.reads.Views of one SQLite file (see open_views)."""
+    """daemon.store.reads.Views of one database (see open_views)."""
 
-    def __init__(self, url: str, connection: Connection, dialect: Dialect = SQLITE) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: Connection,
+        dialect: Dialect = SQLITE,
+        errors: tuple[type[BaseException], ...] = (sqlite3.Error,),
+    ) -> None:
+        """`errors`: the driver's, mapped to the store's tiers (told apart from
+        ours; psycopg's are known only where it is installed)."""
         self._url = url
         self._connection = connection
         self.dialect = dialect
-        # The driver's errors, to be told apart from ours (psycopg is optional).
-        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        self._errors = errors
 
     @property
     def url(self) -> str:
@@ -96,6 +103,10 @@ class LiteViews:
     @property
     def connection(self) -> Connection:
         return self._connection
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return self._errors
 
     def close(self) -> None:
         self._connection.close()
@@ -210,11 +221,8 @@ class LiteViews:
         return LiteFetch(self)
 
     def typed(self, *tables: str) -> dict[str, Convert]:
+        """The conversions of these tables' columns, as this dialect needs them."""
         return typed_of(self.dialect, *tables)
-
-    def catch(self, *errors: type[BaseException]) -> None:
-        """Also map these driver errors to the store's tiers (psycopg's)."""
-        self._errors = (*self._errors, *errors)
 
     def rows(
         self, sql: str, params: Sequence[object] = (), typed: Mapping[str, Convert] | None = None
