@@ -47,17 +47,20 @@ class Signals:
         with contextlib.suppress(OSError):
             self._writer.send(bytes([_WAKE]))
 
-    def wait(self, timeout: float | None) -> None:
+    def wait(self, timeout: float | None) -> bool:
         """Sleep until a signal, a `wake` or `timeout` seconds (None: no limit),
-        then note what the signals that came asked for."""
+        then note what the signals that came asked for. False: the time ran
+        out with nothing come."""
         select.select([self._reader], [], [], timeout)
+        came = False
         while True:
             try:
                 received = self._reader.recv(4096)
             except BlockingIOError:
-                return
+                return came
             if not received:
-                return
+                return came
+            came = True
             for number in received:
                 self._note(number)
 
